@@ -1,0 +1,145 @@
+/**
+ * The in-process bus, with the RabbitMQ design's semantics: one queue per consumer function,
+ * ack after the handler, retries after growing delays (timers stand in for delay queues; the
+ * consumer never sleeps), and parking of messages that fail every try or can never succeed.
+ */
+import { randomUUID } from 'node:crypto'
+import type { EventName } from '../../../shared/events.ts'
+import type {
+  Bus,
+  Delivery,
+  Headers,
+  ParkedMessage,
+  SubscribeOptions,
+  Subscription,
+} from '../../ports/bus.ts'
+import { describeError, isPoison } from './errors.ts'
+
+interface Queued {
+  messageId: string
+  body: string
+  headers: Headers
+  attempt: number
+}
+
+interface Queue {
+  consumer: string
+  event: EventName
+  ready: Queued[]
+  inFlight: number
+  handle?: (delivery: Delivery) => Promise<void>
+  options?: SubscribeOptions
+  idle?: () => void
+}
+
+export function memoryBus(): Bus {
+  const queues = new Map<string, Queue>()
+  const parked: ParkedMessage[] = []
+  const timers = new Set<NodeJS.Timeout>()
+
+  const declareQueue = (consumer: string, event: EventName): Queue => {
+    let q = queues.get(consumer)
+    if (!q) {
+      q = { consumer, event, ready: [], inFlight: 0 }
+      queues.set(consumer, q)
+    }
+    return q
+  }
+
+  const park = (q: Queue, m: Queued, error: string) => {
+    parked.push({
+      id: m.messageId,
+      consumer: q.consumer,
+      event: q.event,
+      body: m.body,
+      headers: m.headers,
+      error,
+      tries: m.attempt,
+      parkedAt: new Date().toISOString(),
+    })
+  }
+
+  const settle = (q: Queue, m: Queued, err: unknown) => {
+    const delays = q.options?.retryDelaysMs ?? []
+    if (isPoison(err) || m.attempt > delays.length) return park(q, m, describeError(err))
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      q.ready.push({ ...m, attempt: m.attempt + 1 })
+      pump(q)
+    }, delays[m.attempt - 1])
+    timers.add(timer)
+  }
+
+  const pump = (q: Queue) => {
+    const { handle, options } = q
+    if (!handle || !options) return
+    while (q.inFlight < options.prefetch && q.ready.length > 0) {
+      const m = q.ready.shift() as Queued
+      q.inFlight += 1
+      const delivery: Delivery = { ...m, event: q.event }
+      handle(delivery)
+        .catch((err: unknown) => settle(q, m, err))
+        .finally(() => {
+          q.inFlight -= 1
+          if (q.inFlight === 0) q.idle?.()
+          pump(q)
+        })
+    }
+  }
+
+  const enqueue = (event: EventName, body: string, messageId: string, headers: Headers) => {
+    for (const q of queues.values()) {
+      if (q.event !== event) continue
+      q.ready.push({ messageId, body, headers, attempt: 1 })
+      queueMicrotask(() => pump(q))
+    }
+  }
+
+  return {
+    kind: 'embedded',
+    async publish(event, body, headers = {}) {
+      enqueue(event, JSON.stringify(body), body.eventId ?? randomUUID(), headers)
+    },
+    async publishRaw(event, body, headers = {}) {
+      enqueue(event, body, randomUUID(), headers)
+    },
+    async declare(consumers) {
+      for (const { consumer, event } of consumers) declareQueue(consumer, event)
+    },
+    async subscribe(options, handle): Promise<Subscription> {
+      const q = declareQueue(options.consumer, options.event)
+      q.handle = handle
+      q.options = options
+      pump(q)
+      return {
+        async close() {
+          q.handle = undefined
+          if (q.inFlight > 0) await new Promise<void>((resolve) => (q.idle = resolve))
+        },
+      }
+    },
+    async parked(consumer) {
+      return parked.filter((m) => !consumer || m.consumer === consumer).map((m) => ({ ...m }))
+    },
+    async replay({ consumer, id }) {
+      let count = 0
+      for (let i = parked.length - 1; i >= 0; i--) {
+        const m = parked[i] as ParkedMessage
+        if ((consumer && m.consumer !== consumer) || (id && m.id !== id)) continue
+        parked.splice(i, 1)
+        const q = declareQueue(m.consumer, m.event)
+        q.ready.push({ messageId: m.id, body: m.body, headers: m.headers, attempt: 1 })
+        pump(q)
+        count += 1
+      }
+      return count
+    },
+    async health() {
+      return { ok: true }
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+    },
+  }
+}

@@ -1,0 +1,34 @@
+/** Builds and signs the Stripe event a local checkout sends, with Stripe's own helper. */
+import Stripe from 'stripe'
+import type { LocalSession } from './local-payments.ts'
+
+export type CheckoutOutcome = 'paid' | 'cancelled'
+
+export function signedCheckoutEvent(session: LocalSession, outcome: CheckoutOutcome, secret: string) {
+  const type = outcome === 'paid' ? 'checkout.session.completed' : 'checkout.session.expired'
+  const amountTotal = session.lines.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0)
+  const payload = JSON.stringify({
+    // One event per session and outcome, as Stripe sends one; redeliveries keep the id.
+    id: `evt_local_${session.id.replace(/^cs_local_/, '')}_${outcome}`,
+    object: 'event',
+    type,
+    created: Math.floor(Date.now() / 1000),
+    livemode: false,
+    data: {
+      object: {
+        id: session.id,
+        object: 'checkout.session',
+        mode: 'payment',
+        status: outcome === 'paid' ? 'complete' : 'expired',
+        payment_status: outcome === 'paid' ? 'paid' : 'unpaid',
+        amount_total: amountTotal,
+        currency: session.currency,
+        metadata: { orderId: session.orderId, customerId: session.customerId },
+        success_url: session.successUrl,
+        cancel_url: session.cancelUrl,
+      },
+    },
+  })
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret })
+  return { payload, signature }
+}

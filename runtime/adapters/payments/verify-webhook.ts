@@ -1,0 +1,34 @@
+/**
+ * Verifies a Stripe webhook with Stripe's own library (signature over the raw body, with
+ * the default 5-minute tolerance) and keeps the fields the system acts on.
+ */
+import Stripe from 'stripe'
+import { DomainError } from '../../../shared/errors.ts'
+import type { PaymentEvent } from '../../ports/payments.ts'
+
+export async function verifyStripeWebhook(
+  rawBody: string,
+  signature: string | undefined,
+  secret: string,
+): Promise<PaymentEvent> {
+  if (!signature) throw new DomainError('INVALID_SIGNATURE', 'missing Stripe-Signature header')
+  let event: Stripe.Event
+  try {
+    event = await Stripe.webhooks.constructEventAsync(rawBody, signature, secret)
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : 'unverifiable'
+    throw new DomainError('INVALID_SIGNATURE', `webhook signature rejected: ${reason}`)
+  }
+  const object = event.data?.object as unknown as Record<string, unknown> | undefined
+  if (!object || object.object !== 'checkout.session') return { id: event.id, type: event.type }
+  const metadata = (object.metadata ?? {}) as Record<string, string>
+  return {
+    id: event.id,
+    type: event.type,
+    session: {
+      id: String(object.id),
+      paymentStatus: typeof object.payment_status === 'string' ? object.payment_status : undefined,
+      metadata,
+    },
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Configuration, read once at the edge from the environment and validated. A bad value
+ * stops the process with a message naming the variable. Every variable is optional.
+ */
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(0).max(65535)
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol)
+      } catch {
+        return false
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+const positiveMs = z.coerce.number().int().min(0).max(3_600_000)
+const msList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000')
+  .transform((value) => value.split(',').map(Number))
+
+const schema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  GRPC_PORT: port.default(0),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  AMQP_URL: url(['amqp:', 'amqps:']).optional(),
+  MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).optional(),
+  CONSUL_HTTP_ADDR: z.string().min(1).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_... or sk_live_...')
+    .optional(),
+  STRIPE_API_BASE: url(['http:', 'https:']).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must look like whsec_...').optional(),
+  KITCHEN_COOK_MS: positiveMs.default(3000),
+  KITCHEN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
+  RETRY_DELAYS_MS: msList.default([1000, 5000, 30000]),
+  PREFETCH: z.coerce.number().int().min(1).max(10_000).default(32),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+})
+
+export interface AppConfig {
+  port: number
+  host: string
+  grpcPort: number
+  /** Base of links the system hands out (payment links, redirects). */
+  publicUrl: string
+  amqpUrl?: string
+  mongodbUri?: string
+  consulAddr?: string
+  otlpEndpoint?: string
+  stripe: { secretKey?: string; apiBase?: string; webhookSecret: string; webhookSecretGenerated: boolean }
+  kitchen: { cookMs: number; concurrency: number }
+  adminToken?: string
+  retryDelaysMs: readonly number[]
+  prefetch: number
+  logLevel: string
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = schema.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const c = parsed.data
+  if (c.STRIPE_SECRET_KEY && !c.STRIPE_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'invalid configuration:\n  STRIPE_WEBHOOK_SECRET: required when STRIPE_SECRET_KEY is set (Stripe signs webhooks with it)',
+    )
+  }
+  const webhookSecret = c.STRIPE_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('hex')}`
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    grpcPort: c.GRPC_PORT,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
+    amqpUrl: c.AMQP_URL,
+    mongodbUri: c.MONGODB_URI,
+    consulAddr: c.CONSUL_HTTP_ADDR,
+    otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    stripe: {
+      secretKey: c.STRIPE_SECRET_KEY,
+      apiBase: c.STRIPE_API_BASE,
+      webhookSecret,
+      webhookSecretGenerated: !c.STRIPE_WEBHOOK_SECRET,
+    },
+    kitchen: { cookMs: c.KITCHEN_COOK_MS, concurrency: c.KITCHEN_CONCURRENCY },
+    adminToken: c.ADMIN_TOKEN,
+    retryDelaysMs: c.RETRY_DELAYS_MS,
+    prefetch: c.PREFETCH,
+    logLevel: c.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The runtime: hosts any set of functions in one process, gives each its context of
+ * ports, and binds each to its trigger — HTTP routes on one server, gRPC methods on one
+ * server, consumers and workers on the bus — registering what it serves in the registry.
+ */
+import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
+import { serve, type ServerType } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
+import { localCheckoutApp } from './adapters/payments/local/checkout-app.ts'
+import type { LocalPayments } from './adapters/payments/local/local-payments.ts'
+import type { AppConfig } from './config.ts'
+import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
+import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
+import { createRootApp } from './http/root-app.ts'
+import { createLogger } from './log.ts'
+import type { Context } from './model/context.ts'
+import type { LoadedFunction } from './model/define.ts'
+import type { Subscription } from './ports/bus.ts'
+import type { Instance } from './ports/registry.ts'
+import type { Logger } from './ports/logger.ts'
+import { bindConsumer } from './queue/bind-consumer.ts'
+import { parseEvent } from './queue/parse-event.ts'
+import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
+
+/** Path of the webhook function's route; the local checkout delivers there. */
+export const WEBHOOK_PATH = '/api/payments/webhook'
+const WEBHOOK_FUNCTION = 'payments.stripe-webhook'
+
+export interface RuntimeOptions {
+  config: AppConfig
+  functions: readonly LoadedFunction[]
+  /** Adapters to use instead of those the config picks (shared between runtimes in tests). */
+  adapters?: Adapters
+  log?: Logger
+  /** Bind network triggers and the bus (default true); false only builds contexts, for invoke. */
+  listen?: boolean
+}
+
+export interface Runtime {
+  readonly adapters: Adapters
+  readonly functions: readonly LoadedFunction[]
+  /** The HTTP app of every hosted HTTP function (usable without a port: app.request). */
+  readonly app: Hono
+  /** Where things are bound, once started. */
+  readonly bound: { httpUrl?: string; grpcPort?: number }
+  start(): Promise<void>
+  /** Graceful: stop taking work, finish what is in flight, deregister, close. */
+  stop(): Promise<void>
+  /** Runs one function once with an input, as its trigger would. */
+  invoke(name: string, input: unknown): Promise<unknown>
+  contextOf(name: string): Context
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, functions, listen = true } = options
+  const log = options.log ?? createLogger(config.logLevel)
+  const ownsAdapters = !options.adapters
+  const adapters = options.adapters ?? (await createAdapters(config, log))
+  const { store, bus, registry, payments } = adapters
+
+  const grpcInvokers = new Map<string, LocalInvoker>()
+  const pool: ClientPool = createClients({ registry, local: (name) => grpcInvokers.get(name) })
+  const contexts = new Map<string, Context>()
+  for (const fn of functions) {
+    contexts.set(fn.name, {
+      fn: { name: fn.name, domain: fn.domain },
+      config,
+      log: log.child({ fn: fn.name }),
+      store,
+      bus,
+      clients: pool.clients,
+      payments,
+    })
+  }
+  const contextOf = (name: string): Context => {
+    const ctx = contexts.get(name)
+    if (!ctx) throw new Error(`function ${name} is not hosted here`)
+    return ctx
+  }
+
+  for (const fn of functions) {
+    if (fn.def.kind !== 'grpc') continue
+    const { def } = fn
+    const ctx = contextOf(fn.name)
+    const handler = def.handler as (request: unknown, ctx: Context) => Promise<unknown>
+    grpcInvokers.set(fn.name, (request) => handler(request, ctx))
+  }
+
+  const httpApps = functions.flatMap((fn) => (fn.def.kind === 'http' ? [fn.def.build(contextOf(fn.name))] : []))
+  const deliverWebhook = async (payload: string, signature: string): Promise<number> => {
+    const init = { method: 'POST', body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } }
+    if (contexts.has(WEBHOOK_FUNCTION)) return (await app.request(WEBHOOK_PATH, init)).status
+    const [target] = await registry.resolve(WEBHOOK_FUNCTION)
+    if (!target) return 503
+    return (await fetch(`http://${target.host}:${target.port}${WEBHOOK_PATH}`, init)).status
+  }
+  if (payments.kind === 'local' && httpApps.length > 0) {
+    httpApps.push(localCheckoutApp(payments as LocalPayments, deliverWebhook))
+  }
+  const app = createRootApp(httpApps, log)
+
+  const bound: Runtime['bound'] = {}
+  const instances: Instance[] = []
+  const subscriptions: Subscription[] = []
+  const runners: JobRunner[] = []
+  let grpcServer: GrpcServer | undefined
+  let httpServer: ServerType | undefined
+
+  const register = async (fn: LoadedFunction, port: number, trigger: string) => {
+    const instance: Instance = {
+      id: `${fn.name}-${randomUUID().slice(0, 8)}`,
+      name: fn.name,
+      host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host,
+      port,
+      tags: [`domain:${fn.domain}`, `trigger:${trigger}`],
+    }
+    await registry.register(instance)
+    instances.push(instance)
+  }
+
+  async function start() {
+    if (!listen) return
+    await bus.declare(
+      functions.flatMap((fn) => {
+        if (fn.def.kind === 'consumer') return [{ consumer: fn.name, event: fn.def.event }]
+        if (fn.def.kind === 'worker') return [{ consumer: fn.name, event: fn.def.options.on }]
+        return []
+      }),
+    )
+    const grpcFns = functions.filter((fn) => fn.def.kind === 'grpc')
+    if (grpcFns.length > 0) {
+      grpcServer = await startGrpcServer(
+        grpcFns.map((fn) => {
+          const def = fn.def as Extract<LoadedFunction['def'], { kind: 'grpc' }>
+          return { service: def.service, method: def.method, invoke: grpcInvokers.get(fn.name) as LocalInvoker }
+        }),
+        { host: config.host, port: config.grpcPort },
+        log,
+      )
+      bound.grpcPort = grpcServer.port
+      for (const fn of grpcFns) await register(fn, grpcServer.port, 'grpc')
+    }
+    const httpFns = functions.filter((fn) => fn.def.kind === 'http')
+    if (httpFns.length > 0) {
+      const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host })
+      httpServer = server
+      const port = await new Promise<number>((resolve, reject) => {
+        server.once('error', reject)
+        server.once('listening', () => resolve((server.address() as AddressInfo).port))
+      })
+      bound.httpUrl = `http://localhost:${port}`
+      for (const fn of httpFns) await register(fn, port, 'http')
+    }
+    for (const fn of functions) {
+      if (fn.def.kind === 'consumer') subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus))
+      if (fn.def.kind === 'worker') runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store))
+    }
+  }
+
+  async function stop() {
+    await Promise.allSettled(instances.map((i) => registry.deregister(i.id)))
+    const closing = httpServer
+      ? new Promise<void>((resolve) => {
+          httpServer?.close(() => resolve())
+          ;(httpServer as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+        })
+      : Promise.resolve()
+    await Promise.allSettled([
+      closing,
+      ...subscriptions.map((s) => s.close()),
+      ...runners.map((r) => r.stop()),
+    ])
+    await grpcServer?.stop()
+    pool.close()
+    if (ownsAdapters) {
+      await Promise.allSettled([bus.close(), registry.close()])
+      await store.close()
+    }
+  }
+
+  async function invoke(name: string, input: unknown): Promise<unknown> {
+    const fn = functions.find((f) => f.name === name)
+    if (!fn) throw new Error(`function ${name} is not hosted here`)
+    const ctx = contextOf(name)
+    const message = { id: `invoke-${randomUUID()}`, attempt: 1, headers: {} }
+    switch (fn.def.kind) {
+      case 'grpc':
+        return (grpcInvokers.get(name) as LocalInvoker)(input)
+      case 'consumer':
+        await fn.def.handler(parseEvent(fn.def.event, JSON.stringify(input)), { ...ctx, message })
+        return { ok: true }
+      case 'worker':
+        await fn.def.handler(parseEvent(fn.def.options.on, JSON.stringify(input)), {
+          ...ctx,
+          job: { id: message.id, attempt: 1 },
+          signal: new AbortController().signal,
+        })
+        return { ok: true }
+      case 'http': {
+        const req = (input ?? {}) as { method?: string; path?: string; headers?: Record<string, string>; body?: unknown }
+        const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
+        const res = await app.request(req.path ?? '/', { method: req.method ?? 'GET', headers: req.headers, body })
+        const text = await res.text()
+        let json: unknown = text
+        try {
+          json = JSON.parse(text)
+        } catch {}
+        return { status: res.status, body: json }
+      }
+    }
+  }
+
+  return { adapters, functions, app, bound, start, stop, invoke, contextOf }
+}

@@ -1,0 +1,12 @@
+/** JSON-line logging with pino; one root logger per process. */
+import { pino } from 'pino'
+import type { Logger } from './ports/logger.ts'
+
+export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
+  return pino({
+    level,
+    base: { pid: process.pid, ...bindings },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  })
+}

@@ -1,0 +1,67 @@
+/**
+ * The bus port: publish events to every consumer function that listens to them, and (for
+ * the runtime only) subscribe a consumer function's queue and manage parked messages.
+ */
+import type { EventBody, EventName } from '../../shared/events.ts'
+
+export type Headers = Record<string, string>
+
+/** What a function sees: publishing only. */
+export interface Publisher {
+  publish<E extends EventName>(event: E, body: EventBody<E>, headers?: Headers): Promise<void>
+}
+
+export interface Delivery {
+  /** The message id (the event id); stable across redeliveries. */
+  messageId: string
+  event: EventName
+  body: string
+  headers: Headers
+  /** 1 for the first delivery, 2 for the first retry, ... */
+  attempt: number
+}
+
+/** Thrown by a handler for a message that can never succeed: it is parked at once. */
+export class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError'
+}
+
+export interface SubscribeOptions {
+  /** Queue owner: the consumer function's name. */
+  consumer: string
+  event: EventName
+  /** Deliveries handled at once. */
+  prefetch: number
+  /** Delay before each retry; its length is the number of retries. */
+  retryDelaysMs: readonly number[]
+}
+
+export interface Subscription {
+  /** Stops taking new deliveries and waits for the ones in flight. */
+  close(): Promise<void>
+}
+
+export interface ParkedMessage {
+  id: string
+  consumer: string
+  event: EventName
+  body: string
+  headers: Headers
+  error: string
+  tries: number
+  parkedAt: string
+}
+
+export interface Bus extends Publisher {
+  readonly kind: string
+  /** Publishes a body as given, unchecked (replays, tooling and tests). */
+  publishRaw(event: EventName, body: string, headers?: Headers): Promise<void>
+  subscribe(options: SubscribeOptions, handle: (delivery: Delivery) => Promise<void>): Promise<Subscription>
+  /** Declares the queues of these consumers ahead of any publish, so nothing is dropped. */
+  declare(consumers: readonly { consumer: string; event: EventName }[]): Promise<void>
+  parked(consumer?: string): Promise<ParkedMessage[]>
+  /** Sends parked messages back to their consumer's queue; returns how many. */
+  replay(filter: { consumer?: string; id?: string }): Promise<number>
+  health(): Promise<{ ok: boolean; detail?: string }>
+  close(): Promise<void>
+}

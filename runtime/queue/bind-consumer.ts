@@ -1,0 +1,27 @@
+/** Binds a consumer function to its own queue on the bus. */
+import type { Bus, Subscription } from '../ports/bus.ts'
+import type { Context } from '../model/context.ts'
+import type { ConsumerFunction } from '../model/define.ts'
+import { parseEvent } from './parse-event.ts'
+
+export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Promise<Subscription> {
+  return bus.subscribe(
+    {
+      consumer: ctx.fn.name,
+      event: def.event,
+      prefetch: def.options.prefetch ?? ctx.config.prefetch,
+      retryDelaysMs: def.options.retryDelaysMs ?? ctx.config.retryDelaysMs,
+    },
+    async (delivery) => {
+      const message = { id: delivery.messageId, attempt: delivery.attempt, headers: delivery.headers }
+      const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
+      try {
+        const event = parseEvent(def.event, delivery.body)
+        await def.handler(event, { ...ctx, log, message })
+      } catch (err) {
+        log.warn({ err, event: def.event }, 'consumer failed')
+        throw err
+      }
+    },
+  )
+}
