@@ -115,6 +115,15 @@ export interface ReserveStockResponse {
   levels: StockLevel[];
 }
 
+/** Gives back an open reservation (compensation when an order cannot be completed). */
+export interface ReleaseStockRequest {
+  orderId: string;
+}
+
+export interface ReleaseStockResponse {
+  released: boolean;
+}
+
 export interface GetLevelsRequest {
   itemIds: string[];
 }
@@ -1268,6 +1277,116 @@ export const ReserveStockResponse: MessageFns<ReserveStockResponse> = {
   fromPartial(object: DeepPartial<ReserveStockResponse>): ReserveStockResponse {
     const message = createBaseReserveStockResponse();
     message.levels = object.levels?.map((e) => StockLevel.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReleaseStockRequest(): ReleaseStockRequest {
+  return { orderId: "" };
+}
+
+export const ReleaseStockRequest: MessageFns<ReleaseStockRequest> = {
+  encode(message: ReleaseStockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseStockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseStockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReleaseStockRequest>): ReleaseStockRequest {
+    return ReleaseStockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReleaseStockRequest>): ReleaseStockRequest {
+    const message = createBaseReleaseStockRequest();
+    message.orderId = object.orderId ?? "";
+    return message;
+  },
+};
+
+function createBaseReleaseStockResponse(): ReleaseStockResponse {
+  return { released: false };
+}
+
+export const ReleaseStockResponse: MessageFns<ReleaseStockResponse> = {
+  encode(message: ReleaseStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.released !== false) {
+      writer.uint32(8).bool(message.released);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReleaseStockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReleaseStockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.released = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ReleaseStockResponse>): ReleaseStockResponse {
+    return ReleaseStockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReleaseStockResponse>): ReleaseStockResponse {
+    const message = createBaseReleaseStockResponse();
+    message.released = object.released ?? false;
     return message;
   },
 };
@@ -2555,6 +2674,16 @@ export const StockServiceService = {
       Buffer.from(ReserveStockResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReserveStockResponse => ReserveStockResponse.decode(value),
   },
+  releaseStock: {
+    path: "/oms.v1.StockService/ReleaseStock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReleaseStockRequest): Buffer => Buffer.from(ReleaseStockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReleaseStockRequest => ReleaseStockRequest.decode(value),
+    responseSerialize: (value: ReleaseStockResponse): Buffer =>
+      Buffer.from(ReleaseStockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReleaseStockResponse => ReleaseStockResponse.decode(value),
+  },
   getLevels: {
     path: "/oms.v1.StockService/GetLevels" as const,
     requestStream: false as const,
@@ -2578,6 +2707,7 @@ export const StockServiceService = {
 export interface StockServiceServer extends UntypedServiceImplementation {
   checkStock: handleUnaryCall<CheckStockRequest, CheckStockResponse>;
   reserveStock: handleUnaryCall<ReserveStockRequest, ReserveStockResponse>;
+  releaseStock: handleUnaryCall<ReleaseStockRequest, ReleaseStockResponse>;
   getLevels: handleUnaryCall<GetLevelsRequest, GetLevelsResponse>;
   setLevel: handleUnaryCall<SetLevelRequest, SetLevelResponse>;
 }
@@ -2612,6 +2742,21 @@ export interface StockServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReserveStockResponse) => void,
+  ): ClientUnaryCall;
+  releaseStock(
+    request: ReleaseStockRequest,
+    callback: (error: ServiceError | null, response: ReleaseStockResponse) => void,
+  ): ClientUnaryCall;
+  releaseStock(
+    request: ReleaseStockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReleaseStockResponse) => void,
+  ): ClientUnaryCall;
+  releaseStock(
+    request: ReleaseStockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReleaseStockResponse) => void,
   ): ClientUnaryCall;
   getLevels(
     request: GetLevelsRequest,

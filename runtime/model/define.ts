@@ -4,6 +4,7 @@
  * `functions/orders/create-order.ts` is `orders.create-order`.
  */
 import type { Hono } from 'hono'
+import type { AppConfig } from '../config.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
 import type { MethodName, RequestOf, ResponseOf, ServiceKey } from '../grpc/services.ts'
 import type { ConsumerContext, Context, WorkerContext } from './context.ts'
@@ -52,8 +53,8 @@ export interface ConsumerFunction<E extends EventName = EventName> {
 export interface WorkerOptions<E extends EventName> {
   /** The event that feeds the worker's durable job list. */
   on: E
-  /** Jobs run at once (default: 4). */
-  concurrency?: number
+  /** Jobs run at once, or a function of the config giving it (default: 4). */
+  concurrency?: number | ((config: AppConfig) => number)
   /** Job identity, so repeats of the same work collapse into one job (default: event id). */
   key?(event: EventBody<E>): string
 }

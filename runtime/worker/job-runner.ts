@@ -36,7 +36,8 @@ export async function startJobRunner(
 ): Promise<JobRunner> {
   const queue = ctx.fn.name
   const owner = `${queue}:${randomUUID()}`
-  const concurrency = def.options.concurrency ?? 4
+  const { concurrency: configured = 4 } = def.options
+  const concurrency = typeof configured === 'function' ? configured(ctx.config) : configured
   const running = new Map<string, Promise<void>>()
   const abort = new AbortController()
   let stopping = false

@@ -1,0 +1,34 @@
+// Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { menuItemSchema, itemIdSchema } from '../../shared/menu-item.ts'
+import { http } from '../../runtime/model/define.ts'
+import { adminAuth } from './lib/admin-auth.ts'
+import { check, jsonBody } from './lib/validate.ts'
+
+const menuItemBody = menuItemSchema.omit({ id: true })
+const stockBody = z.strictObject({ quantity: z.int().min(0).max(1_000_000) })
+
+export default http((ctx) => {
+  const { menu, stock } = ctx.clients
+  const itemId = (id: string) => check(itemIdSchema, id, 'invalid item id')
+  return new Hono()
+    .use('/api/admin/*', adminAuth(ctx.config.adminToken))
+    .put('/api/admin/menu/:itemId', async (c) => {
+      const id = itemId(c.req.param('itemId'))
+      const body = await jsonBody(c, menuItemBody)
+      const { item } = await menu.upsertItem({ item: { id, ...body } })
+      return c.json({ item })
+    })
+    .delete('/api/admin/menu/:itemId', async (c) => {
+      await menu.deleteItem({ id: itemId(c.req.param('itemId')) })
+      return c.body(null, 204)
+    })
+    .put('/api/admin/stock/:itemId', async (c) => {
+      const id = itemId(c.req.param('itemId'))
+      const { quantity } = await jsonBody(c, stockBody)
+      await menu.getItem({ id })
+      const { level } = await stock.setLevel({ itemId: id, onHand: quantity })
+      return c.json({ item: { id, onHand: level!.onHand, reserved: level!.reserved, available: level!.available } })
+    })
+})

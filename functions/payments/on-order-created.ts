@@ -1,0 +1,19 @@
+// Trigger: consumer of order.created — opens a checkout session for the order (line items from
+// price ids, metadata orderId and customerId, success and cancel URLs) and records its payment
+// link on the order. Safe to repeat: the session is created once per order.
+import { consumer } from '../../runtime/model/define.ts'
+
+export default consumer('order.created', async (event, ctx) => {
+  const { orderId, customerId } = event
+  const orderPage = `${ctx.config.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(orderId)}`
+  const session = await ctx.payments.createCheckoutSession({
+    orderId,
+    customerId,
+    currency: event.currency,
+    lines: event.items.map((i) => ({ priceId: i.priceId, name: i.name, quantity: i.quantity, unitAmount: i.unitAmount })),
+    successUrl: `${orderPage}?checkout=success`,
+    cancelUrl: `${orderPage}?checkout=cancelled`,
+  })
+  await ctx.clients.orders.updateOrder({ orderId, status: '', paymentLink: session.url })
+  ctx.log.info({ orderId, sessionId: session.id }, 'checkout session ready')
+})

@@ -1,0 +1,36 @@
+/** GET /healthz: 200 when the process and the adapters it depends on answer, 503 otherwise. */
+import { Hono } from 'hono'
+import type { Bus } from '../ports/bus.ts'
+import type { Store } from '../ports/store.ts'
+
+/** How long one dependency check may take before it counts as down. */
+export const HEALTH_TIMEOUT_MS = 2000
+
+async function probe(check: () => Promise<{ ok: boolean; detail?: string } | undefined>) {
+  try {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS).unref(),
+    )
+    const result = await Promise.race([check(), timeout])
+    return { ok: result?.ok ?? true, ...(result?.detail && { detail: result.detail }) }
+  } catch (err) {
+    return { ok: false, detail: err instanceof Error ? err.message : String(err) }
+  }
+}
+
+export function healthRoute(deps: { store: Store; bus: Bus }): Hono {
+  return new Hono().get('/healthz', async (c) => {
+    const [store, bus] = await Promise.all([
+      probe(async () => {
+        await deps.store.ping()
+        return undefined
+      }),
+      probe(() => deps.bus.health()),
+    ])
+    const ok = store.ok && bus.ok
+    return c.json(
+      { status: ok ? 'ok' : 'unavailable', checks: { store: { kind: deps.store.kind, ...store }, bus: { kind: deps.bus.kind, ...bus } } },
+      ok ? 200 : 503,
+    )
+  })
+}
