@@ -1,0 +1,145 @@
+/**
+ * Test fixtures: a whole system (or any subset of functions) on embedded adapters, started on
+ * ephemeral ports, plus helpers to sign webhooks with Stripe's own library and to wait for
+ * eventual outcomes. Every call builds fresh adapters, so tests never share data.
+ */
+import Stripe from 'stripe'
+import { createAdapters, type Adapters } from '../runtime/adapters/create-adapters.ts'
+import { loadFunctions } from '../runtime/catalog.ts'
+import { type AppConfig, loadConfig } from '../runtime/config.ts'
+import { createRuntime, type Runtime } from '../runtime/host.ts'
+import { createLogger } from '../runtime/log.ts'
+import type { Logger } from '../runtime/ports/logger.ts'
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789'
+export const WEBHOOK_SECRET = 'whsec_test_secret_for_oms_tests'
+
+/** Environment every test system starts from; override per test. */
+export const TEST_ENV: Record<string, string> = {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  GRPC_PORT: '0',
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  KITCHEN_COOK_MS: '50',
+  RETRY_DELAYS_MS: '50,100,200',
+  ADMIN_TOKEN,
+  STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+}
+
+export function testConfig(env: Record<string, string> = {}): AppConfig {
+  return loadConfig({ ...TEST_ENV, ...env })
+}
+
+export const silentLogger: Logger = createLogger('silent')
+
+export interface TestSystem {
+  runtime: Runtime
+  config: AppConfig
+  adapters: Adapters
+  /** Base URL of the HTTP server (when HTTP functions are hosted). */
+  url: string
+  /** fetch against the system; `path` is relative to url. */
+  fetch(path: string, init?: RequestInit): Promise<Response>
+  /** fetch and parse JSON: [status, body]. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
+  json<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
+  stop(): Promise<void>
+}
+
+export interface StartOptions {
+  /** Functions or domains to host (default: all). */
+  select?: string[]
+  env?: Record<string, string>
+  /** Share adapters with another system (separate runtimes, one bus/registry). */
+  adapters?: Adapters
+}
+
+export async function startSystem(options: StartOptions = {}): Promise<TestSystem> {
+  const config = testConfig(options.env)
+  const adapters = options.adapters ?? (await createAdapters(config, silentLogger))
+  const runtime = await createRuntime({
+    config,
+    functions: await loadFunctions(options.select ?? []),
+    adapters,
+    log: silentLogger,
+  })
+  await runtime.start()
+  const url = runtime.bound.httpUrl ?? ''
+  const fetchIt = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init)
+  return {
+    runtime,
+    config,
+    adapters,
+    url,
+    fetch: fetchIt,
+    async json(path, init) {
+      const res = await fetchIt(path, init)
+      const text = await res.text()
+      return { status: res.status, body: text ? JSON.parse(text) : undefined }
+    },
+    async stop() {
+      await runtime.stop()
+      if (!options.adapters) {
+        await adapters.bus.close()
+        await adapters.store.close()
+      }
+    },
+  }
+}
+
+/** JSON request init. */
+export function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }
+}
+
+/** A Stripe checkout event for an order, signed with Stripe's own test-header helper. */
+export function signedStripeEvent(
+  options: {
+    id?: string
+    type?: string
+    orderId: string
+    customerId: string
+    paymentStatus?: string
+    secret?: string
+    timestamp?: number
+  },
+): { payload: string; signature: string } {
+  const payload = JSON.stringify({
+    id: options.id ?? `evt_test_${Math.random().toString(36).slice(2)}`,
+    object: 'event',
+    type: options.type ?? 'checkout.session.completed',
+    data: {
+      object: {
+        id: `cs_test_${options.orderId}`,
+        object: 'checkout.session',
+        payment_status: options.paymentStatus ?? 'paid',
+        metadata: { orderId: options.orderId, customerId: options.customerId },
+      },
+    },
+  })
+  const signature = Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: options.secret ?? WEBHOOK_SECRET,
+    timestamp: options.timestamp,
+  })
+  return { payload, signature }
+}
+
+/** Polls `check` until it returns a value that is not undefined (or throws on timeout). */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  { timeoutMs = 10_000, intervalMs = 25, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined) return value
+    } catch (err) {
+      last = err
+    }
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+}
