@@ -13,6 +13,9 @@ import type { LocalPayments } from './adapters/payments/local/local-payments.ts'
 import type { AppConfig } from './config.ts'
 import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
+import { createFunctionFetch } from './http/function-fetch.ts'
+import { forwardRoutes } from './http/forward-routes.ts'
+import { healthRoute } from './http/health-route.ts'
 import { createRootApp } from './http/root-app.ts'
 import { createLogger } from './log.ts'
 import type { Context } from './model/context.ts'
@@ -88,17 +91,27 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     grpcInvokers.set(fn.name, (request) => handler(request, ctx))
   }
 
-  const httpApps = functions.flatMap((fn) => (fn.def.kind === 'http' ? [fn.def.build(contextOf(fn.name))] : []))
+  const builtApps = new Map<string, Hono>()
+  for (const fn of functions) if (fn.def.kind === 'http') builtApps.set(fn.name, fn.def.build(contextOf(fn.name)))
+  const fetchFunction = createFunctionFetch(registry, (name) => (builtApps.has(name) ? app : undefined))
+  const httpApps = [...builtApps.values()]
+  for (const fn of functions) {
+    if (fn.def.kind === 'http' && fn.def.forwards) {
+      httpApps.push(forwardRoutes(fn.def.forwards, (name) => builtApps.has(name), fetchFunction))
+    }
+  }
   const deliverWebhook = async (payload: string, signature: string): Promise<number> => {
-    const init = { method: 'POST', body: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } }
-    if (contexts.has(WEBHOOK_FUNCTION)) return (await app.request(WEBHOOK_PATH, init)).status
-    const [target] = await registry.resolve(WEBHOOK_FUNCTION)
-    if (!target) return 503
-    return (await fetch(`http://${target.host}:${target.port}${WEBHOOK_PATH}`, init)).status
+    const headers = { 'content-type': 'application/json', 'stripe-signature': signature }
+    try {
+      return (await fetchFunction(WEBHOOK_FUNCTION, WEBHOOK_PATH, { method: 'POST', body: payload, headers })).status
+    } catch {
+      return 503
+    }
   }
   if (payments.kind === 'local' && httpApps.length > 0) {
     httpApps.push(localCheckoutApp(payments as LocalPayments, deliverWebhook))
   }
+  if (httpApps.length > 0) httpApps.push(healthRoute({ store, bus }))
   const app = createRootApp(httpApps, log)
 
   const bound: Runtime['bound'] = {}

@@ -30,7 +30,8 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   return loadConfig({ ...TEST_ENV, ...env })
 }
 
-export const silentLogger: Logger = createLogger('silent')
+/** Silent unless TEST_LOG_LEVEL is set (e.g. TEST_LOG_LEVEL=debug to see a failing test's logs). */
+export const silentLogger: Logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
 
 export interface TestSystem {
   runtime: Runtime

@@ -3,7 +3,7 @@
  * handler of (input, context); the runtime binds it. Names come from the file path:
  * `functions/orders/create-order.ts` is `orders.create-order`.
  */
-import type { Hono } from 'hono'
+import { Hono } from 'hono'
 import type { AppConfig } from '../config.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
 import type { MethodName, RequestOf, ResponseOf, ServiceKey } from '../grpc/services.ts'
@@ -16,6 +16,11 @@ export interface HttpFunction {
   kind: 'http'
   /** Builds the function's Hono app; routes are absolute paths. */
   build: (ctx: Context) => Hono
+  /**
+   * Routes this function passes on to the HTTP function that serves them, when that function
+   * is hosted by another process: `{ 'POST /api/payments/webhook': 'payments.stripe-webhook' }`.
+   */
+  forwards?: Readonly<Record<string, string>>
 }
 
 export interface GrpcFunction<S extends ServiceKey, M extends MethodName<S>> {
@@ -71,6 +76,14 @@ export type FunctionDef = HttpFunction | AnyGrpcFunction | ConsumerFunction | Wo
 /** An HTTP function: a Hono app built once with the function's context. */
 export function http(build: (ctx: Context) => Hono): HttpFunction {
   return { [FUNCTION]: true, kind: 'http', build }
+}
+
+/**
+ * An HTTP function that only forwards routes to the functions serving them elsewhere, so one
+ * entry point (the gateway) serves the whole public API however functions are spread.
+ */
+export function forward(routes: Readonly<Record<string, string>>): HttpFunction {
+  return { [FUNCTION]: true, kind: 'http', build: () => new Hono(), forwards: routes }
 }
 
 /** A gRPC method implementation, e.g. `grpcMethod('orders', 'createOrder', handler)`. */

@@ -1,0 +1,32 @@
+/** Mounts the forwarded routes whose target function this process does not host. */
+import { Hono } from 'hono'
+import { DomainError } from '../../shared/errors.ts'
+import type { FunctionFetch } from './function-fetch.ts'
+
+/** Request headers not passed on (hop-by-hop, or recomputed by fetch). */
+const DROP = ['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']
+
+export function forwardRoutes(
+  forwards: Readonly<Record<string, string>>,
+  isLocal: (name: string) => boolean,
+  fetchFunction: FunctionFetch,
+): Hono {
+  const app = new Hono()
+  for (const [route, target] of Object.entries(forwards)) {
+    if (isLocal(target)) continue
+    const [method = 'GET', path = '/'] = route.split(' ')
+    app.on(method, path, async (c) => {
+      const headers = new Headers(c.req.raw.headers)
+      for (const h of DROP) headers.delete(h)
+      const body = ['GET', 'HEAD'].includes(method) ? undefined : await c.req.arrayBuffer()
+      let res: Response
+      try {
+        res = await fetchFunction(target, c.req.path + new URL(c.req.url).search, { method, headers, body })
+      } catch {
+        throw new DomainError('UNAVAILABLE', `${target} cannot be reached`)
+      }
+      return new Response(res.body, { status: res.status, headers: res.headers })
+    })
+  }
+  return app
+}
