@@ -7,15 +7,16 @@ import { z } from 'zod'
 
 const port = z.coerce.number().int().min(0).max(65535)
 const url = (protocols: string[]) =>
-  z
-    .string()
-    .refine((value) => {
+  z.string().refine(
+    (value) => {
       try {
         return protocols.includes(new URL(value).protocol)
       } catch {
         return false
       }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  )
 const positiveMs = z.coerce.number().int().min(0).max(3_600_000)
 const msList = z
   .string()
@@ -36,7 +37,10 @@ const schema = z.object({
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_... or sk_live_...')
     .optional(),
   STRIPE_API_BASE: url(['http:', 'https:']).optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'must look like whsec_...').optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'must look like whsec_...')
+    .optional(),
   KITCHEN_COOK_MS: positiveMs.default(3000),
   KITCHEN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -55,7 +59,12 @@ export interface AppConfig {
   mongodbUri?: string
   consulAddr?: string
   otlpEndpoint?: string
-  stripe: { secretKey?: string; apiBase?: string; webhookSecret: string; webhookSecretGenerated: boolean }
+  stripe: {
+    secretKey?: string
+    apiBase?: string
+    webhookSecret: string
+    webhookSecretGenerated: boolean
+  }
   kitchen: { cookMs: number; concurrency: number }
   adminToken?: string
   retryDelaysMs: readonly number[]

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { serve, type ServerType } from '@hono/node-server'
+import { type ServerType, serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
 import { localCheckoutApp } from './adapters/payments/local/checkout-app.ts'
@@ -13,16 +13,16 @@ import type { LocalPayments } from './adapters/payments/local/local-payments.ts'
 import type { AppConfig } from './config.ts'
 import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
-import { createFunctionFetch } from './http/function-fetch.ts'
 import { forwardRoutes } from './http/forward-routes.ts'
+import { createFunctionFetch } from './http/function-fetch.ts'
 import { healthRoute } from './http/health-route.ts'
 import { createRootApp } from './http/root-app.ts'
 import { createLogger } from './log.ts'
 import type { Context } from './model/context.ts'
 import type { LoadedFunction } from './model/define.ts'
 import type { Subscription } from './ports/bus.ts'
-import type { Instance } from './ports/registry.ts'
 import type { Logger } from './ports/logger.ts'
+import type { Instance } from './ports/registry.ts'
 import { bindConsumer } from './queue/bind-consumer.ts'
 import { parseEvent } from './queue/parse-event.ts'
 import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
@@ -92,8 +92,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   const builtApps = new Map<string, Hono>()
-  for (const fn of functions) if (fn.def.kind === 'http') builtApps.set(fn.name, fn.def.build(contextOf(fn.name)))
-  const fetchFunction = createFunctionFetch(registry, (name) => (builtApps.has(name) ? app : undefined))
+  for (const fn of functions)
+    if (fn.def.kind === 'http') builtApps.set(fn.name, fn.def.build(contextOf(fn.name)))
+  const fetchFunction = createFunctionFetch(registry, (name) =>
+    builtApps.has(name) ? app : undefined,
+  )
   const httpApps = [...builtApps.values()]
   for (const fn of functions) {
     if (fn.def.kind === 'http' && fn.def.forwards) {
@@ -103,7 +106,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const deliverWebhook = async (payload: string, signature: string): Promise<number> => {
     const headers = { 'content-type': 'application/json', 'stripe-signature': signature }
     try {
-      return (await fetchFunction(WEBHOOK_FUNCTION, WEBHOOK_PATH, { method: 'POST', body: payload, headers })).status
+      return (
+        await fetchFunction(WEBHOOK_FUNCTION, WEBHOOK_PATH, {
+          method: 'POST',
+          body: payload,
+          headers,
+        })
+      ).status
     } catch {
       return 503
     }
@@ -147,7 +156,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       grpcServer = await startGrpcServer(
         grpcFns.map((fn) => {
           const def = fn.def as Extract<LoadedFunction['def'], { kind: 'grpc' }>
-          return { service: def.service, method: def.method, invoke: grpcInvokers.get(fn.name) as LocalInvoker }
+          return {
+            service: def.service,
+            method: def.method,
+            invoke: grpcInvokers.get(fn.name) as LocalInvoker,
+          }
         }),
         { host: config.host, port: config.grpcPort },
         log,
@@ -167,8 +180,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const fn of httpFns) await register(fn, port, 'http')
     }
     for (const fn of functions) {
-      if (fn.def.kind === 'consumer') subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus))
-      if (fn.def.kind === 'worker') runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store))
+      if (fn.def.kind === 'consumer')
+        subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus))
+      if (fn.def.kind === 'worker')
+        runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store))
     }
   }
 
@@ -212,9 +227,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         })
         return { ok: true }
       case 'http': {
-        const req = (input ?? {}) as { method?: string; path?: string; headers?: Record<string, string>; body?: unknown }
-        const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body)
-        const res = await app.request(req.path ?? '/', { method: req.method ?? 'GET', headers: req.headers, body })
+        const req = (input ?? {}) as {
+          method?: string
+          path?: string
+          headers?: Record<string, string>
+          body?: unknown
+        }
+        const body =
+          req.body === undefined
+            ? undefined
+            : typeof req.body === 'string'
+              ? req.body
+              : JSON.stringify(req.body)
+        const res = await app.request(req.path ?? '/', {
+          method: req.method ?? 'GET',
+          headers: req.headers,
+          body,
+        })
         const text = await res.text()
         let json: unknown = text
         try {

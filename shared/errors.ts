@@ -71,7 +71,9 @@ export class DomainError extends Error {
 
 /** Recognises a DomainError by its marker, so copies from other bundles count too. */
 export function isDomainError(err: unknown): err is DomainError {
-  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[MARKER] === true
+  return (
+    typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[MARKER] === true
+  )
 }
 
 export function isErrorCode(code: unknown): code is ErrorCode {
@@ -79,7 +81,12 @@ export function isErrorCode(code: unknown): code is ErrorCode {
 }
 
 /** Rebuilds a DomainError from a gRPC status (and the code carried in metadata, if any). */
-export function fromGrpcStatus(grpcCode: number, message: string, code?: string, details?: unknown) {
+export function fromGrpcStatus(
+  grpcCode: number,
+  message: string,
+  code?: string,
+  details?: unknown,
+) {
   const resolved: ErrorCode = isErrorCode(code) ? code : (GRPC_FALLBACK[grpcCode] ?? 'INTERNAL')
   return new DomainError(resolved, message, details)
 }

@@ -26,8 +26,12 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 }
 
 export function invalidTransition(orderId: string, from: string, to: string): DomainError {
-  return new DomainError('INVALID_TRANSITION', `order ${orderId} cannot move from ${from} to ${to}`, {
-    from,
-    to,
-  })
+  return new DomainError(
+    'INVALID_TRANSITION',
+    `order ${orderId} cannot move from ${from} to ${to}`,
+    {
+      from,
+      to,
+    },
+  )
 }

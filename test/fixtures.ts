@@ -4,7 +4,7 @@
  * eventual outcomes. Every call builds fresh adapters, so tests never share data.
  */
 import Stripe from 'stripe'
-import { createAdapters, type Adapters } from '../runtime/adapters/create-adapters.ts'
+import { type Adapters, createAdapters } from '../runtime/adapters/create-adapters.ts'
 import { loadFunctions } from '../runtime/catalog.ts'
 import { type AppConfig, loadConfig } from '../runtime/config.ts'
 import { createRuntime, type Runtime } from '../runtime/host.ts'
@@ -90,21 +90,23 @@ export async function startSystem(options: StartOptions = {}): Promise<TestSyste
 
 /** JSON request init. */
 export function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
-  return { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }
+  return {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...headers },
+  }
 }
 
 /** A Stripe checkout event for an order, signed with Stripe's own test-header helper. */
-export function signedStripeEvent(
-  options: {
-    id?: string
-    type?: string
-    orderId: string
-    customerId: string
-    paymentStatus?: string
-    secret?: string
-    timestamp?: number
-  },
-): { payload: string; signature: string } {
+export function signedStripeEvent(options: {
+  id?: string
+  type?: string
+  orderId: string
+  customerId: string
+  paymentStatus?: string
+  secret?: string
+  timestamp?: number
+}): { payload: string; signature: string } {
   const payload = JSON.stringify({
     id: options.id ?? `evt_test_${Math.random().toString(36).slice(2)}`,
     object: 'event',

@@ -7,7 +7,15 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createAdapters } from '../runtime/adapters/create-adapters.ts'
 import { memoryStore } from '../runtime/adapters/store/memory-store.ts'
 import { seedIfEmpty } from '../runtime/adapters/store/seed.ts'
-import { post, signedStripeEvent, startSystem, type TestSystem, silentLogger, testConfig, waitFor } from './fixtures.ts'
+import {
+  post,
+  signedStripeEvent,
+  silentLogger,
+  startSystem,
+  type TestSystem,
+  testConfig,
+  waitFor,
+} from './fixtures.ts'
 
 const DOMAINS = ['gateway', 'orders', 'stock', 'menu', 'payments', 'kitchen'] as const
 
@@ -36,22 +44,53 @@ async function scenario(sys: TestSystem) {
     )
 
   record('menu', await sys.json('/api/menu'))
-  const created = await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'fries', quantity: 2 }, { id: 'fries', quantity: 1 }, { id: 'lemonade', quantity: 1 }] }))
+  const created = await sys.json(
+    '/api/customers/ann/orders',
+    post({
+      items: [
+        { id: 'fries', quantity: 2 },
+        { id: 'fries', quantity: 1 },
+        { id: 'lemonade', quantity: 1 },
+      ],
+    }),
+  )
   record('create', created)
   const orderId = created.body.order.id as string
-  record('unknown item', await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'caviar', quantity: 1 }] })))
-  record('out of stock', await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'brownie', quantity: 41 }] })))
+  record(
+    'unknown item',
+    await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'caviar', quantity: 1 }] })),
+  )
+  record(
+    'out of stock',
+    await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'brownie', quantity: 41 }] })),
+  )
   record('other customer', await sys.json(`/api/customers/bob/orders/${orderId}`))
-  await waitFor(async () => (await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink ?? undefined, { what: 'payment link' })
+  await waitFor(
+    async () =>
+      (await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink ?? undefined,
+    { what: 'payment link' },
+  )
   record('with link', await sys.json(`/api/customers/ann/orders/${orderId}`))
   record('menu after order', await sys.json('/api/menu'))
 
   const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
-  const webhook = await sys.fetch('/api/payments/webhook', post(payload, { 'stripe-signature': signature }))
+  const webhook = await sys.fetch(
+    '/api/payments/webhook',
+    post(payload, { 'stripe-signature': signature }),
+  )
   record('webhook', { status: webhook.status, body: await webhook.json() })
-  await waitFor(async () => ((await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.status === 'ready' ? true : undefined), { what: 'ready' })
+  await waitFor(
+    async () =>
+      (await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.status === 'ready'
+        ? true
+        : undefined,
+    { what: 'ready' },
+  )
   record('ready', await sys.json(`/api/customers/ann/orders/${orderId}`))
-  record('cancel ready', await sys.json(`/api/customers/ann/orders/${orderId}/cancel`, { method: 'POST' }))
+  record(
+    'cancel ready',
+    await sys.json(`/api/customers/ann/orders/${orderId}/cancel`, { method: 'POST' }),
+  )
   record('list', await sys.json('/api/customers/ann/orders'))
   return scrub(seen)
 }
@@ -88,7 +127,10 @@ describe('domains in separate runtimes over gRPC', () => {
     // Stop stock: the gateway now gets a clear 503, not a crash.
     await stock?.stop()
     systems.splice(systems.indexOf(stock as TestSystem), 1)
-    const res = await gateway.json('/api/customers/ann/orders', post({ items: [{ id: 'fries', quantity: 1 }] }))
+    const res = await gateway.json(
+      '/api/customers/ann/orders',
+      post({ items: [{ id: 'fries', quantity: 1 }] }),
+    )
     expect(res.status).toBe(503)
     expect(res.body.error.code).toBe('UNAVAILABLE')
   })

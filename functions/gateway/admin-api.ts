@@ -1,8 +1,8 @@
 // Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { menuItemSchema, itemIdSchema } from '../../shared/menu-item.ts'
 import { http } from '../../runtime/model/define.ts'
+import { itemIdSchema, menuItemSchema } from '../../shared/menu-item.ts'
 import { adminAuth } from './lib/admin-auth.ts'
 import { check, jsonBody } from './lib/validate.ts'
 
@@ -29,6 +29,8 @@ export default http((ctx) => {
       const { quantity } = await jsonBody(c, stockBody)
       await menu.getItem({ id })
       const { level } = await stock.setLevel({ itemId: id, onHand: quantity })
-      return c.json({ item: { id, onHand: level!.onHand, reserved: level!.reserved, available: level!.available } })
+      return c.json({
+        item: { id, onHand: level!.onHand, reserved: level!.reserved, available: level!.available },
+      })
     })
 })

@@ -1,8 +1,8 @@
 // Trigger: HTTP /api/customers/:customerId/orders — place, list, read and cancel orders.
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { customerIdSchema, orderItemsSchema } from '../../shared/order-input.ts'
 import { http } from '../../runtime/model/define.ts'
+import { customerIdSchema, orderItemsSchema } from '../../shared/order-input.ts'
 import { presentOrder } from './lib/present.ts'
 import { check, jsonBody } from './lib/validate.ts'
 
@@ -26,7 +26,9 @@ export default http((ctx) => {
       return c.json({ order: presentOrder(order!), redirectToURL }, 201)
     })
     .get('/api/customers/:customerId/orders', async (c) => {
-      const { orders: list } = await orders.listOrders({ customerId: customer(c.req.param('customerId')) })
+      const { orders: list } = await orders.listOrders({
+        customerId: customer(c.req.param('customerId')),
+      })
       return c.json({ orders: list.map(presentOrder) })
     })
     .get('/api/customers/:customerId/orders/:orderId', async (c) => {

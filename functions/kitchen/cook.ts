@@ -2,11 +2,11 @@
 // cooked once (KITCHEN_COOK_MS, KITCHEN_CONCURRENCY at a time): preparing → ready through
 // OrderService, then order.ready. Safe to resume after a restart at any step.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isDomainError } from '../../shared/errors.ts'
 import type { Order } from '../../proto/gen/oms.ts'
 import type { WorkerContext } from '../../runtime/model/context.ts'
 import { worker } from '../../runtime/model/define.ts'
 import { RetryLater } from '../../runtime/model/retry-later.ts'
+import { isDomainError } from '../../shared/errors.ts'
 
 /** How long to wait before asking again when orders has not recorded the payment yet. */
 export const PAYMENT_NOT_SEEN_RETRY_MS = 500
@@ -32,11 +32,16 @@ async function announceReady(order: Order, ctx: WorkerContext) {
 }
 
 export default worker(
-  { on: 'order.paid', concurrency: (config) => config.kitchen.concurrency, key: (event) => event.orderId },
+  {
+    on: 'order.paid',
+    concurrency: (config) => config.kitchen.concurrency,
+    key: (event) => event.orderId,
+  },
   async ({ orderId }, ctx) => {
     const order = await currentOrder(orderId, ctx)
     if (!order) {
-      if (ctx.job.attempt >= MAX_UNKNOWN_ORDER_TRIES) return ctx.log.error({ orderId }, 'paid order unknown to orders; dropped')
+      if (ctx.job.attempt >= MAX_UNKNOWN_ORDER_TRIES)
+        return ctx.log.error({ orderId }, 'paid order unknown to orders; dropped')
       throw new RetryLater('order not recorded yet', PAYMENT_NOT_SEEN_RETRY_MS)
     }
     switch (order.status) {
@@ -52,7 +57,11 @@ export default worker(
         break
     }
     await sleep(ctx.config.kitchen.cookMs, undefined, { signal: ctx.signal })
-    const { order: ready } = await ctx.clients.orders.updateOrder({ orderId, status: 'ready', paymentLink: '' })
+    const { order: ready } = await ctx.clients.orders.updateOrder({
+      orderId,
+      status: 'ready',
+      paymentLink: '',
+    })
     await announceReady(ready!, ctx)
     ctx.log.info({ orderId }, 'order ready for pickup')
   },

@@ -1,6 +1,7 @@
 // Trigger: gRPC MenuService.DeleteItem — admin: take an item off the menu.
-import { DomainError } from '../../shared/errors.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 
 export default grpcMethod('menu', 'deleteItem', async ({ id }, ctx) => {
   if (!(await ctx.store.menu.delete(id))) {

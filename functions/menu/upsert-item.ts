@@ -1,8 +1,9 @@
 // Trigger: gRPC MenuService.UpsertItem — admin: create or replace a menu item.
-import { DomainError } from '../../shared/errors.ts'
-import { zodDetails } from '../../shared/zod-details.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 import { menuItemSchema } from '../../shared/menu-item.ts'
+import { zodDetails } from '../../shared/zod-details.ts'
 
 export default grpcMethod('menu', 'upsertItem', async ({ item }, ctx) => {
   const parsed = menuItemSchema.safeParse(item ?? {})

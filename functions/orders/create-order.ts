@@ -2,25 +2,32 @@
 // menu, reserves stock (all or nothing), stores the order as pending and publishes order.created.
 import { randomUUID } from 'node:crypto'
 import type { Order } from '../../proto/gen/oms.ts'
+import { grpcMethod } from '../../runtime/model/define.ts'
 import { DomainError } from '../../shared/errors.ts'
 import { customerIdSchema, mergeLines, orderItemsSchema } from '../../shared/order-input.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
-import { grpcMethod } from '../../runtime/model/define.ts'
 import { orderCreatedEvent } from './lib/order-events.ts'
 
 export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
   const customer = customerIdSchema.safeParse(request.customerId)
-  if (!customer.success) throw new DomainError('INVALID_REQUEST', 'invalid customer id', zodDetails(customer.error))
+  if (!customer.success)
+    throw new DomainError('INVALID_REQUEST', 'invalid customer id', zodDetails(customer.error))
   const input = orderItemsSchema.safeParse(request.items)
   const lines = input.success ? orderItemsSchema.safeParse(mergeLines(input.data)) : input
-  if (!lines.success) throw new DomainError('INVALID_REQUEST', 'invalid order items', zodDetails(lines.error))
+  if (!lines.success)
+    throw new DomainError('INVALID_REQUEST', 'invalid order items', zodDetails(lines.error))
 
-  const { items, missingIds } = await ctx.clients.menu.getItems({ ids: lines.data.map((l) => l.id) })
+  const { items, missingIds } = await ctx.clients.menu.getItems({
+    ids: lines.data.map((l) => l.id),
+  })
   if (missingIds.length > 0) {
-    throw new DomainError('ITEM_NOT_FOUND', `not on the menu: ${missingIds.join(', ')}`, { itemIds: missingIds })
+    throw new DomainError('ITEM_NOT_FOUND', `not on the menu: ${missingIds.join(', ')}`, {
+      itemIds: missingIds,
+    })
   }
   const currencies = new Set(items.map((i) => i.currency))
-  if (currencies.size !== 1) throw new DomainError('INVALID_REQUEST', 'items in one order must share a currency')
+  if (currencies.size !== 1)
+    throw new DomainError('INVALID_REQUEST', 'items in one order must share a currency')
 
   const orderId = randomUUID()
   await ctx.clients.stock.reserveStock({ orderId, items: lines.data })
@@ -48,7 +55,11 @@ export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
   } catch (err) {
     // The order cannot go on: give the stock back and leave no pending order behind.
     ctx.log.error({ err, orderId }, 'order could not be stored or announced; releasing its stock')
-    await ctx.store.orders.update(orderId, { status: 'cancelled', updatedAt: new Date().toISOString() }, ['pending'])
+    await ctx.store.orders.update(
+      orderId,
+      { status: 'cancelled', updatedAt: new Date().toISOString() },
+      ['pending'],
+    )
     await ctx.clients.stock.releaseStock({ orderId })
     throw new DomainError('UNAVAILABLE', 'the order could not be placed; please try again')
   }

@@ -1,6 +1,7 @@
 // Trigger: gRPC OrderService.ListOrders — a customer's orders, newest first.
-import { DomainError } from '../../shared/errors.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 
 export default grpcMethod('orders', 'listOrders', async ({ customerId }, ctx) => {
   if (!customerId) throw new DomainError('INVALID_REQUEST', 'customerId is required')

@@ -3,7 +3,14 @@
 import { consumer } from '../../runtime/model/define.ts'
 
 export default consumer('order.cancelled', async ({ orderId, reason }, ctx) => {
-  const moved = await ctx.store.orders.update(orderId, { status: 'cancelled', updatedAt: new Date().toISOString() }, ['pending'])
+  const moved = await ctx.store.orders.update(
+    orderId,
+    { status: 'cancelled', updatedAt: new Date().toISOString() },
+    ['pending'],
+  )
   const status = moved ? 'cancelled' : (await ctx.store.orders.get(orderId))?.status
-  ctx.log.info({ orderId, reason, moved: Boolean(moved), status }, moved ? 'order cancelled' : 'cancel event left order unchanged')
+  ctx.log.info(
+    { orderId, reason, moved: Boolean(moved), status },
+    moved ? 'order cancelled' : 'cancel event left order unchanged',
+  )
 })

@@ -3,12 +3,19 @@
 import { consumer } from '../../runtime/model/define.ts'
 
 export default consumer('order.paid', async ({ orderId }, ctx) => {
-  const moved = await ctx.store.orders.update(orderId, { status: 'paid', updatedAt: new Date().toISOString() }, ['pending'])
+  const moved = await ctx.store.orders.update(
+    orderId,
+    { status: 'paid', updatedAt: new Date().toISOString() },
+    ['pending'],
+  )
   if (moved) return ctx.log.info({ orderId }, 'order paid')
   const order = await ctx.store.orders.get(orderId)
   if (!order) return ctx.log.warn({ orderId }, 'payment for an unknown order ignored')
   if (order.status === 'cancelled') {
-    return ctx.log.warn({ orderId }, 'payment received for a cancelled order: it stays cancelled (refund it)')
+    return ctx.log.warn(
+      { orderId },
+      'payment received for a cancelled order: it stays cancelled (refund it)',
+    )
   }
   ctx.log.info({ orderId, status: order.status }, 'duplicate payment event ignored')
 })

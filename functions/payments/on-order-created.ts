@@ -10,7 +10,12 @@ export default consumer('order.created', async (event, ctx) => {
     orderId,
     customerId,
     currency: event.currency,
-    lines: event.items.map((i) => ({ priceId: i.priceId, name: i.name, quantity: i.quantity, unitAmount: i.unitAmount })),
+    lines: event.items.map((i) => ({
+      priceId: i.priceId,
+      name: i.name,
+      quantity: i.quantity,
+      unitAmount: i.unitAmount,
+    })),
     successUrl: `${orderPage}?checkout=success`,
     cancelUrl: `${orderPage}?checkout=cancelled`,
   })

@@ -9,12 +9,16 @@ const SCOPE = 'payments.stripe-webhook'
 
 export default http((ctx) =>
   new Hono().post('/api/payments/webhook', async (c) => {
-    const event = await ctx.payments.verifyWebhook(await c.req.text(), c.req.header('stripe-signature'))
+    const event = await ctx.payments.verifyWebhook(
+      await c.req.text(),
+      c.req.header('stripe-signature'),
+    )
     const outcome = paymentOutcome(event)
     const orderId = event.session?.metadata.orderId
     const customerId = event.session?.metadata.customerId
     if (outcome.kind === 'ignored' || !orderId || !customerId) {
-      const why = outcome.kind === 'ignored' ? outcome.why : 'session has no orderId/customerId metadata'
+      const why =
+        outcome.kind === 'ignored' ? outcome.why : 'session has no orderId/customerId metadata'
       ctx.log.info({ eventId: event.id, type: event.type, why }, 'webhook ignored')
       return c.json({ received: true, ignored: why })
     }
@@ -23,7 +27,8 @@ export default http((ctx) =>
     }
     const base = { eventId: event.id, orderId, customerId, occurredAt: new Date().toISOString() }
     try {
-      if (outcome.kind === 'paid') await ctx.bus.publish('order.paid', { ...base, paymentId: event.session?.id })
+      if (outcome.kind === 'paid')
+        await ctx.bus.publish('order.paid', { ...base, paymentId: event.session?.id })
       else await ctx.bus.publish('order.cancelled', { ...base, reason: outcome.reason })
     } catch (err) {
       // Not published: forget the event so Stripe's redelivery is acted on.

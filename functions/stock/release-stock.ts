@@ -1,7 +1,8 @@
 // Trigger: gRPC StockService.ReleaseStock — gives back an open reservation (orders compensates
 // with it when an order cannot be completed after stock was reserved).
-import { DomainError } from '../../shared/errors.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 
 export default grpcMethod('stock', 'releaseStock', async ({ orderId }, ctx) => {
   if (!orderId) throw new DomainError('INVALID_REQUEST', 'orderId is required')

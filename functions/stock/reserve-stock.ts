@@ -1,13 +1,17 @@
 // Trigger: gRPC StockService.ReserveStock — validates quantities and reserves all lines or none,
 // atomically, so concurrent orders can never oversell. Repeating it for one order is harmless.
-import { DomainError } from '../../shared/errors.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 
 export default grpcMethod('stock', 'reserveStock', async ({ orderId, items }, ctx) => {
   if (!orderId) throw new DomainError('INVALID_REQUEST', 'orderId is required')
   const bad = items.find((i) => !Number.isInteger(i.quantity) || i.quantity < 1)
   if (items.length === 0 || bad) {
-    throw new DomainError('INVALID_REQUEST', 'every line needs an item id and a quantity of at least 1')
+    throw new DomainError(
+      'INVALID_REQUEST',
+      'every line needs an item id and a quantity of at least 1',
+    )
   }
   const result = await ctx.store.stock.reserve(
     orderId,
@@ -15,7 +19,9 @@ export default grpcMethod('stock', 'reserveStock', async ({ orderId, items }, ct
   )
   if (!result.ok) {
     const names = result.shortages.map((s) => `${s.itemId} (${s.available} left)`).join(', ')
-    throw new DomainError('OUT_OF_STOCK', `not enough stock for ${names}`, { shortages: result.shortages })
+    throw new DomainError('OUT_OF_STOCK', `not enough stock for ${names}`, {
+      shortages: result.shortages,
+    })
   }
   return { levels: result.levels }
 })

@@ -1,6 +1,7 @@
 // Trigger: gRPC StockService.SetLevel — admin: set the units on hand of an item.
-import { DomainError } from '../../shared/errors.ts'
+
 import { grpcMethod } from '../../runtime/model/define.ts'
+import { DomainError } from '../../shared/errors.ts'
 
 /** Largest stock level an admin may set for one item. */
 export const MAX_ON_HAND = 1_000_000

@@ -23,7 +23,9 @@ export interface Adapters {
 }
 
 function notYet(variable: string, what: string): never {
-  throw new Error(`${variable} is set, but the ${what} adapter is not available in this build; unset ${variable} to use the embedded one`)
+  throw new Error(
+    `${variable} is set, but the ${what} adapter is not available in this build; unset ${variable} to use the embedded one`,
+  )
 }
 
 export async function createAdapters(config: AppConfig, _log: Logger): Promise<Adapters> {

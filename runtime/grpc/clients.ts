@@ -64,7 +64,8 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
       return m.responseDeserialize(m.responseSerialize(response as never))
     }
     const instances = await registry.resolve(name)
-    if (instances.length === 0) throw new DomainError('UNAVAILABLE', `no instance of ${name} is registered`)
+    if (instances.length === 0)
+      throw new DomainError('UNAVAILABLE', `no instance of ${name} is registered`)
     const start = turn.get(name) ?? 0
     turn.set(name, start + 1)
     let lastError: unknown

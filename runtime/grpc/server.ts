@@ -1,8 +1,13 @@
 /** One grpc-js server per process, serving every hosted gRPC function's method. */
-import { Server, ServerCredentials, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js'
+import {
+  Server,
+  ServerCredentials,
+  type ServiceError,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js'
 import type { Logger } from '../ports/logger.ts'
-import { toServiceError } from './errors.ts'
 import type { LocalInvoker } from './clients.ts'
+import { toServiceError } from './errors.ts'
 import { SERVICES, type ServiceKey } from './services.ts'
 
 export interface HostedMethod {
@@ -26,7 +31,10 @@ export async function startGrpcServer(
   const byService = new Map<ServiceKey, UntypedServiceImplementation>()
   for (const { service, method, invoke } of methods) {
     const impl = byService.get(service) ?? {}
-    impl[method] = (call: { request: unknown }, callback: (err: Partial<ServiceError> | null, res?: unknown) => void) => {
+    impl[method] = (
+      call: { request: unknown },
+      callback: (err: Partial<ServiceError> | null, res?: unknown) => void,
+    ) => {
       invoke(call.request).then(
         (response) => callback(null, response),
         (err: unknown) => callback(toServiceError(err, log)),
@@ -36,8 +44,10 @@ export async function startGrpcServer(
   }
   for (const [service, impl] of byService) server.addService(SERVICES[service].definition, impl)
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${address.host}:${address.port}`, ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
+    server.bindAsync(
+      `${address.host}:${address.port}`,
+      ServerCredentials.createInsecure(),
+      (err, bound) => (err ? reject(err) : resolve(bound)),
     ),
   )
   return {

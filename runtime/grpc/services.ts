@@ -26,10 +26,16 @@ interface UnaryMethod {
   responseDeserialize: (value: Buffer) => unknown
 }
 
-export type RequestOf<S extends ServiceKey, M extends MethodName<S>> =
-  ServiceDefinitionOf<S>[M] extends { requestDeserialize: (value: Buffer) => infer R } ? R : never
-export type ResponseOf<S extends ServiceKey, M extends MethodName<S>> =
-  ServiceDefinitionOf<S>[M] extends { responseDeserialize: (value: Buffer) => infer R } ? R : never
+export type RequestOf<
+  S extends ServiceKey,
+  M extends MethodName<S>,
+> = ServiceDefinitionOf<S>[M] extends { requestDeserialize: (value: Buffer) => infer R } ? R : never
+export type ResponseOf<
+  S extends ServiceKey,
+  M extends MethodName<S>,
+> = ServiceDefinitionOf<S>[M] extends { responseDeserialize: (value: Buffer) => infer R }
+  ? R
+  : never
 
 /** A promise-returning client for one service. */
 export type ServiceClient<S extends ServiceKey> = {

@@ -21,7 +21,11 @@ export function forwardRoutes(
       const body = ['GET', 'HEAD'].includes(method) ? undefined : await c.req.arrayBuffer()
       let res: Response
       try {
-        res = await fetchFunction(target, c.req.path + new URL(c.req.url).search, { method, headers, body })
+        res = await fetchFunction(target, c.req.path + new URL(c.req.url).search, {
+          method,
+          headers,
+          body,
+        })
       } catch {
         throw new DomainError('UNAVAILABLE', `${target} cannot be reached`)
       }

@@ -7,7 +7,10 @@ import type { Registry } from '../ports/registry.ts'
 
 export type FunctionFetch = (name: string, path: string, init: RequestInit) => Promise<Response>
 
-export function createFunctionFetch(registry: Registry, local: (name: string) => Hono | undefined): FunctionFetch {
+export function createFunctionFetch(
+  registry: Registry,
+  local: (name: string) => Hono | undefined,
+): FunctionFetch {
   return async (name, path, init) => {
     const app = local(name)
     if (app) return app.request(path, init)

@@ -9,7 +9,10 @@ export const HEALTH_TIMEOUT_MS = 2000
 async function probe(check: () => Promise<{ ok: boolean; detail?: string } | undefined>) {
   try {
     const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS).unref(),
+      setTimeout(
+        () => reject(new Error(`no answer within ${HEALTH_TIMEOUT_MS} ms`)),
+        HEALTH_TIMEOUT_MS,
+      ).unref(),
     )
     const result = await Promise.race([check(), timeout])
     return { ok: result?.ok ?? true, ...(result?.detail && { detail: result.detail }) }
@@ -29,7 +32,13 @@ export function healthRoute(deps: { store: Store; bus: Bus }): Hono {
     ])
     const ok = store.ok && bus.ok
     return c.json(
-      { status: ok ? 'ok' : 'unavailable', checks: { store: { kind: deps.store.kind, ...store }, bus: { kind: deps.bus.kind, ...bus } } },
+      {
+        status: ok ? 'ok' : 'unavailable',
+        checks: {
+          store: { kind: deps.store.kind, ...store },
+          bus: { kind: deps.bus.kind, ...bus },
+        },
+      },
       ok ? 200 : 503,
     )
   })

@@ -16,26 +16,41 @@ export function errorBody(err: DomainError) {
   return err.toJSON()
 }
 
-export function createRootApp(apps: readonly Hono[], log: Logger, maxBodyBytes = MAX_BODY_BYTES): Hono {
+export function createRootApp(
+  apps: readonly Hono[],
+  log: Logger,
+  maxBodyBytes = MAX_BODY_BYTES,
+): Hono {
   const root = new Hono()
   root.use(
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) =>
         c.json(
-          errorBody(new DomainError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`)),
+          errorBody(
+            new DomainError(
+              'PAYLOAD_TOO_LARGE',
+              `request body is larger than ${maxBodyBytes} bytes`,
+            ),
+          ),
           413,
         ),
     }),
   )
   for (const app of apps) root.route('/', app)
   root.notFound((c) =>
-    c.json(errorBody(new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)), 404),
+    c.json(
+      errorBody(new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)),
+      404,
+    ),
   )
   root.onError((err, c) => {
     if (isDomainError(err)) return c.json(errorBody(err), err.httpStatus as 400)
     if (err instanceof HTTPException && err.status < 500) {
-      return c.json(errorBody(new DomainError('INVALID_REQUEST', err.message || 'bad request')), 400)
+      return c.json(
+        errorBody(new DomainError('INVALID_REQUEST', err.message || 'bad request')),
+        400,
+      )
     }
     log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP handler')
     return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)

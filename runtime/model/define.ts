@@ -4,8 +4,8 @@
  * `functions/orders/create-order.ts` is `orders.create-order`.
  */
 import { Hono } from 'hono'
-import type { AppConfig } from '../config.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
+import type { AppConfig } from '../config.ts'
 import type { MethodName, RequestOf, ResponseOf, ServiceKey } from '../grpc/services.ts'
 import type { ConsumerContext, Context, WorkerContext } from './context.ts'
 
@@ -118,7 +118,9 @@ export function worker<E extends EventName>(
 
 export function isFunctionDef(value: unknown): value is FunctionDef {
   return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[FUNCTION] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[FUNCTION] === true
   )
 }
 

@@ -56,7 +56,10 @@ export interface Bus extends Publisher {
   readonly kind: string
   /** Publishes a body as given, unchecked (replays, tooling and tests). */
   publishRaw(event: EventName, body: string, headers?: Headers): Promise<void>
-  subscribe(options: SubscribeOptions, handle: (delivery: Delivery) => Promise<void>): Promise<Subscription>
+  subscribe(
+    options: SubscribeOptions,
+    handle: (delivery: Delivery) => Promise<void>,
+  ): Promise<Subscription>
   /** Declares the queues of these consumers ahead of any publish, so nothing is dropped. */
   declare(consumers: readonly { consumer: string; event: EventName }[]): Promise<void>
   parked(consumer?: string): Promise<ParkedMessage[]>

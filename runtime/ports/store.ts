@@ -24,7 +24,9 @@ export interface Shortage {
   available: number
 }
 
-export type ReserveResult = { ok: true; levels: StockLevel[] } | { ok: false; shortages: Shortage[] }
+export type ReserveResult =
+  | { ok: true; levels: StockLevel[] }
+  | { ok: false; shortages: Shortage[] }
 
 export interface StockRepo {
   /** Levels of the given items (all known items when ids is omitted); unknown ids are left out. */

@@ -1,7 +1,8 @@
 /** Binds a consumer function to its own queue on the bus. */
-import type { Bus, Subscription } from '../ports/bus.ts'
+
 import type { Context } from '../model/context.ts'
 import type { ConsumerFunction } from '../model/define.ts'
+import type { Bus, Subscription } from '../ports/bus.ts'
 import { parseEvent } from './parse-event.ts'
 
 export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Promise<Subscription> {
@@ -13,7 +14,11 @@ export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Pro
       retryDelaysMs: def.options.retryDelaysMs ?? ctx.config.retryDelaysMs,
     },
     async (delivery) => {
-      const message = { id: delivery.messageId, attempt: delivery.attempt, headers: delivery.headers }
+      const message = {
+        id: delivery.messageId,
+        attempt: delivery.attempt,
+        headers: delivery.headers,
+      }
       const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
       try {
         const event = parseEvent(def.event, delivery.body)

@@ -5,11 +5,11 @@
  * jobs are picked up again when their lease runs out; failures are retried with backoff.
  */
 import { randomUUID } from 'node:crypto'
-import type { Bus, Subscription } from '../ports/bus.ts'
-import type { Store } from '../ports/store.ts'
 import type { Context } from '../model/context.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
+import type { Bus, Subscription } from '../ports/bus.ts'
+import type { Store } from '../ports/store.ts'
 import { parseEvent } from '../queue/parse-event.ts'
 
 export interface JobRunnerOptions {
@@ -32,7 +32,12 @@ export async function startJobRunner(
   ctx: Context,
   bus: Bus,
   store: Store,
-  { leaseMs = 30_000, pollMs = 250, maxBackoffMs = 30_000, graceMs = 10_000 }: JobRunnerOptions = {},
+  {
+    leaseMs = 30_000,
+    pollMs = 250,
+    maxBackoffMs = 30_000,
+    graceMs = 10_000,
+  }: JobRunnerOptions = {},
 ): Promise<JobRunner> {
   const queue = ctx.fn.name
   const owner = `${queue}:${randomUUID()}`
@@ -46,7 +51,12 @@ export async function startJobRunner(
     const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
     try {
       const event = parseEvent(def.options.on, job.payload)
-      await def.handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal: abort.signal })
+      await def.handler(event, {
+        ...ctx,
+        log,
+        job: { id: job.id, attempt: job.attempts },
+        signal: abort.signal,
+      })
       await store.jobs.complete(queue, job.id, owner)
     } catch (err) {
       if (abort.signal.aborted) return
@@ -54,7 +64,13 @@ export async function startJobRunner(
       const delayMs = isRetryLater(err) ? (err.delayMs ?? backoff) : backoff
       if (isRetryLater(err)) log.debug({ delayMs, reason: err.message }, 'job deferred')
       else log.error({ err, delayMs }, 'job failed; will retry')
-      await store.jobs.retry(queue, job.id, owner, delayMs, err instanceof Error ? err.message : String(err))
+      await store.jobs.retry(
+        queue,
+        job.id,
+        owner,
+        delayMs,
+        err instanceof Error ? err.message : String(err),
+      )
     }
   }
 
@@ -80,7 +96,12 @@ export async function startJobRunner(
   }
 
   const subscription: Subscription = await bus.subscribe(
-    { consumer: queue, event: def.options.on, prefetch: ctx.config.prefetch, retryDelaysMs: ctx.config.retryDelaysMs },
+    {
+      consumer: queue,
+      event: def.options.on,
+      prefetch: ctx.config.prefetch,
+      retryDelaysMs: ctx.config.retryDelaysMs,
+    },
     async (delivery) => {
       const event = parseEvent(def.options.on, delivery.body)
       const id = def.options.key?.(event) ?? delivery.messageId

@@ -5,7 +5,10 @@ import { DomainError } from '../../../shared/errors.ts'
 import { zodDetails } from '../../../shared/zod-details.ts'
 
 /** Reads the body as JSON and checks it against `schema`. */
-export async function jsonBody<T extends z.ZodType>(c: HonoContext, schema: T): Promise<z.infer<T>> {
+export async function jsonBody<T extends z.ZodType>(
+  c: HonoContext,
+  schema: T,
+): Promise<z.infer<T>> {
   const text = await c.req.text()
   let json: unknown
   try {

@@ -15,7 +15,10 @@ export function orderCreatedEvent(order: Order): EventBody<'order.created'> {
   }
 }
 
-export function orderCancelledEvent(order: Order, reason: EventBody<'order.cancelled'>['reason']): EventBody<'order.cancelled'> {
+export function orderCancelledEvent(
+  order: Order,
+  reason: EventBody<'order.cancelled'>['reason'],
+): EventBody<'order.cancelled'> {
   return {
     eventId: `${order.id}:cancelled`,
     orderId: order.id,

@@ -1,6 +1,7 @@
 /** What a verified Stripe event means for an order, if anything. */
-import type { EventBody } from '../../../shared/events.ts'
+
 import type { PaymentEvent } from '../../../runtime/ports/payments.ts'
+import type { EventBody } from '../../../shared/events.ts'
 
 export type Outcome =
   | { kind: 'paid' }

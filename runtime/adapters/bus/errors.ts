@@ -2,7 +2,9 @@
 import { PoisonMessageError } from '../../ports/bus.ts'
 
 export function isPoison(err: unknown): boolean {
-  return err instanceof PoisonMessageError || (err instanceof Error && err.name === 'PoisonMessageError')
+  return (
+    err instanceof PoisonMessageError || (err instanceof Error && err.name === 'PoisonMessageError')
+  )
 }
 
 export function describeError(err: unknown): string {

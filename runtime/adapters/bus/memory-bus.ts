@@ -62,11 +62,14 @@ export function memoryBus(): Bus {
   const settle = (q: Queue, m: Queued, err: unknown) => {
     const delays = q.options?.retryDelaysMs ?? []
     if (isPoison(err) || m.attempt > delays.length) return park(q, m, describeError(err))
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      q.ready.push({ ...m, attempt: m.attempt + 1 })
-      pump(q)
-    }, delays[m.attempt - 1])
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer)
+        q.ready.push({ ...m, attempt: m.attempt + 1 })
+        pump(q)
+      },
+      delays[m.attempt - 1],
+    )
     timers.add(timer)
   }
 

@@ -42,7 +42,8 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
         // A retried consumer gets the same session back instead of a second one.
         { idempotencyKey: `checkout-${request.orderId}` },
       )
-      if (!session.url) throw new Error(`Stripe returned checkout session ${session.id} without a url`)
+      if (!session.url)
+        throw new Error(`Stripe returned checkout session ${session.id} without a url`)
       return { id: session.id, url: session.url }
     },
     verifyWebhook(rawBody, signature) {

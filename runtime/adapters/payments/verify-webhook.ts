@@ -20,7 +20,7 @@ export async function verifyStripeWebhook(
     throw new DomainError('INVALID_SIGNATURE', `webhook signature rejected: ${reason}`)
   }
   const object = event.data?.object as unknown as Record<string, unknown> | undefined
-  if (!object || object.object !== 'checkout.session') return { id: event.id, type: event.type }
+  if (object?.object !== 'checkout.session') return { id: event.id, type: event.type }
   const metadata = (object.metadata ?? {}) as Record<string, string>
   return {
     id: event.id,

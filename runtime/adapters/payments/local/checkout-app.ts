@@ -25,7 +25,10 @@ export function localCheckoutApp(payments: LocalPayments, deliver: DeliverWebhoo
       const { payload, signature } = signedCheckoutEvent(session, outcome, payments.webhookSecret)
       const status = await deliver(payload, signature)
       if (status !== 200) {
-        return c.html(checkoutPage(session, `The shop did not accept the payment (HTTP ${status}); try again.`), 502)
+        return c.html(
+          checkoutPage(session, `The shop did not accept the payment (HTTP ${status}); try again.`),
+          502,
+        )
       }
       session.status = outcome === 'paid' ? 'complete' : 'expired'
       return c.redirect(outcome === 'paid' ? session.successUrl : session.cancelUrl, 303)

@@ -4,7 +4,11 @@ import type { LocalSession } from './local-payments.ts'
 
 export type CheckoutOutcome = 'paid' | 'cancelled'
 
-export function signedCheckoutEvent(session: LocalSession, outcome: CheckoutOutcome, secret: string) {
+export function signedCheckoutEvent(
+  session: LocalSession,
+  outcome: CheckoutOutcome,
+  secret: string,
+) {
   const type = outcome === 'paid' ? 'checkout.session.completed' : 'checkout.session.expired'
   const amountTotal = session.lines.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0)
   const payload = JSON.stringify({

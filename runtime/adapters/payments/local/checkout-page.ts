@@ -3,9 +3,10 @@ import { html } from 'hono/html'
 import type { LocalSession } from './local-payments.ts'
 
 export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).format(
-    amount / 100,
-  )
+  return new Intl.NumberFormat('en', {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+  }).format(amount / 100)
 }
 
 const STYLE = `

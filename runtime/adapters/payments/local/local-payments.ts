@@ -19,7 +19,10 @@ export interface LocalPayments extends Payments {
   session(id: string): LocalSession | undefined
 }
 
-export function localPayments(options: { publicUrl: string; webhookSecret: string }): LocalPayments {
+export function localPayments(options: {
+  publicUrl: string
+  webhookSecret: string
+}): LocalPayments {
   const sessions = new Map<string, LocalSession>()
   const byOrder = new Map<string, string>()
   const url = (id: string) => `${options.publicUrl}/checkout/${id}`
@@ -30,7 +33,13 @@ export function localPayments(options: { publicUrl: string; webhookSecret: strin
       const existing = byOrder.get(request.orderId)
       if (existing) return { id: existing, url: url(existing) }
       const id = `cs_local_${randomBytes(12).toString('hex')}`
-      sessions.set(id, { ...request, lines: [...request.lines], id, status: 'open', createdAt: Date.now() })
+      sessions.set(id, {
+        ...request,
+        lines: [...request.lines],
+        id,
+        status: 'open',
+        createdAt: Date.now(),
+      })
       byOrder.set(request.orderId, id)
       return { id, url: url(id) }
     },

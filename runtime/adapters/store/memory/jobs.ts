@@ -45,7 +45,13 @@ export function memoryJobs(now: () => number = Date.now): JobRepo {
         entry.owner = owner
         entry.leaseUntil = t + leaseMs
         entry.attempts += 1
-        claimed.push({ queue, id: entry.id, payload: entry.payload, attempts: entry.attempts, lastError: entry.lastError })
+        claimed.push({
+          queue,
+          id: entry.id,
+          payload: entry.payload,
+          attempts: entry.attempts,
+          lastError: entry.lastError,
+        })
       }
       return claimed
     },

@@ -21,7 +21,8 @@ export function memoryStock(): StockRepo {
     const held = reserved.get(itemId) ?? 0
     return { itemId, onHand: hand, reserved: held, available: Math.max(0, hand - held) }
   }
-  const add = (itemId: string, delta: number) => reserved.set(itemId, (reserved.get(itemId) ?? 0) + delta)
+  const add = (itemId: string, delta: number) =>
+    reserved.set(itemId, (reserved.get(itemId) ?? 0) + delta)
 
   return {
     async levels(itemIds) {
@@ -55,7 +56,7 @@ export function memoryStock(): StockRepo {
     },
     async commit(orderId) {
       const r = reservations.get(orderId)
-      if (!r || r.state !== 'open') return false
+      if (r?.state !== 'open') return false
       for (const { itemId, quantity } of r.lines) {
         add(itemId, -quantity)
         onHand.set(itemId, (onHand.get(itemId) ?? 0) - quantity)
@@ -65,7 +66,7 @@ export function memoryStock(): StockRepo {
     },
     async release(orderId) {
       const r = reservations.get(orderId)
-      if (!r || r.state !== 'open') return false
+      if (r?.state !== 'open') return false
       for (const { itemId, quantity } of r.lines) add(itemId, -quantity)
       r.state = 'released'
       return true
