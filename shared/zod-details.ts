@@ -6,10 +6,11 @@ export interface FieldProblem {
   message: string
 }
 
-export function zodDetails(error: z.ZodError): { problems: FieldProblem[] } {
+/** `where` names the value checked when the problem is at its root (default: the body). */
+export function zodDetails(error: z.ZodError, where = '(body)'): { problems: FieldProblem[] } {
   return {
     problems: error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(body)',
+      path: issue.path.map(String).join('.') || where,
       message: issue.message,
     })),
   }

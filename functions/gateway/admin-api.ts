@@ -4,14 +4,14 @@ import { z } from 'zod'
 import { http } from '../../runtime/model/define.ts'
 import { itemIdSchema, menuItemSchema } from '../../shared/menu-item.ts'
 import { adminAuth } from './lib/admin-auth.ts'
-import { check, jsonBody } from './lib/validate.ts'
+import { jsonBody, param } from './lib/validate.ts'
 
 const menuItemBody = menuItemSchema.omit({ id: true })
 const stockBody = z.strictObject({ quantity: z.int().min(0).max(1_000_000) })
 
 export default http((ctx) => {
   const { menu, stock } = ctx.clients
-  const itemId = (id: string) => check(itemIdSchema, id, 'invalid item id')
+  const itemId = (id: string) => param(itemIdSchema, id, 'itemId')
   return new Hono()
     .use('/api/admin/*', adminAuth(ctx.config.adminToken))
     .put('/api/admin/menu/:itemId', async (c) => {

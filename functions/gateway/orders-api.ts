@@ -4,17 +4,17 @@ import { z } from 'zod'
 import { http } from '../../runtime/model/define.ts'
 import { customerIdSchema, orderItemsSchema } from '../../shared/order-input.ts'
 import { presentOrder } from './lib/present.ts'
-import { check, jsonBody } from './lib/validate.ts'
+import { jsonBody, param } from './lib/validate.ts'
 
 const createOrderBody = z.strictObject({ items: orderItemsSchema })
 const orderIdSchema = z.string().min(1).max(64)
 
 export default http((ctx) => {
   const { orders } = ctx.clients
-  const customer = (id: string) => check(customerIdSchema, id, 'invalid customer id')
+  const customer = (id: string) => param(customerIdSchema, id, 'customerId')
   const orderRef = (c: { req: { param(name: string): string } }) => ({
     customerId: customer(c.req.param('customerId')),
-    orderId: check(orderIdSchema, c.req.param('orderId'), 'invalid order id'),
+    orderId: param(orderIdSchema, c.req.param('orderId'), 'orderId'),
   })
 
   return new Hono()

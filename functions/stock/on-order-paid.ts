@@ -1,8 +1,7 @@
-// Trigger: consumer of order.paid — commits the order's reservation (stock on hand goes down).
-// Idempotent: only an open reservation is committed, so redeliveries change nothing.
+// Trigger: consumer of order.paid — commits the order's reservation (units on hand go down)
+// once orders has recorded the payment; releases it instead if orders kept the order cancelled.
+// Idempotent: only an open reservation changes, so redeliveries change nothing.
 import { consumer } from '../../runtime/model/define.ts'
+import { settleReservation } from './lib/settle-reservation.ts'
 
-export default consumer('order.paid', async ({ orderId }, ctx) => {
-  const committed = await ctx.store.stock.commit(orderId)
-  ctx.log.info({ orderId, committed }, committed ? 'reservation committed' : 'no open reservation')
-})
+export default consumer('order.paid', ({ orderId }, ctx) => settleReservation(orderId, ctx))

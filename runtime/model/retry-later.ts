@@ -1,4 +1,8 @@
-/** Thrown by a worker handler to run the job again later without counting it as a failure. */
+/**
+ * Thrown by a handler whose work cannot be done yet (another domain has not caught up): a
+ * worker runs the job again later without counting a failure; a consumer's message goes
+ * through the retry delays like any failure, but is logged quietly.
+ */
 export class RetryLater extends Error {
   override name = 'RetryLater'
   constructor(

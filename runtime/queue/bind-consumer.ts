@@ -2,6 +2,7 @@
 
 import type { Context } from '../model/context.ts'
 import type { ConsumerFunction } from '../model/define.ts'
+import { isRetryLater } from '../model/retry-later.ts'
 import type { Bus, Subscription } from '../ports/bus.ts'
 import { parseEvent } from './parse-event.ts'
 
@@ -24,7 +25,8 @@ export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Pro
         const event = parseEvent(def.event, delivery.body)
         await def.handler(event, { ...ctx, log, message })
       } catch (err) {
-        log.warn({ err, event: def.event }, 'consumer failed')
+        if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
+        else log.warn({ err, event: def.event }, 'consumer failed')
         throw err
       }
     },

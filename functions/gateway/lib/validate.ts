@@ -19,9 +19,20 @@ export async function jsonBody<T extends z.ZodType>(
   return check(schema, json, 'invalid request body')
 }
 
+/** Checks a path parameter; problems name the parameter. */
+export function param<T extends z.ZodType>(schema: T, value: unknown, name: string): z.infer<T> {
+  return check(schema, value, `invalid ${name}`, name)
+}
+
 /** Checks a value (a path parameter, a parsed body) against `schema`. */
-export function check<T extends z.ZodType>(schema: T, value: unknown, message: string): z.infer<T> {
+export function check<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  message: string,
+  where?: string,
+): z.infer<T> {
   const parsed = schema.safeParse(value)
-  if (!parsed.success) throw new DomainError('INVALID_REQUEST', message, zodDetails(parsed.error))
+  if (!parsed.success)
+    throw new DomainError('INVALID_REQUEST', message, zodDetails(parsed.error, where))
   return parsed.data
 }

@@ -16,6 +16,9 @@ export async function verifyStripeWebhook(
   try {
     event = await Stripe.webhooks.constructEventAsync(rawBody, signature, secret)
   } catch (err) {
+    // Stripe verifies the signature first, then parses: a SyntaxError means a signed non-JSON body.
+    if (err instanceof SyntaxError)
+      throw new DomainError('INVALID_REQUEST', 'webhook body is not JSON')
     const reason = err instanceof Error ? err.message.split('\n')[0] : 'unverifiable'
     throw new DomainError('INVALID_SIGNATURE', `webhook signature rejected: ${reason}`)
   }

@@ -1,0 +1,41 @@
+/**
+ * Stock follows the order's settled state, as the orders domain decided it: a paid order's
+ * reservation is committed, a cancelled one's released. `order.paid` and `order.cancelled`
+ * arrive on separate queues in any order, so both consumers ask orders instead of trusting
+ * the event they happen to hear first; while orders has not applied the event yet the
+ * message is retried later.
+ */
+
+import type { ConsumerContext } from '../../../runtime/model/context.ts'
+import { RetryLater } from '../../../runtime/model/retry-later.ts'
+import { isDomainError } from '../../../shared/errors.ts'
+
+export async function settleReservation(orderId: string, ctx: ConsumerContext): Promise<void> {
+  let status: string
+  try {
+    status = (await ctx.clients.orders.getOrder({ orderId, customerId: '' })).order?.status ?? ''
+  } catch (err) {
+    if (isDomainError(err) && err.code === 'ORDER_NOT_FOUND') {
+      return ctx.log.warn({ orderId }, 'event for an order unknown to orders ignored')
+    }
+    throw err
+  }
+  switch (status) {
+    case 'pending':
+      throw new RetryLater(`order ${orderId} is not settled by orders yet`)
+    case 'cancelled': {
+      const released = await ctx.store.stock.release(orderId)
+      return ctx.log.info(
+        { orderId, released },
+        released ? 'reservation released' : 'no open reservation',
+      )
+    }
+    default: {
+      const committed = await ctx.store.stock.commit(orderId)
+      return ctx.log.info(
+        { orderId, committed },
+        committed ? 'reservation committed' : 'no open reservation',
+      )
+    }
+  }
+}
