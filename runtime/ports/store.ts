@@ -33,7 +33,7 @@ export interface StockRepo {
   levels(itemIds?: readonly string[]): Promise<StockLevel[]>
   /** Sets units on hand; fails with INVALID_REQUEST below what open reservations hold. */
   setOnHand(itemId: string, onHand: number): Promise<StockLevel>
-  /** Reserves every line or none; repeating it for the same order changes nothing. */
+  /** Reserves every line (one per item) or none; repeating it for the same order changes nothing. */
   reserve(orderId: string, lines: readonly ReservationLine[]): Promise<ReserveResult>
   /** Turns an open reservation into a sale (on hand goes down). False when none is open. */
   commit(orderId: string): Promise<boolean>

@@ -1,0 +1,42 @@
+/** Test helper: stock and orders in one runtime (no network), and a way to read stock levels. */
+import type { CreateOrderResponse, GetLevelsResponse } from '../proto/gen/oms.ts'
+import { loadFunctions } from '../runtime/catalog.ts'
+import { createRuntime, type Runtime } from '../runtime/host.ts'
+import { silentLogger, testConfig } from './fixtures.ts'
+
+export async function stockAndOrders(): Promise<Runtime> {
+  return createRuntime({
+    config: testConfig(),
+    functions: await loadFunctions(['stock', 'orders', 'menu']),
+    log: silentLogger,
+    listen: false,
+  })
+}
+
+/** Places an order of `quantity` units of `itemId` for customer ann; returns its id. */
+export async function placeOrder(
+  runtime: Runtime,
+  itemId: string,
+  quantity: number,
+): Promise<string> {
+  const { order } = (await runtime.invoke('orders.create-order', {
+    customerId: 'ann',
+    items: [{ id: itemId, quantity }],
+  })) as CreateOrderResponse
+  return order!.id
+}
+
+export async function level(runtime: Runtime, itemId: string) {
+  const { levels } = (await runtime.invoke('stock.get-levels', {
+    itemIds: [itemId],
+  })) as GetLevelsResponse
+  return levels[0]
+}
+
+export const orderEvent = (orderId: string, extra: Record<string, unknown> = {}) => ({
+  eventId: `evt-${orderId}`,
+  orderId,
+  customerId: 'ann',
+  occurredAt: new Date().toISOString(),
+  ...extra,
+})
