@@ -16,6 +16,7 @@ import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
 import { forwardRoutes } from './http/forward-routes.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
 import { healthRoute } from './http/health-route.ts'
+import { opsRoutes } from './http/ops-routes.ts'
 import { createRootApp } from './http/root-app.ts'
 import { createLogger } from './log.ts'
 import type { Context } from './model/context.ts'
@@ -121,6 +122,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     httpApps.push(localCheckoutApp(payments as LocalPayments, deliverWebhook))
   }
   if (httpApps.length > 0) httpApps.push(healthRoute({ store, bus }))
+  if (listen && httpApps.length > 0)
+    httpApps.unshift(opsRoutes({ bus, adminToken: config.adminToken }))
   const app = createRootApp(httpApps, log)
 
   const bound: Runtime['bound'] = {}

@@ -1,0 +1,59 @@
+/**
+ * The `oms` command line: hosts, lists, invokes and operates the functions. Each command's
+ * work is a plain async function in commands/; this module only wires them to commander
+ * and turns the outcome into an exit code.
+ */
+import { Command, type CommanderError } from 'commander'
+import { registerDev } from './commands/dev.ts'
+import { registerDlq } from './commands/dlq.ts'
+import { registerInvoke } from './commands/invoke.ts'
+import { registerLs } from './commands/ls.ts'
+import { registerStart } from './commands/start.ts'
+import { EXIT_USAGE, reportError } from './errors.ts'
+
+/** Builds the program; `exit` receives commander's own exits (help, usage errors). */
+export function buildProgram(exit: (code: number) => void = (code) => process.exit(code)): Command {
+  const program = new Command('oms')
+    .description('Host and operate the order-management functions')
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the commands are added, so they inherit it: usage mistakes exit 2, help exits 0.
+    .exitOverride((err: CommanderError) => exit(err.exitCode === 0 ? 0 : EXIT_USAGE))
+  registerDev(program)
+  registerStart(program)
+  registerLs(program)
+  registerInvoke(program)
+  registerDlq(program)
+  program.addHelpText(
+    'after',
+    `
+Configuration comes from the environment (PORT, AMQP_URL, MONGODB_URI, CONSUL_HTTP_ADDR,
+STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, ADMIN_TOKEN, ...); every variable is optional.
+
+Examples:
+  $ oms dev                          every function, embedded services, reload on change
+  $ oms start orders stock           host two domains, as one container does
+  $ oms ls                           functions and their triggers
+  $ oms invoke menu.list-items       run one function once
+  $ oms dlq ls                       parked messages of the running process`,
+  )
+  return program
+}
+
+/** Exits once stdout has flushed, so piped results are never cut short. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.exit(code))
+}
+
+async function main(): Promise<void> {
+  let code: number
+  try {
+    await buildProgram().parseAsync(process.argv)
+    code = typeof process.exitCode === 'number' ? process.exitCode : 0
+  } catch (err) {
+    code = reportError(err)
+  }
+  // Explicit: adapters, timers or an IPC channel may otherwise keep a finished command alive.
+  exitAfterFlush(code)
+}
+
+await main()

@@ -1,0 +1,78 @@
+/**
+ * Operator routes for `oms dlq`: the parked (dead-lettered) messages of the bus this process
+ * hosts, and their replay. Only loopback callers, or callers with the admin token, get an
+ * answer; anyone else gets the ordinary JSON 404, so the routes are not advertised.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { DomainError } from '../../shared/errors.ts'
+import type { Bus } from '../ports/bus.ts'
+
+/** Prefix of every ops route. */
+export const OPS_PREFIX = '/_oms'
+
+export interface OpsRoutesOptions {
+  bus: Pick<Bus, 'parked' | 'replay'>
+  /** ADMIN_TOKEN: lets non-loopback callers in with `Authorization: Bearer <token>` (default: none). */
+  adminToken?: string
+}
+
+const replayBody = z.strictObject({
+  function: z.string().min(1).optional(),
+  id: z.string().min(1).optional(),
+})
+
+export function opsRoutes({ bus, adminToken }: OpsRoutesOptions): Hono {
+  const app = new Hono()
+  app.use(`${OPS_PREFIX}/*`, async (c, next) => {
+    if (isLoopbackCaller(c) || hasToken(c.req.header('authorization'), adminToken)) return next()
+    const err = new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)
+    return c.json(err.toJSON(), 404)
+  })
+  app.get(`${OPS_PREFIX}/dlq`, async (c) => {
+    const fn = c.req.query('function')
+    return c.json({ messages: await bus.parked(fn ? fn.replace('/', '.') : undefined) })
+  })
+  app.post(`${OPS_PREFIX}/dlq/replay`, async (c) => {
+    const text = await c.req.text()
+    let json: unknown = {}
+    try {
+      if (text.trim() !== '') json = JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    const parsed = replayBody.safeParse(json)
+    if (!parsed.success) {
+      const err = new DomainError(
+        'INVALID_REQUEST',
+        'body must be {"function"?: string, "id"?: string}',
+      )
+      return c.json(err.toJSON(), 400)
+    }
+    const { function: fn, id } = parsed.data
+    return c.json({ replayed: await bus.replay({ consumer: fn?.replace('/', '.'), id }) })
+  })
+  return app
+}
+
+/** True for a loopback peer, and when there is no connection (in-process `app.request`). */
+function isLoopbackCaller(c: Context): boolean {
+  let address: string | undefined
+  try {
+    address = getConnInfo(c).remote.address
+  } catch {
+    return true
+  }
+  if (!address) return false
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
+  return v4 === '::1' || v4.startsWith('127.')
+}
+
+function hasToken(header: string | undefined, token: string | undefined): boolean {
+  if (!token || !header?.startsWith('Bearer ')) return false
+  // Compare digests so the comparison takes the same time whatever the lengths.
+  const digest = (value: string) => createHash('sha256').update(value).digest()
+  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token))
+}
