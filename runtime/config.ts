@@ -5,7 +5,15 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
-const port = z.coerce.number().int().min(0).max(65535)
+/** A whole number written in plain decimal digits, within [min, max]. */
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number written in digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+const port = int(0, 65535)
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -17,7 +25,7 @@ const url = (protocols: string[]) =>
     },
     `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
   )
-const positiveMs = z.coerce.number().int().min(0).max(3_600_000)
+const positiveMs = int(0, 3_600_000)
 const msList = z
   .string()
   .regex(/^\d+(,\d+)*$/, 'must be comma-separated milliseconds, e.g. 1000,5000,30000')
@@ -42,10 +50,10 @@ const schema = z.object({
     .regex(/^whsec_\w+$/, 'must look like whsec_...')
     .optional(),
   KITCHEN_COOK_MS: positiveMs.default(3000),
-  KITCHEN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  KITCHEN_CONCURRENCY: int(1, 256).default(4),
   ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
   RETRY_DELAYS_MS: msList.default([1000, 5000, 30000]),
-  PREFETCH: z.coerce.number().int().min(1).max(10_000).default(32),
+  PREFETCH: int(1, 10_000).default(32),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 })
 

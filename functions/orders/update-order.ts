@@ -1,37 +1,51 @@
-// Trigger: gRPC OrderService.UpdateOrder — moves an order along its state machine (a conditional
-// write, so nothing moves backwards) and/or records its payment link. Repeating a move is a no-op.
+// Trigger: gRPC OrderService.UpdateOrder — moves an order along its state machine and/or records
+// its payment link. The write is a compare-and-set on the status just read, so nothing moves
+// backwards however events interleave; repeating a move is a no-op.
 
+import type { Order } from '../../proto/gen/oms.ts'
 import { grpcMethod } from '../../runtime/model/define.ts'
 import { DomainError } from '../../shared/errors.ts'
-import { allowedFrom, invalidTransition, isOrderStatus } from '../../shared/order-status.ts'
+import {
+  canTransition,
+  invalidTransition,
+  isOrderStatus,
+  type OrderStatus,
+} from '../../shared/order-status.ts'
 import { findOrder } from './lib/find-order.ts'
+
+/** Reads and conditional writes tried before giving up on an order that keeps changing. */
+const MAX_ROUNDS = 3
 
 export default grpcMethod(
   'orders',
   'updateOrder',
   async ({ orderId, status, paymentLink }, ctx) => {
-    if (status && !isOrderStatus(status))
-      throw new DomainError('INVALID_REQUEST', `unknown status ${status}`)
-    if (!status && !paymentLink)
+    const target = status || undefined
+    if (target !== undefined && !isOrderStatus(target)) {
+      throw new DomainError('INVALID_REQUEST', `unknown status ${target}`)
+    }
+    if (!target && !paymentLink) {
       throw new DomainError('INVALID_REQUEST', 'nothing to update: give a status or a payment link')
-    const current = await findOrder(ctx, orderId)
-    if (status && current.status === status && !paymentLink) return { order: current }
-    const patch = {
-      status: status || undefined,
-      paymentLink: paymentLink || undefined,
-      updatedAt: new Date().toISOString(),
     }
-    const order = await ctx.store.orders.update(
-      orderId,
-      patch,
-      status ? allowedFrom(status as never) : undefined,
-    )
-    if (!order) {
-      const now = await findOrder(ctx, orderId)
-      if (now.status === status) return { order: now }
-      throw invalidTransition(orderId, now.status, status)
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const current: Order = await findOrder(ctx, orderId)
+      const moving = target !== undefined && target !== current.status
+      if (!moving && !paymentLink) return { order: current }
+      if (moving && !canTransition(current.status as OrderStatus, target)) {
+        throw invalidTransition(orderId, current.status, target)
+      }
+      const patch = {
+        status: moving ? target : undefined,
+        paymentLink: paymentLink || undefined,
+        updatedAt: new Date().toISOString(),
+      }
+      const order = await ctx.store.orders.update(orderId, patch, [current.status])
+      if (order) {
+        if (moving)
+          ctx.log.info({ orderId, from: current.status, to: target }, 'order status moved')
+        return { order }
+      }
     }
-    if (status) ctx.log.info({ orderId, from: current.status, to: status }, 'order status moved')
-    return { order }
+    throw new DomainError('UNAVAILABLE', `order ${orderId} kept changing; try again`)
   },
 )

@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { loadFunctions } from '../../runtime/catalog.ts'
+import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import { silentLogger, testConfig } from '../../test/fixtures.ts'
+
+let runtime: Runtime
+beforeEach(async () => {
+  runtime = await createRuntime({
+    config: testConfig(),
+    functions: await loadFunctions(['menu.get-item']),
+    log: silentLogger,
+    listen: false,
+  })
+})
+afterEach(() => runtime.stop())
+
+describe('menu.get-item', () => {
+  it('returns the item', async () => {
+    expect(await runtime.invoke('menu.get-item', { id: 'fries' })).toEqual({
+      item: {
+        id: 'fries',
+        name: 'Fries',
+        description: 'Hand-cut, twice-fried, sea salt',
+        priceId: 'price_fries',
+        unitAmount: 350,
+        currency: 'eur',
+      },
+    })
+  })
+
+  it('answers ITEM_NOT_FOUND, naming the item, when it is not on the menu', async () => {
+    await expect(runtime.invoke('menu.get-item', { id: 'caviar' })).rejects.toMatchObject({
+      code: 'ITEM_NOT_FOUND',
+      details: { itemId: 'caviar' },
+      message: expect.stringContaining('caviar'),
+    })
+  })
+})

@@ -1,0 +1,242 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
+import { type Adapters, createAdapters } from '../../runtime/adapters/create-adapters.ts'
+import { loadFunctions } from '../../runtime/catalog.ts'
+import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import type { Bus } from '../../runtime/ports/bus.ts'
+import type { EventBody } from '../../shared/events.ts'
+import { silentLogger, startSystem, testConfig, waitFor } from '../../test/fixtures.ts'
+
+type Line = { id: string; quantity: number }
+
+let runtime: Runtime
+let created: EventBody<'order.created'>[]
+
+async function host(adapters?: Adapters) {
+  runtime = await createRuntime({
+    config: testConfig(),
+    functions: await loadFunctions(['orders', 'menu', 'stock']),
+    adapters,
+    log: silentLogger,
+    listen: false,
+  })
+  created = await record(runtime.adapters.bus)
+}
+afterEach(() => runtime.stop())
+
+/** Every order.created published from now on, through a queue of the test's own. */
+async function record(bus: Bus) {
+  const seen: EventBody<'order.created'>[] = []
+  await bus.subscribe(
+    { consumer: 'test.order-created', event: 'order.created', prefetch: 16, retryDelaysMs: [] },
+    async (d) => void seen.push(JSON.parse(d.body)),
+  )
+  return seen
+}
+
+async function createOrder(items: Line[], customerId = 'ann'): Promise<Order> {
+  const { order } = (await runtime.invoke('orders.create-order', {
+    customerId,
+    items,
+  })) as CreateOrderResponse
+  return order!
+}
+
+async function reserved() {
+  const levels = await runtime.adapters.store.stock.levels()
+  return Object.fromEntries(levels.map((l) => [l.itemId, l.reserved]))
+}
+
+const noneReserved = { burger: 0, 'veggie-wrap': 0, fries: 0, lemonade: 0, brownie: 0 }
+
+describe('orders.create-order', () => {
+  beforeEach(() => host())
+
+  it('merges duplicate lines, prices them from the menu and stores the order pending', async () => {
+    const order = await createOrder([
+      { id: 'fries', quantity: 2 },
+      { id: 'lemonade', quantity: 1 },
+      { id: 'fries', quantity: 1 },
+    ])
+    expect(order).toMatchObject({
+      customerId: 'ann',
+      status: 'pending',
+      items: [
+        { id: 'fries', name: 'Fries', quantity: 3, priceId: 'price_fries', unitAmount: 350 },
+        {
+          id: 'lemonade',
+          name: 'Lemonade',
+          quantity: 1,
+          priceId: 'price_lemonade',
+          unitAmount: 300,
+        },
+      ],
+      total: 3 * 350 + 300,
+      currency: 'eur',
+      paymentLink: '',
+    })
+    expect(order.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(Date.parse(order.createdAt)).not.toBeNaN()
+    expect(order.updatedAt).toBe(order.createdAt)
+    expect(await runtime.adapters.store.orders.get(order.id)).toEqual(order)
+  })
+
+  it('reserves the merged quantities', async () => {
+    await createOrder([
+      { id: 'fries', quantity: 2 },
+      { id: 'burger', quantity: 1 },
+      { id: 'fries', quantity: 2 },
+    ])
+    expect(await reserved()).toEqual({ ...noneReserved, fries: 4, burger: 1 })
+  })
+
+  it('publishes order.created with the lines, total and currency', async () => {
+    const order = await createOrder([{ id: 'burger', quantity: 2 }], 'bob')
+    await waitFor(() => (created.length > 0 ? true : undefined))
+    expect(created).toEqual([
+      {
+        eventId: `${order.id}:created`,
+        orderId: order.id,
+        customerId: 'bob',
+        occurredAt: order.createdAt,
+        items: order.items,
+        total: 1900,
+        currency: 'eur',
+      },
+    ])
+  })
+
+  it('keeps the price it was ordered at when the menu changes later', async () => {
+    const order = await createOrder([{ id: 'burger', quantity: 1 }])
+    await runtime.invoke('menu.upsert-item', {
+      item: {
+        id: 'burger',
+        name: 'Classic burger',
+        description: '',
+        priceId: 'price_burger_v2',
+        unitAmount: 1200,
+        currency: 'eur',
+      },
+    })
+    expect(await runtime.adapters.store.orders.get(order.id)).toMatchObject({
+      total: 950,
+      items: [{ unitAmount: 950, priceId: 'price_burger' }],
+    })
+  })
+
+  it('answers ITEM_NOT_FOUND for an item not on the menu, reserving and storing nothing', async () => {
+    await expect(
+      createOrder([
+        { id: 'fries', quantity: 1 },
+        { id: 'caviar', quantity: 1 },
+      ]),
+    ).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND', details: { itemIds: ['caviar'] } })
+    expect(await reserved()).toEqual(noneReserved)
+    expect(await runtime.adapters.store.orders.listByCustomer('ann')).toEqual([])
+    expect(created).toEqual([])
+  })
+
+  it('answers OUT_OF_STOCK when a line is short, storing no order and reserving nothing', async () => {
+    await expect(
+      createOrder([
+        { id: 'burger', quantity: 2 },
+        { id: 'brownie', quantity: 30 },
+        { id: 'brownie', quantity: 15 },
+      ]),
+    ).rejects.toMatchObject({
+      code: 'OUT_OF_STOCK',
+      details: { shortages: [{ itemId: 'brownie', requested: 45, available: 40 }] },
+    })
+    expect(await reserved()).toEqual(noneReserved)
+    expect(await runtime.adapters.store.orders.listByCustomer('ann')).toEqual([])
+    expect(created).toEqual([])
+  })
+
+  it('refuses items priced in different currencies', async () => {
+    await runtime.invoke('menu.upsert-item', {
+      item: {
+        id: 'cola',
+        name: 'Cola',
+        description: '',
+        priceId: 'price_cola',
+        unitAmount: 250,
+        currency: 'usd',
+      },
+    })
+    await runtime.adapters.store.stock.setOnHand('cola', 10)
+    await expect(
+      createOrder([
+        { id: 'cola', quantity: 1 },
+        { id: 'fries', quantity: 1 },
+      ]),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    expect(await reserved()).toMatchObject({ cola: 0, fries: 0 })
+  })
+
+  it.each([
+    ['no lines', 'ann', []],
+    ['a zero quantity', 'ann', [{ id: 'fries', quantity: 0 }]],
+    ['a fractional quantity', 'ann', [{ id: 'fries', quantity: 1.5 }]],
+    [
+      'more than 50 of an item once merged',
+      'ann',
+      [
+        { id: 'fries', quantity: 30 },
+        { id: 'fries', quantity: 21 },
+      ],
+    ],
+    [
+      'more than 20 lines',
+      'ann',
+      Array.from({ length: 21 }, (_, i) => ({ id: `i${i}`, quantity: 1 })),
+    ],
+    ['an empty customer id', '', [{ id: 'fries', quantity: 1 }]],
+    ['a customer id with a slash', 'a/b', [{ id: 'fries', quantity: 1 }]],
+  ])('refuses an order with %s as INVALID_REQUEST', async (_what, customerId, items) => {
+    await expect(createOrder(items as Line[], customerId)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    })
+    expect(await reserved()).toEqual(noneReserved)
+  })
+})
+
+describe('orders.create-order when order.created cannot be published', () => {
+  beforeEach(async () => {
+    const adapters = await createAdapters(testConfig(), silentLogger)
+    const brokenBus: Bus = {
+      ...adapters.bus,
+      async publish() {
+        throw new Error('broker unreachable')
+      },
+    }
+    await host({ ...adapters, bus: brokenBus })
+  })
+
+  it('answers UNAVAILABLE, leaves no pending order and gives the stock back', async () => {
+    await expect(createOrder([{ id: 'burger', quantity: 3 }])).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    expect(await reserved()).toEqual(noneReserved)
+    const orders = await runtime.adapters.store.orders.listByCustomer('ann')
+    expect(orders.filter((o) => o.status === 'pending')).toEqual([])
+  })
+})
+
+describe('orders.create-order with payments listening', () => {
+  it('gets a payment link once payments has heard order.created', async () => {
+    const sys = await startSystem({ select: ['orders', 'menu', 'stock', 'payments'] })
+    try {
+      const { order } = (await sys.runtime.invoke('orders.create-order', {
+        customerId: 'ann',
+        items: [{ id: 'fries', quantity: 1 }],
+      })) as CreateOrderResponse
+      const link = await waitFor(
+        async () => (await sys.adapters.store.orders.get(order!.id))?.paymentLink || undefined,
+        { what: 'payment link' },
+      )
+      expect(link).toMatch(/\/checkout\/cs_local_\w+$/)
+    } finally {
+      await sys.stop()
+    }
+  })
+})

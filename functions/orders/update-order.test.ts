@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CreateOrderResponse, Order, UpdateOrderResponse } from '../../proto/gen/oms.ts'
+import { loadFunctions } from '../../runtime/catalog.ts'
+import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import { ORDER_STATUSES, type OrderStatus } from '../../shared/order-status.ts'
+import { silentLogger, testConfig } from '../../test/fixtures.ts'
+
+let runtime: Runtime
+beforeEach(async () => {
+  runtime = await createRuntime({
+    config: testConfig(),
+    functions: await loadFunctions(['orders', 'menu', 'stock']),
+    log: silentLogger,
+    listen: false,
+  })
+})
+afterEach(() => runtime.stop())
+
+/** A fresh order, put straight into `status` in the store. */
+async function orderIn(status: OrderStatus): Promise<Order> {
+  const { order } = (await runtime.invoke('orders.create-order', {
+    customerId: 'ann',
+    items: [{ id: 'fries', quantity: 1 }],
+  })) as CreateOrderResponse
+  if (status === 'pending') return order!
+  const moved = await runtime.adapters.store.orders.update(order!.id, {
+    status,
+    updatedAt: order!.updatedAt,
+  })
+  return moved!
+}
+
+const update = async (orderId: string, status: string, paymentLink = '') =>
+  (
+    (await runtime.invoke('orders.update-order', {
+      orderId,
+      status,
+      paymentLink,
+    })) as UpdateOrderResponse
+  ).order!
+
+const stored = (id: string) => runtime.adapters.store.orders.get(id)
+
+const ALLOWED: [OrderStatus, OrderStatus][] = [
+  ['pending', 'paid'],
+  ['pending', 'cancelled'],
+  ['paid', 'preparing'],
+  ['preparing', 'ready'],
+]
+const REFUSED = ORDER_STATUSES.flatMap((from) =>
+  ORDER_STATUSES.filter(
+    (to) => to !== from && !ALLOWED.some(([f, t]) => f === from && t === to),
+  ).map((to) => [from, to] as const),
+)
+
+describe('orders.update-order', () => {
+  it.each(ALLOWED)('moves an order from %s to %s', async (from, to) => {
+    const order = await orderIn(from)
+    await new Promise((r) => setTimeout(r, 2))
+    const moved = await update(order.id, to)
+    expect(moved).toMatchObject({ id: order.id, status: to, items: order.items })
+    expect(moved.updatedAt > order.updatedAt).toBe(true)
+    expect(await stored(order.id)).toEqual(moved)
+  })
+
+  it.each(REFUSED)('refuses %s → %s as INVALID_TRANSITION', async (from, to) => {
+    const order = await orderIn(from)
+    await expect(update(order.id, to)).rejects.toMatchObject({
+      code: 'INVALID_TRANSITION',
+      details: { from, to },
+    })
+    expect(await stored(order.id)).toEqual(order)
+  })
+
+  it.each(ORDER_STATUSES)('treats repeating a move to %s as a no-op', async (status) => {
+    const order = await orderIn(status)
+    await new Promise((r) => setTimeout(r, 2))
+    expect(await update(order.id, status)).toEqual(order)
+    expect(await stored(order.id)).toEqual(order)
+  })
+
+  it('walks an order through its whole life', async () => {
+    const order = await orderIn('pending')
+    for (const status of ['paid', 'preparing', 'ready'] as const) {
+      expect((await update(order.id, status)).status).toBe(status)
+    }
+  })
+
+  it('refuses an unknown status as INVALID_REQUEST', async () => {
+    const order = await orderIn('pending')
+    await expect(update(order.id, 'shipped')).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    expect((await stored(order.id))?.status).toBe('pending')
+  })
+
+  it('refuses a request with neither a status nor a payment link', async () => {
+    const order = await orderIn('pending')
+    await expect(update(order.id, '')).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+  })
+
+  it('answers ORDER_NOT_FOUND for an unknown order', async () => {
+    await expect(update('no-such-order', 'paid')).rejects.toMatchObject({
+      code: 'ORDER_NOT_FOUND',
+    })
+  })
+
+  it('records a payment link without moving the status', async () => {
+    const order = await orderIn('pending')
+    const updated = await update(order.id, '', 'http://localhost:0/checkout/cs_1')
+    expect(updated).toMatchObject({
+      status: 'pending',
+      paymentLink: 'http://localhost:0/checkout/cs_1',
+    })
+    expect((await stored(order.id))?.paymentLink).toBe('http://localhost:0/checkout/cs_1')
+  })
+
+  it('moves the status and records a payment link in one request', async () => {
+    const order = await orderIn('pending')
+    expect(await update(order.id, 'paid', 'http://pay/1')).toMatchObject({
+      status: 'paid',
+      paymentLink: 'http://pay/1',
+    })
+  })
+
+  it('records a payment link given with the status the order already has', async () => {
+    const order = await orderIn('pending')
+    expect(await update(order.id, 'pending', 'http://pay/2')).toMatchObject({
+      status: 'pending',
+      paymentLink: 'http://pay/2',
+    })
+    expect((await stored(order.id))?.paymentLink).toBe('http://pay/2')
+  })
+})

@@ -1,0 +1,280 @@
+import Stripe from 'stripe'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
+import { createAdapters } from '../../runtime/adapters/create-adapters.ts'
+import { loadFunctions } from '../../runtime/catalog.ts'
+import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import type { Bus } from '../../runtime/ports/bus.ts'
+import {
+  post,
+  signedStripeEvent,
+  silentLogger,
+  startSystem,
+  type TestSystem,
+  testConfig,
+  WEBHOOK_SECRET,
+  waitFor,
+} from '../../test/fixtures.ts'
+
+const WEBHOOK = '/api/payments/webhook'
+
+function deliver(app: Runtime['app'], event: { payload: string; signature?: string }) {
+  const headers: Record<string, string> = event.signature
+    ? { 'stripe-signature': event.signature }
+    : {}
+  return app.request(WEBHOOK, post(event.payload, headers))
+}
+
+describe('payments.stripe-webhook: verification and what it publishes', () => {
+  let runtime: Runtime
+  let published: { event: string; body: Record<string, unknown> }[]
+  const ids = { orderId: 'order-1', customerId: 'ann' }
+
+  beforeEach(async () => {
+    const config = testConfig()
+    const adapters = await createAdapters(config, silentLogger)
+    published = []
+    // Records every publish as it is made, so "nothing published" needs no waiting.
+    const bus: Bus = {
+      ...adapters.bus,
+      async publish(event, body, headers) {
+        published.push({ event, body: body as Record<string, unknown> })
+        return adapters.bus.publish(event, body, headers)
+      },
+    }
+    runtime = await createRuntime({
+      config,
+      functions: await loadFunctions(['payments.stripe-webhook']),
+      adapters: { ...adapters, bus },
+      log: silentLogger,
+      listen: false,
+    })
+  })
+  afterEach(() => runtime.stop())
+
+  it('answers 200 to a valid paid checkout and publishes order.paid', async () => {
+    const event = signedStripeEvent({ ...ids, id: 'evt_paid_1' })
+    const res = await deliver(runtime.app, event)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ received: true })
+    expect(published).toEqual([
+      {
+        event: 'order.paid',
+        body: {
+          eventId: 'evt_paid_1',
+          orderId: 'order-1',
+          customerId: 'ann',
+          paymentId: 'cs_test_order-1',
+          occurredAt: expect.any(String),
+        },
+      },
+    ])
+  })
+
+  it.each([
+    ['a missing signature', () => ({ ...signedStripeEvent(ids), signature: undefined })],
+    [
+      'a signature with the wrong secret',
+      () => signedStripeEvent({ ...ids, secret: 'whsec_other' }),
+    ],
+    [
+      'a tampered body',
+      () => {
+        const e = signedStripeEvent(ids)
+        return { ...e, payload: e.payload.replace('order-1', 'order-2') }
+      },
+    ],
+    [
+      'a timestamp older than 5 minutes',
+      () => signedStripeEvent({ ...ids, timestamp: Math.floor(Date.now() / 1000) - 6 * 60 }),
+    ],
+    ['a garbage signature', () => ({ ...signedStripeEvent(ids), signature: 't=1,v1=abc' })],
+  ])('answers 400 INVALID_SIGNATURE to %s and publishes nothing', async (_what, make) => {
+    const res = await deliver(runtime.app, make())
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({
+      error: { code: 'INVALID_SIGNATURE', message: expect.any(String) },
+    })
+    expect(published).toEqual([])
+  })
+
+  it('answers 400 INVALID_REQUEST to a correctly signed body that is not JSON', async () => {
+    const payload = 'not json'
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
+    const res = await deliver(runtime.app, { payload, signature })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST')
+    expect(published).toEqual([])
+  })
+
+  it('accepts a signature made a few minutes ago, within the tolerance', async () => {
+    const event = signedStripeEvent({ ...ids, timestamp: Math.floor(Date.now() / 1000) - 4 * 60 })
+    expect((await deliver(runtime.app, event)).status).toBe(200)
+    expect(published).toHaveLength(1)
+  })
+
+  it('acts on the same event id once, answering 200 every time', async () => {
+    const event = signedStripeEvent({ ...ids, id: 'evt_dup' })
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await deliver(runtime.app, event)).status)
+    expect(statuses).toEqual([200, 200, 200])
+    expect(published).toHaveLength(1)
+  })
+
+  it('acts once even when the same event arrives three times at once', async () => {
+    const event = signedStripeEvent({ ...ids, id: 'evt_race' })
+    const res = await Promise.all([1, 2, 3].map(() => deliver(runtime.app, event)))
+    expect(res.map((r) => r.status)).toEqual([200, 200, 200])
+    expect(published).toHaveLength(1)
+  })
+
+  it('ignores a completed checkout whose payment is still unpaid', async () => {
+    const res = await deliver(runtime.app, signedStripeEvent({ ...ids, paymentStatus: 'unpaid' }))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ received: true, ignored: expect.any(String) })
+    expect(published).toEqual([])
+  })
+
+  it('publishes order.paid when a delayed payment succeeds', async () => {
+    const res = await deliver(
+      runtime.app,
+      signedStripeEvent({
+        ...ids,
+        type: 'checkout.session.async_payment_succeeded',
+        paymentStatus: 'paid',
+      }),
+    )
+    expect(res.status).toBe(200)
+    expect(published).toEqual([
+      { event: 'order.paid', body: expect.objectContaining({ orderId: 'order-1' }) },
+    ])
+  })
+
+  it.each([
+    ['checkout.session.expired', 'checkout_expired'],
+    ['checkout.session.async_payment_failed', 'payment_failed'],
+  ])('publishes order.cancelled for %s', async (type, reason) => {
+    const res = await deliver(
+      runtime.app,
+      signedStripeEvent({ ...ids, type, paymentStatus: 'unpaid' }),
+    )
+    expect(res.status).toBe(200)
+    expect(published).toEqual([
+      {
+        event: 'order.cancelled',
+        body: expect.objectContaining({ orderId: 'order-1', customerId: 'ann', reason }),
+      },
+    ])
+  })
+
+  it('ignores event types it does not handle', async () => {
+    const res = await deliver(
+      runtime.app,
+      signedStripeEvent({ ...ids, type: 'checkout.session.created' }),
+    )
+    expect(res.status).toBe(200)
+    expect(published).toEqual([])
+  })
+
+  it('ignores a session without the order metadata', async () => {
+    const payload = JSON.stringify({
+      id: 'evt_no_metadata',
+      object: 'event',
+      type: 'checkout.session.completed',
+      data: { object: { id: 'cs_x', object: 'checkout.session', payment_status: 'paid' } },
+    })
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
+    const res = await deliver(runtime.app, { payload, signature })
+    expect(res.status).toBe(200)
+    expect(published).toEqual([])
+  })
+})
+
+describe('payments.stripe-webhook: effects on orders and stock', () => {
+  let sys: TestSystem
+  let order: Order
+  beforeEach(async () => {
+    sys = await startSystem({ select: ['orders', 'menu', 'stock', 'payments'] })
+    const res = (await sys.runtime.invoke('orders.create-order', {
+      customerId: 'ann',
+      items: [{ id: 'brownie', quantity: 5 }],
+    })) as CreateOrderResponse
+    order = res.order!
+  })
+  afterEach(() => sys.stop())
+
+  const status = async () => (await sys.adapters.store.orders.get(order.id))?.status
+  const brownie = async () => (await sys.adapters.store.stock.levels(['brownie']))[0]
+  const until = (want: string) =>
+    waitFor(async () => ((await status()) === want ? true : undefined), { what: want })
+
+  it('a paid checkout marks the order paid and commits its stock, once', async () => {
+    const event = signedStripeEvent({ orderId: order.id, customerId: 'ann' })
+    for (let i = 0; i < 3; i++) expect((await deliver(sys.runtime.app, event)).status).toBe(200)
+    await until('paid')
+    await waitFor(async () => ((await brownie())?.onHand === 35 ? true : undefined))
+    expect(await brownie()).toEqual({ itemId: 'brownie', onHand: 35, reserved: 0, available: 35 })
+  })
+
+  it('an expired checkout cancels the order and releases its stock', async () => {
+    expect(await brownie()).toMatchObject({ reserved: 5, available: 35 })
+    const event = signedStripeEvent({
+      orderId: order.id,
+      customerId: 'ann',
+      type: 'checkout.session.expired',
+      paymentStatus: 'unpaid',
+    })
+    expect((await deliver(sys.runtime.app, event)).status).toBe(200)
+    await until('cancelled')
+    await waitFor(async () => ((await brownie())?.reserved === 0 ? true : undefined))
+    expect(await brownie()).toEqual({ itemId: 'brownie', onHand: 40, reserved: 0, available: 40 })
+  })
+
+  it('a failed delayed payment cancels the order', async () => {
+    const event = signedStripeEvent({
+      orderId: order.id,
+      customerId: 'ann',
+      type: 'checkout.session.async_payment_failed',
+      paymentStatus: 'unpaid',
+    })
+    expect((await deliver(sys.runtime.app, event)).status).toBe(200)
+    await until('cancelled')
+  })
+
+  it('an unpaid completion leaves the order pending until the delayed payment succeeds', async () => {
+    const unpaid = signedStripeEvent({
+      orderId: order.id,
+      customerId: 'ann',
+      paymentStatus: 'unpaid',
+    })
+    expect((await deliver(sys.runtime.app, unpaid)).status).toBe(200)
+    expect(await status()).toBe('pending')
+
+    const succeeded = signedStripeEvent({
+      orderId: order.id,
+      customerId: 'ann',
+      type: 'checkout.session.async_payment_succeeded',
+    })
+    expect((await deliver(sys.runtime.app, succeeded)).status).toBe(200)
+    await until('paid')
+  })
+
+  it('an expiry heard after the payment leaves the order paid and the sale committed', async () => {
+    await deliver(sys.runtime.app, signedStripeEvent({ orderId: order.id, customerId: 'ann' }))
+    await until('paid')
+    await waitFor(async () => ((await brownie())?.onHand === 35 ? true : undefined))
+    await deliver(
+      sys.runtime.app,
+      signedStripeEvent({
+        orderId: order.id,
+        customerId: 'ann',
+        type: 'checkout.session.expired',
+        paymentStatus: 'unpaid',
+      }),
+    )
+    // Nothing should change, so there is no outcome to wait for: give the consumers a moment.
+    await new Promise((r) => setTimeout(r, 50))
+    expect(await status()).toBe('paid')
+    expect(await brownie()).toEqual({ itemId: 'brownie', onHand: 35, reserved: 0, available: 35 })
+  })
+})
