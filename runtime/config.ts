@@ -54,6 +54,11 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(12, 'must be at least 12 characters').optional(),
   RETRY_DELAYS_MS: msList.default([1000, 5000, 30000]),
   PREFETCH: int(1, 10_000).default(32),
+  AMQP_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, - or _ (at most 32)')
+    .default('oms'),
+  PUBLISH_TIMEOUT_MS: int(100, 600_000).default(15_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 })
 
@@ -77,6 +82,10 @@ export interface AppConfig {
   adminToken?: string
   retryDelaysMs: readonly number[]
   prefetch: number
+  /** Prefix of every exchange and queue name on the broker. */
+  amqpNamespace: string
+  /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
+  publishTimeoutMs: number
   logLevel: string
 }
 
@@ -118,6 +127,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: c.ADMIN_TOKEN,
     retryDelaysMs: c.RETRY_DELAYS_MS,
     prefetch: c.PREFETCH,
+    amqpNamespace: c.AMQP_NAMESPACE,
+    publishTimeoutMs: c.PUBLISH_TIMEOUT_MS,
     logLevel: c.LOG_LEVEL,
   }
 }

@@ -26,6 +26,7 @@ import type { Logger } from './ports/logger.ts'
 import type { Instance } from './ports/registry.ts'
 import { bindConsumer } from './queue/bind-consumer.ts'
 import { parseEvent } from './queue/parse-event.ts'
+import { queuesOf } from './queue/queues-of.ts'
 import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
 
 /** Path of the webhook function's route; the local checkout delivers there. */
@@ -147,13 +148,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   async function start() {
     if (!listen) return
-    await bus.declare(
-      functions.flatMap((fn) => {
-        if (fn.def.kind === 'consumer') return [{ consumer: fn.name, event: fn.def.event }]
-        if (fn.def.kind === 'worker') return [{ consumer: fn.name, event: fn.def.options.on }]
-        return []
-      }),
-    )
+    await bus.declare(queuesOf(functions))
     const grpcFns = functions.filter((fn) => fn.def.kind === 'grpc')
     if (grpcFns.length > 0) {
       grpcServer = await startGrpcServer(

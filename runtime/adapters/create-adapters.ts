@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.ts'
 import type { Payments } from '../ports/payments.ts'
 import type { Registry } from '../ports/registry.ts'
 import type { Store } from '../ports/store.ts'
+import { amqpBus } from './bus/amqp/amqp-bus.ts'
 import { memoryBus } from './bus/memory-bus.ts'
 import { localPayments } from './payments/local/local-payments.ts'
 import { stripePayments } from './payments/stripe-payments.ts'
@@ -28,9 +29,8 @@ function notYet(variable: string, what: string): never {
   )
 }
 
-export async function createAdapters(config: AppConfig, _log: Logger): Promise<Adapters> {
+export async function createAdapters(config: AppConfig, log: Logger): Promise<Adapters> {
   if (config.mongodbUri) notYet('MONGODB_URI', 'MongoDB store')
-  if (config.amqpUrl) notYet('AMQP_URL', 'RabbitMQ bus')
   if (config.consulAddr) notYet('CONSUL_HTTP_ADDR', 'Consul registry')
   const store = memoryStore()
   await seedIfEmpty(store)
@@ -41,5 +41,14 @@ export async function createAdapters(config: AppConfig, _log: Logger): Promise<A
         apiBase: config.stripe.apiBase,
       })
     : localPayments({ publicUrl: config.publicUrl, webhookSecret: config.stripe.webhookSecret })
-  return { store, bus: memoryBus(), registry: memoryRegistry(), payments }
+  const bus = config.amqpUrl
+    ? await amqpBus({
+        url: config.amqpUrl,
+        namespace: config.amqpNamespace,
+        retryDelaysMs: config.retryDelaysMs,
+        publishTimeoutMs: config.publishTimeoutMs,
+        log: log.child({ adapter: 'rabbitmq' }),
+      })
+    : memoryBus()
+  return { store, bus, registry: memoryRegistry(), payments }
 }

@@ -66,6 +66,8 @@ export interface OrderRepo {
 }
 
 export interface ProcessedEvents {
+  /** Whether `scope` has recorded `eventId` as handled. */
+  has(scope: string, eventId: string): Promise<boolean>
   /** Records that `scope` handled `eventId`; true the first time only. */
   markOnce(scope: string, eventId: string): Promise<boolean>
   /** Forgets a mark, so a failed effect can be tried again. */

@@ -1,4 +1,9 @@
-/** Binds a consumer function to its own queue on the bus. */
+/**
+ * Binds a consumer function to its own queue on the bus. Redeliveries happen (a lost ack, a
+ * reconnect), so the binding records each message id the function has handled and skips a
+ * message it already handled; handlers are written to be idempotent as well, which covers a
+ * crash between the effect and the record.
+ */
 
 import type { Context } from '../model/context.ts'
 import type { ConsumerFunction } from '../model/define.ts'
@@ -7,6 +12,8 @@ import type { Bus, Subscription } from '../ports/bus.ts'
 import { parseEvent } from './parse-event.ts'
 
 export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Promise<Subscription> {
+  const scope = `consumer:${ctx.fn.name}`
+  const { processed } = ctx.store
   return bus.subscribe(
     {
       consumer: ctx.fn.name,
@@ -23,7 +30,11 @@ export function bindConsumer(def: ConsumerFunction, ctx: Context, bus: Bus): Pro
       const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
       try {
         const event = parseEvent(def.event, delivery.body)
+        if (await processed.has(scope, delivery.messageId)) {
+          return log.debug('message already handled; skipped')
+        }
         await def.handler(event, { ...ctx, log, message })
+        await processed.markOnce(scope, delivery.messageId)
       } catch (err) {
         if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
         else log.warn({ err, event: def.event }, 'consumer failed')

@@ -3,8 +3,10 @@
  * asks the bus directly, since the dead-letter queues outlive any one process.
  */
 import { type Adapters, createAdapters } from '../../adapters/create-adapters.ts'
+import { loadFunctions } from '../../catalog.ts'
 import type { AppConfig } from '../../config.ts'
 import type { Logger } from '../../ports/logger.ts'
+import { queuesOf } from '../../queue/queues-of.ts'
 import { CliError } from '../errors.ts'
 import type { DlqSource } from './source.ts'
 
@@ -16,6 +18,8 @@ export async function busDlq(config: AppConfig, log: Logger): Promise<DlqSource>
     throw new CliError(`cannot reach the bus: ${err instanceof Error ? err.message : String(err)}`)
   }
   const { bus, registry, store } = adapters
+  // Parking queues are per consumer function: make every function of the catalog known.
+  await bus.declare(queuesOf(await loadFunctions()))
   return {
     where: `the ${bus.kind} bus`,
     parked: (fn) => bus.parked(fn),

@@ -5,6 +5,9 @@ export function memoryProcessed(): ProcessedEvents {
   const seen = new Set<string>()
   const key = (scope: string, eventId: string) => `${scope}\u0000${eventId}`
   return {
+    async has(scope, eventId) {
+      return seen.has(key(scope, eventId))
+    },
     async markOnce(scope, eventId) {
       const k = key(scope, eventId)
       if (seen.has(k)) return false

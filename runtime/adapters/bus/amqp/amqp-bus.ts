@@ -1,0 +1,185 @@
+/**
+ * The bus on RabbitMQ (used when AMQP_URL is set). Topology is declared idempotently on every
+ * (re)connect; every publish is persistent and waits for the broker's confirm; a publish made
+ * while the broker is away waits for the reconnect, up to PUBLISH_TIMEOUT_MS, then fails with
+ * UNAVAILABLE. Consumers come back by themselves after a reconnect. See topology.ts for names.
+ */
+import { randomUUID } from 'node:crypto'
+import type { ChannelModel } from 'amqplib'
+import { EVENT_NAMES, type EventName } from '../../../../shared/events.ts'
+import type { Bus, ParkedMessage } from '../../../ports/bus.ts'
+import type { Logger } from '../../../ports/logger.ts'
+import { confirmPublish } from './confirm-publish.ts'
+import { type Consumer, createConsumer } from './consumer.ts'
+import { ATTEMPT, ERROR, EVENT, FUNCTION, PARKED_AT, TRIES } from './headers.ts'
+import { openLink } from './link.ts'
+import { describeParked, takeAll } from './parked.ts'
+import { declareConsumer, declareExchange, topology } from './topology.ts'
+
+export interface AmqpBusOptions {
+  url: string
+  /** Prefix of every exchange and queue (default 'oms'). */
+  namespace?: string
+  /** Retry tiers declared for consumers that do not say otherwise. */
+  retryDelaysMs: readonly number[]
+  /** How long a publish waits for the broker before failing (default 15 s). */
+  publishTimeoutMs?: number
+  log: Logger
+  /** Name of this connection on the broker (default: namespace and pid). */
+  connectionName?: string
+}
+
+const persistent = { persistent: true, contentType: 'application/json' } as const
+
+export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
+  const { log, retryDelaysMs, namespace = 'oms', publishTimeoutMs = 15_000 } = options
+  const names = topology(namespace)
+  const declared = new Map<
+    string,
+    { consumer: string; event: EventName; retryDelaysMs: readonly number[] }
+  >()
+  const consumers = new Set<Consumer>()
+
+  const declareAll = async (model: ChannelModel) => {
+    const ch = await model.createChannel()
+    try {
+      for (const event of EVENT_NAMES) await declareExchange(ch, names, event)
+      for (const c of declared.values()) await declareConsumer(ch, names, c, c.retryDelaysMs)
+    } finally {
+      await ch.close().catch(() => {})
+    }
+  }
+
+  const link = await openLink({
+    url: options.url,
+    connectionName: options.connectionName ?? `${namespace}:${process.pid}`,
+    log,
+    setup: async (model) => {
+      await declareAll(model)
+      for (const consumer of consumers) await consumer.start(model)
+    },
+  })
+
+  const deadline = () => Date.now() + publishTimeoutMs
+  /** Publishes with a confirm; on a lost channel, waits for the next one and publishes again. */
+  const send = async (
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    headers: Record<string, unknown>,
+    messageId: string,
+  ) => {
+    const until = deadline()
+    for (;;) {
+      const ch = await link.publisher(until)
+      try {
+        return await confirmPublish(ch, exchange, routingKey, content, {
+          ...persistent,
+          messageId,
+          headers,
+        })
+      } catch (err) {
+        if (Date.now() >= until) throw err
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+  }
+
+  const bus: Bus = {
+    kind: 'rabbitmq',
+    async publish(event, body, headers = {}) {
+      await send(
+        names.exchange(event),
+        '',
+        Buffer.from(JSON.stringify(body)),
+        headers,
+        body.eventId,
+      )
+    },
+    async publishRaw(event, body, headers = {}) {
+      await send(names.exchange(event), '', Buffer.from(body), headers, randomUUID())
+    },
+    async declare(list) {
+      for (const c of list)
+        declared.set(c.consumer, {
+          ...c,
+          retryDelaysMs: declared.get(c.consumer)?.retryDelaysMs ?? retryDelaysMs,
+        })
+      await declareAll(await link.model(deadline()))
+    },
+    async subscribe(subscribeOptions, handle) {
+      declared.set(subscribeOptions.consumer, { ...subscribeOptions })
+      const consumer = createConsumer(subscribeOptions, handle, {
+        names,
+        log: log.child({ consumer: subscribeOptions.consumer }),
+        send: (queue, content, headers, messageId) =>
+          send('', queue, content, headers, messageId ?? randomUUID()),
+      })
+      consumers.add(consumer)
+      const model = await link.model(deadline())
+      const ch = await model.createChannel()
+      try {
+        await declareConsumer(ch, names, subscribeOptions, subscribeOptions.retryDelaysMs)
+      } finally {
+        await ch.close().catch(() => {})
+      }
+      await consumer.start(model)
+      return {
+        async close() {
+          consumers.delete(consumer)
+          await consumer.stop()
+        },
+      }
+    },
+    async parked(consumer) {
+      const model = await link.model(deadline())
+      const ch = await model.createChannel()
+      const found: ParkedMessage[] = []
+      try {
+        for (const name of consumer ? [consumer] : [...declared.keys()]) {
+          await ch.assertQueue(names.parkedQueue(name), { durable: true })
+          for (const msg of await takeAll(ch, names.parkedQueue(name))) {
+            const parked = describeParked(msg, name)
+            if (parked) found.push(parked)
+          }
+        }
+      } finally {
+        await ch.close().catch(() => {})
+      }
+      return found.sort((a, b) => a.parkedAt.localeCompare(b.parkedAt))
+    },
+    async replay({ consumer, id }) {
+      const model = await link.model(deadline())
+      const ch = await model.createChannel()
+      let count = 0
+      try {
+        for (const name of consumer ? [consumer] : [...declared.keys()]) {
+          await ch.assertQueue(names.parkedQueue(name), { durable: true })
+          for (const msg of await takeAll(ch, names.parkedQueue(name))) {
+            const messageId = String(msg.properties.messageId ?? '')
+            if (id && messageId !== id) continue
+            const headers = { ...(msg.properties.headers as Record<string, unknown>) }
+            for (const key of [ERROR, FUNCTION, EVENT, TRIES, PARKED_AT]) delete headers[key]
+            headers[ATTEMPT] = 1
+            await send('', names.queue(name), msg.content, headers, messageId || randomUUID())
+            ch.ack(msg)
+            count += 1
+          }
+        }
+      } finally {
+        await ch.close().catch(() => {})
+      }
+      return count
+    },
+    async health() {
+      return link.connected
+        ? { ok: true }
+        : { ok: false, detail: 'disconnected from the broker; reconnecting' }
+    },
+    async close() {
+      await Promise.allSettled([...consumers].map((c) => c.stop()))
+      await link.close()
+    },
+  }
+  return bus
+}

@@ -1,0 +1,146 @@
+/**
+ * One recovering connection to RabbitMQ (amqplib's opt-in recovery): reconnects with backoff
+ * after a broker restart or a dropped connection, runs the bus's setup on every (re)connect,
+ * and hands out the current confirm channel — waiting, up to a bound, while disconnected.
+ */
+import {
+  type ChannelModel,
+  type ConfirmChannel,
+  connect,
+  type RecoveringChannelModel,
+} from 'amqplib'
+import { DomainError } from '../../../../shared/errors.ts'
+import type { Logger } from '../../../ports/logger.ts'
+
+export interface LinkOptions {
+  url: string
+  /** Shown in the broker's connection list (rabbitmqctl list_connections name). */
+  connectionName: string
+  /** Run after every (re)connect, before publishers are released. */
+  setup: (model: ChannelModel) => Promise<void>
+  log: Logger
+  /** Connection attempts at start before giving up with an error naming AMQP_URL (default 8). */
+  initialMaxRetries?: number
+  /** Heartbeat in seconds, so a dead peer is noticed quickly (default 5). */
+  heartbeatSeconds?: number
+}
+
+export interface Link {
+  readonly connected: boolean
+  /** The current model, waiting for a connection until `deadline` (ms epoch). */
+  model(deadline: number): Promise<ChannelModel>
+  /** The current confirm channel, waiting for one until `deadline` (ms epoch). */
+  publisher(deadline: number): Promise<ConfirmChannel>
+  close(): Promise<void>
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'an unparseable URL'
+  }
+}
+
+function withHeartbeat(url: string, seconds: number): string {
+  const u = new URL(url)
+  if (!u.searchParams.has('heartbeat')) u.searchParams.set('heartbeat', String(seconds))
+  return u.toString()
+}
+
+export async function openLink(options: LinkOptions): Promise<Link> {
+  const { log } = options
+  let current: ChannelModel | undefined
+  let closing = false
+  let publisher: ConfirmChannel | undefined
+  let wake: () => void = () => {}
+  let woken = new Promise<void>((resolve) => (wake = resolve))
+  const signal = () => {
+    wake()
+    woken = new Promise<void>((resolve) => (wake = resolve))
+  }
+
+  const openPublisher = async (model: ChannelModel) => {
+    const ch = await model.createConfirmChannel()
+    ch.on('error', (err: Error) => log.warn({ err: err.message }, 'publisher channel error'))
+    ch.on('close', () => {
+      if (publisher !== ch) return
+      publisher = undefined
+      // The channel died but the connection lives (e.g. a channel-level error): open another.
+      if (current === model && !closing)
+        openPublisher(model).catch((err: unknown) =>
+          log.error({ err }, 'reopening publisher failed'),
+        )
+    })
+    publisher = ch
+    signal()
+  }
+
+  let connection: RecoveringChannelModel
+  try {
+    connection = await connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 5), {
+      clientProperties: { connection_name: options.connectionName },
+      recovery: {
+        initialDelay: 200,
+        maxDelay: 5000,
+        maxRetries: Number.POSITIVE_INFINITY,
+        initialMaxRetries: options.initialMaxRetries ?? 8,
+        setup: async (model: ChannelModel) => {
+          await options.setup(model)
+          current = model
+          await openPublisher(model)
+        },
+      },
+    })
+  } catch (err) {
+    throw new Error(
+      `AMQP_URL: cannot connect to RabbitMQ at ${redact(options.url)}: ${err instanceof Error ? err.message : String(err)}`,
+    )
+  }
+  connection.on('disconnect', (err: Error) => {
+    current = undefined
+    publisher = undefined
+    log.warn({ err: err.message }, 'lost the broker connection; reconnecting')
+  })
+  connection.on('connect', () => log.info('connected to the broker'))
+  connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
+    log.info({ attempt, delayMs: delay }, 'reconnecting to the broker'),
+  )
+  connection.on('error', (err: Error) => log.warn({ err: err.message }, 'broker connection error'))
+
+  const waitFor = async <T>(
+    get: () => T | undefined,
+    deadline: number,
+    what: string,
+  ): Promise<T> => {
+    for (;;) {
+      const value = get()
+      if (value) return value
+      const left = deadline - Date.now()
+      if (left <= 0)
+        throw new DomainError(
+          'UNAVAILABLE',
+          `the message broker is unreachable (waited for ${what})`,
+        )
+      await Promise.race([
+        woken,
+        new Promise((resolve) => setTimeout(resolve, Math.min(left, 250))),
+      ])
+    }
+  }
+
+  return {
+    get connected() {
+      return current !== undefined
+    },
+    model: (deadline) => waitFor(() => current, deadline, 'a connection'),
+    publisher: (deadline) => waitFor(() => publisher, deadline, 'a publisher channel'),
+    async close() {
+      closing = true
+      await connection.close()
+    },
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Names and declarations of everything the bus uses on RabbitMQ, declared idempotently:
+ *
+ *   <ns>.<event>                       fanout exchange, one per event (e.g. oms.order.paid)
+ *   <ns>.<function>                    durable queue of one consumer function, bound to its event
+ *   <ns>.<function>.retry.<delay>ms    delay queue per retry tier: TTL = delay, dead-letters back
+ *                                      to the function's queue (one TTL per queue, never per message)
+ *   <ns>.<function>.parked             parking (dead-letter) queue of the function
+ */
+import type { Channel } from 'amqplib'
+import type { EventName } from '../../../../shared/events.ts'
+
+export interface Topology {
+  exchange(event: EventName): string
+  queue(consumer: string): string
+  retryQueue(consumer: string, delayMs: number): string
+  parkedQueue(consumer: string): string
+}
+
+export function topology(namespace: string): Topology {
+  return {
+    exchange: (event) => `${namespace}.${event}`,
+    queue: (consumer) => `${namespace}.${consumer}`,
+    retryQueue: (consumer, delayMs) => `${namespace}.${consumer}.retry.${delayMs}ms`,
+    parkedQueue: (consumer) => `${namespace}.${consumer}.parked`,
+  }
+}
+
+export async function declareExchange(
+  ch: Channel,
+  names: Topology,
+  event: EventName,
+): Promise<void> {
+  await ch.assertExchange(names.exchange(event), 'fanout', { durable: true })
+}
+
+/** The consumer's queue bound to its event, its parking queue and one delay queue per tier. */
+export async function declareConsumer(
+  ch: Channel,
+  names: Topology,
+  consumer: { consumer: string; event: EventName },
+  retryDelaysMs: readonly number[],
+): Promise<void> {
+  const queue = names.queue(consumer.consumer)
+  await declareExchange(ch, names, consumer.event)
+  await ch.assertQueue(queue, { durable: true })
+  await ch.bindQueue(queue, names.exchange(consumer.event), '')
+  await ch.assertQueue(names.parkedQueue(consumer.consumer), { durable: true })
+  for (const delayMs of new Set(retryDelaysMs)) {
+    await ch.assertQueue(names.retryQueue(consumer.consumer, delayMs), {
+      durable: true,
+      arguments: {
+        'x-message-ttl': delayMs,
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': queue,
+      },
+    })
+  }
+}

@@ -1,0 +1,17 @@
+/** The order flow a second time, with every event going through RabbitMQ (AMQP_URL set). */
+import { afterAll } from 'vitest'
+import { orderFlowSuite } from './order-flow.suite.ts'
+import { deleteNamespace, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
+
+const namespaces: string[] = []
+afterAll(async () => {
+  for (const ns of namespaces) await deleteNamespace(ns)
+})
+
+if (await rabbitAvailable()) {
+  orderFlowSuite('RabbitMQ', () => {
+    const ns = testNamespace()
+    namespaces.push(ns)
+    return rabbitEnv(ns)
+  })
+}
