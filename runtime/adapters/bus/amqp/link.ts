@@ -69,11 +69,14 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     ch.on('close', () => {
       if (publisher !== ch) return
       publisher = undefined
-      // The channel died but the connection lives (e.g. a channel-level error): open another.
-      if (current === model && !closing)
+      // A channel-level error with the connection still alive: open another. (When the whole
+      // connection went, 'disconnect' clears `current` meanwhile and setup opens a new one.)
+      setTimeout(() => {
+        if (current !== model || closing || publisher) return
         openPublisher(model).catch((err: unknown) =>
-          log.error({ err }, 'reopening publisher failed'),
+          log.warn({ err }, 'reopening publisher failed'),
         )
+      }, 100)
     })
     publisher = ch
     signal()
