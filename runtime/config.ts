@@ -59,6 +59,22 @@ const schema = z.object({
     .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, - or _ (at most 32)')
     .default('oms'),
   PUBLISH_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  OMS_ADDRESSES: z
+    .string()
+    .regex(
+      /^\s*[a-z][\w.-]*=[\w.-]+:\d{1,5}\s*(,\s*[a-z][\w.-]*=[\w.-]+:\d{1,5}\s*)*$/,
+      'must be a comma-separated list of name=host:port, e.g. orders=127.0.0.1:50051,stock=127.0.0.1:50052',
+    )
+    .transform((value) =>
+      Object.fromEntries(
+        value.split(',').map((pair) => {
+          const [name = '', address = ''] = pair.trim().split('=')
+          const [host = '', port = '0'] = address.split(':')
+          return [name, { host, port: Number(port) }]
+        }),
+      ),
+    )
+    .optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 })
 
@@ -86,6 +102,8 @@ export interface AppConfig {
   amqpNamespace: string
   /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
   publishTimeoutMs: number
+  /** Static address map (no Consul): domain or function name → where it listens. */
+  addresses: Readonly<Record<string, { host: string; port: number }>>
   logLevel: string
 }
 
@@ -129,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     prefetch: c.PREFETCH,
     amqpNamespace: c.AMQP_NAMESPACE,
     publishTimeoutMs: c.PUBLISH_TIMEOUT_MS,
+    addresses: c.OMS_ADDRESSES ?? {},
     logLevel: c.LOG_LEVEL,
   }
 }

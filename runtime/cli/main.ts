@@ -4,6 +4,7 @@
  * and turns the outcome into an exit code.
  */
 import { Command, type CommanderError } from 'commander'
+import { registerBuild } from './commands/build.ts'
 import { registerDev } from './commands/dev.ts'
 import { registerDlq } from './commands/dlq.ts'
 import { registerInvoke } from './commands/invoke.ts'
@@ -23,6 +24,7 @@ export function buildProgram(exit: (code: number) => void = (code) => process.ex
   registerLs(program)
   registerInvoke(program)
   registerDlq(program)
+  registerBuild(program)
   program.addHelpText(
     'after',
     `
@@ -34,7 +36,8 @@ Examples:
   $ oms start orders stock           host two domains, as one container does
   $ oms ls                           functions and their triggers
   $ oms invoke menu.list-items       run one function once
-  $ oms dlq ls                       parked messages of the running process`,
+  $ oms dlq ls                       parked messages of the running process
+  $ oms build                        one esbuild bundle per function and per domain`,
   )
   return program
 }

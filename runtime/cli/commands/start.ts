@@ -5,11 +5,12 @@
 import type { Command } from 'commander'
 import { loadFunctions } from '../../catalog.ts'
 import { type AppConfig, loadConfig } from '../../config.ts'
-import { createRuntime, type Runtime } from '../../host.ts'
-import { formatBanner } from '../banner.ts'
-import { CliError, EXIT_FAILURE, usageError } from '../errors.ts'
+import type { Runtime } from '../../host.ts'
+import type { LoadedFunction } from '../../model/define.ts'
+import { serve, startRuntime } from '../../serve.ts'
+import { CliError, usageError } from '../errors.ts'
 import { checkSelectors } from '../select.ts'
-import { STOP_TIMEOUT_MS, shutdownRequested, stopWithin } from '../shutdown.ts'
+import { STOP_TIMEOUT_MS } from '../shutdown.ts'
 
 export interface StartOptions {
   /** Functions (`orders.create-order`) or domains (`orders`) to host; empty with `all`. */
@@ -19,10 +20,10 @@ export interface StartOptions {
   env?: Record<string, string | undefined>
 }
 
-/** Loads the selected functions and starts a runtime for them; the caller stops it. */
-export async function startFunctions(
+/** Checks the options and loads the selected functions and the configuration. */
+async function prepare(
   options: StartOptions,
-): Promise<{ runtime: Runtime; config: AppConfig }> {
+): Promise<{ functions: LoadedFunction[]; config: AppConfig }> {
   const { selectors, all = false } = options
   if (all && selectors.length > 0)
     throw usageError('pass either function or domain names, or --all, not both')
@@ -36,36 +37,32 @@ export async function startFunctions(
       'no functions to host: no file under functions/ exports a function definition yet',
     )
   }
-  const runtime = await createRuntime({ config, functions })
-  try {
-    await runtime.start()
-  } catch (err) {
-    await runtime.stop().catch(() => {})
-    throw describeStartError(err, config)
-  }
-  return { runtime, config }
+  return { functions, config }
 }
 
-function describeStartError(err: unknown, config: AppConfig): unknown {
-  const code = (err as { code?: unknown } | null)?.code
-  if (code === 'EADDRINUSE') {
-    return new CliError(
-      `cannot listen on ${config.host}:${config.port}: the address is in use (set PORT to another port)`,
-    )
+const asCliError = (err: unknown) =>
+  err instanceof Error && err.message.startsWith('cannot listen') ? new CliError(err.message) : err
+
+/** Loads the selected functions and starts a runtime for them; the caller stops it. */
+export async function startFunctions(
+  options: StartOptions,
+): Promise<{ runtime: Runtime; config: AppConfig }> {
+  const { functions, config } = await prepare(options)
+  try {
+    return { runtime: await startRuntime(functions, config), config }
+  } catch (err) {
+    throw asCliError(err)
   }
-  return err
 }
 
 /** The command's action: start, print the banner, wait for a signal, stop. Returns the exit code. */
 export async function runStart(options: StartOptions): Promise<number> {
-  const stopAsked = shutdownRequested()
-  const { runtime, config } = await startFunctions(options)
-  process.stderr.write(formatBanner(runtime, config))
-  const reason = await stopAsked
-  process.stderr.write(`oms: ${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000}s)\n`)
-  if (await stopWithin(() => runtime.stop())) return 0
-  process.stderr.write(`oms: did not stop within ${STOP_TIMEOUT_MS / 1000}s; exiting anyway\n`)
-  return EXIT_FAILURE
+  const { functions, config } = await prepare(options)
+  try {
+    return await serve(functions, config)
+  } catch (err) {
+    throw asCliError(err)
+  }
 }
 
 export function registerStart(program: Command): void {

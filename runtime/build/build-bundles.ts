@@ -1,0 +1,134 @@
+/**
+ * `oms build`: one esbuild bundle per function, and one per domain (what a container runs):
+ * dist/<name>.mjs plus shared chunks in dist/chunks/ — ESM, Node 20, with source maps. A bundle holds only what its
+ * functions import; adapters for real services (MongoDB, RabbitMQ, Consul, Stripe's API) are
+ * loaded with dynamic import() into their own chunks, fetched only when their variable is set.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build, type Metafile } from 'esbuild'
+import { listFunctionFiles, matches } from '../catalog.ts'
+import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const SERVE_MODULE = join(ROOT, 'runtime/serve.ts')
+
+export interface BundleReport {
+  name: string
+  kind: 'function' | 'domain'
+  /** The entry file. */
+  file: string
+  /** Bytes loaded at start: the entry and the chunks it imports statically. */
+  startBytes: number
+  /** Bytes of chunks loaded only on demand (adapters for real services). */
+  lazyBytes: number
+  /** Packages (from node_modules) in what is loaded at start. */
+  packages: string[]
+}
+
+export interface BuildOptions {
+  outDir?: string
+  /** Functions or domains to build (default: all). */
+  selectors?: readonly string[]
+  minify?: boolean
+}
+
+/** Files loaded at start: the entry and everything it imports statically, transitively. */
+function startFiles(meta: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    for (const imp of meta.outputs[file]?.imports ?? [])
+      if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
+  }
+  visit(entry)
+  return seen
+}
+
+function packagesIn(meta: Metafile, files: Set<string>): string[] {
+  const names = new Set<string>()
+  for (const file of files) {
+    for (const input of Object.keys(meta.outputs[file]?.inputs ?? {})) {
+      const match = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)
+      if (match?.[1]) names.add(match[1])
+    }
+  }
+  return [...names].sort()
+}
+
+/** Where generated entry sources are written (git-ignored). */
+const ENTRY_DIR = join(ROOT, '.oms', 'entries')
+
+export async function buildBundles({
+  outDir = join(ROOT, 'dist'),
+  selectors = [],
+  minify = true,
+}: BuildOptions = {}): Promise<BundleReport[]> {
+  const files = (await listFunctionFiles()).filter(
+    (f) => selectors.length === 0 || selectors.some((s) => matches(s, f)),
+  )
+  const bundles: { name: string; kind: BundleReport['kind']; functions: EntryFunction[] }[] = [
+    ...files.map((fn) => ({ name: fn.name, kind: 'function' as const, functions: [fn] })),
+    ...[...new Set(files.map((f) => f.domain))].map((domain) => ({
+      name: domain,
+      kind: 'domain' as const,
+      functions: files.filter((f) => f.domain === domain),
+    })),
+  ]
+  await rm(ENTRY_DIR, { recursive: true, force: true })
+  await mkdir(ENTRY_DIR, { recursive: true })
+  const entryPoints: Record<string, string> = {}
+  for (const b of bundles) {
+    const file = join(ENTRY_DIR, `${b.name}.ts`)
+    await writeFile(file, bundleEntry(b.functions, SERVE_MODULE, ENTRY_DIR))
+    entryPoints[b.name] = file
+  }
+  await rm(outDir, { recursive: true, force: true })
+  // One build for all bundles: shared code lands in shared chunks, each entry loads only its own.
+  const { metafile: meta } = await build({
+    entryPoints,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    outdir: outDir,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+    sourcemap: true,
+    minify,
+    metafile: true,
+    logLevel: 'silent',
+    // CommonJS packages inside an ES module bundle still call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __omsCreateRequire } from 'node:module'; const require = __omsCreateRequire(import.meta.url);",
+    },
+  })
+  return bundles.map((b) => {
+    const entry = Object.keys(meta.outputs).find((f) =>
+      meta.outputs[f]?.entryPoint?.endsWith(`${b.name}.ts`),
+    ) as string
+    const loaded = startFiles(meta, entry)
+    const lazy = new Set<string>()
+    const visitLazy = (file: string) => {
+      for (const imp of meta.outputs[file]?.imports ?? []) {
+        if (imp.external || loaded.has(imp.path) || lazy.has(imp.path)) continue
+        lazy.add(imp.path)
+        visitLazy(imp.path)
+      }
+    }
+    for (const file of loaded) visitLazy(file)
+    const bytes = (set: Set<string>) =>
+      [...set].reduce((sum, f) => sum + (meta.outputs[f]?.bytes ?? 0), 0)
+    return {
+      name: b.name,
+      kind: b.kind,
+      file: relative(process.cwd(), join(ROOT, entry)),
+      startBytes: bytes(loaded),
+      lazyBytes: bytes(lazy),
+      packages: packagesIn(meta, loaded),
+    }
+  })
+}

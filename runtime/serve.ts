@@ -1,0 +1,62 @@
+/**
+ * Hosts a set of functions in this process until SIGTERM or SIGINT, then stops gracefully
+ * within a bound: what `oms start` does, and what every esbuild bundle's entry does.
+ */
+import { formatBanner } from './cli/banner.ts'
+import { STOP_TIMEOUT_MS, shutdownRequested, stopWithin } from './cli/shutdown.ts'
+import { type AppConfig, ConfigError, loadConfig } from './config.ts'
+import { createRuntime, type Runtime } from './host.ts'
+import type { LoadedFunction } from './model/define.ts'
+
+/** Exit code when the process could not stop in time. */
+export const EXIT_STOP_TIMEOUT = 1
+
+/** Creates and starts a runtime for `functions`; the caller stops it. */
+export async function startRuntime(
+  functions: readonly LoadedFunction[],
+  config: AppConfig,
+): Promise<Runtime> {
+  const runtime = await createRuntime({ config, functions })
+  try {
+    await runtime.start()
+  } catch (err) {
+    await runtime.stop().catch(() => {})
+    const code = (err as { code?: unknown } | null)?.code
+    if (code === 'EADDRINUSE') {
+      throw new Error(
+        `cannot listen on ${config.host}:${config.port}: the address is in use (set PORT to another port)`,
+      )
+    }
+    throw err
+  }
+  return runtime
+}
+
+/** Starts, prints the banner, waits for a stop signal, stops. Resolves with the exit code. */
+export async function serve(
+  functions: readonly LoadedFunction[],
+  config: AppConfig,
+): Promise<number> {
+  const stopAsked = shutdownRequested()
+  const runtime = await startRuntime(functions, config)
+  process.stderr.write(formatBanner(runtime, config))
+  const reason = await stopAsked
+  process.stderr.write(`oms: ${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000}s)\n`)
+  if (await stopWithin(() => runtime.stop())) return 0
+  process.stderr.write(`oms: did not stop within ${STOP_TIMEOUT_MS / 1000}s; exiting anyway\n`)
+  return EXIT_STOP_TIMEOUT
+}
+
+/** The entry of a bundle: configuration from the environment, clear messages on failure. */
+export async function serveBundle(functions: readonly LoadedFunction[]): Promise<void> {
+  try {
+    process.exitCode = await serve(functions, loadConfig())
+  } catch (err) {
+    process.stderr.write(
+      `oms: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`,
+    )
+    process.exitCode = 1
+  }
+  // Open handles (timers of closed clients) must not keep a stopped process alive.
+  setTimeout(() => process.exit(), 100).unref()
+}
