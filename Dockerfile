@@ -1,19 +1,19 @@
-# One image for every domain; the compose file picks the functions per container.
-# (First sketch: runs the TypeScript sources through tsx; `oms build` bundles come later.)
-FROM node:20-bookworm-slim AS install
+# One image for every domain; each compose service runs one domain's bundle.
+#   docker build -t oms .   then   docker run oms dist/orders.mjs
+# Stage 1: install with dev dependencies (esbuild, tsx) and bundle every function and domain.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN node bin/oms.js build
 
+# Stage 2: the bundles carry everything they import (packages included), so the runtime
+# image needs no node_modules at all.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=install /app/node_modules ./node_modules
-COPY package.json ./
-COPY bin ./bin
-COPY runtime ./runtime
-COPY functions ./functions
-COPY shared ./shared
-COPY proto ./proto
+COPY --from=build /app/dist ./dist
 USER node
-ENTRYPOINT ["node", "bin/oms.js", "start"]
+ENTRYPOINT ["node", "--enable-source-maps"]
+CMD ["dist/gateway.mjs"]

@@ -1,0 +1,124 @@
+/**
+ * The serverless-style deployment for real: `oms build` bundles, one OS process per domain
+ * (gateway, orders, stock, menu, payments, kitchen), talking over gRPC and RabbitMQ and
+ * finding each other through the static address map. The order flow works end to end, and
+ * SIGTERM stops a process gracefully: nothing it accepted fails, and it exits 0.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildBundles } from '../runtime/build/build-bundles.ts'
+import { post, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
+import { type ProcessSystem, startProcesses } from './servers/processes.ts'
+import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+
+describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => {
+  const dist = mkdtempSync(join(tmpdir(), 'oms-dist-'))
+  const namespace = testNamespace()
+  let system: ProcessSystem
+
+  beforeAll(async () => {
+    await buildBundles({ outDir: dist })
+    system = await startProcesses(dist, {
+      AMQP_URL: RABBIT_URL,
+      AMQP_NAMESPACE: namespace,
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      KITCHEN_COOK_MS: '100',
+      RETRY_DELAYS_MS: '200,500,1000',
+    })
+  }, 60_000)
+  afterAll(async () => {
+    await system?.stop()
+    await deleteNamespace(namespace)
+  })
+
+  const json = async (path: string, init?: RequestInit) => {
+    const res = await fetch(`${system.url}${path}`, init)
+    return { status: res.status, body: await res.json() }
+  }
+
+  it('takes an order from menu to ready across the six processes', async () => {
+    const menu = await json('/api/menu')
+    expect(menu.status).toBe(200)
+    const before = menu.body.items.find((i: { id: string }) => i.id === 'fries').available
+
+    const created = await json(
+      '/api/customers/ann/orders',
+      post({
+        items: [
+          { id: 'fries', quantity: 2 },
+          { id: 'fries', quantity: 1 },
+        ],
+      }),
+    )
+    expect(created.status).toBe(201)
+    expect(created.body.order.items).toEqual([
+      expect.objectContaining({ id: 'fries', quantity: 3 }),
+    ])
+    const orderId = created.body.order.id
+    const after = (await json('/api/menu')).body.items.find(
+      (i: { id: string }) => i.id === 'fries',
+    ).available
+    expect(after).toBe(before - 3)
+
+    const link = await waitFor(
+      async () =>
+        (await json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink ?? undefined,
+      { what: 'payment link' },
+    )
+    // The checkout page lives in the payments process; the gateway passes it through.
+    const page = await fetch(`${system.url}${new URL(link).pathname}`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('Fries')
+
+    const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
+    const hook = await fetch(
+      `${system.url}/api/payments/webhook`,
+      post(payload, { 'stripe-signature': signature }),
+    )
+    expect(hook.status).toBe(200)
+    await waitFor(
+      async () =>
+        (await json(`/api/customers/ann/orders/${orderId}`)).body.order.status === 'ready'
+          ? true
+          : undefined,
+      { what: 'ready' },
+    )
+    expect((await json(`/api/customers/bob/orders/${orderId}`)).status).toBe(404)
+  })
+
+  it('stops the gateway on SIGTERM without failing a request it accepted, exiting 0', async () => {
+    const gateway = system.processes.get('gateway')!
+    const results: number[] = []
+    const errors: string[] = []
+    let stopping = false
+    const lane = async (n: number) => {
+      for (let i = 0; !stopping || i < 3; i++) {
+        try {
+          const res = await fetch(
+            `${system.url}/api/customers/s${n}/orders`,
+            post({ items: [{ id: 'lemonade', quantity: 1 }] }),
+          )
+          results.push(res.status)
+        } catch (err) {
+          // Refused after the server closed: never accepted, so not a failure of an accepted request.
+          errors.push(String((err as { cause?: { code?: string } }).cause?.code ?? err))
+          if (stopping) return
+        }
+      }
+    }
+    const lanes = Promise.all([1, 2, 3, 4].map(lane))
+    await waitFor(() => (results.length >= 20 ? true : undefined), { what: 'orders flowing' })
+    stopping = true
+    gateway.child.kill('SIGTERM')
+    await lanes
+    expect(await gateway.exited).toBe(0)
+    expect(results.length).toBeGreaterThanOrEqual(20)
+    expect(results.every((s) => s === 201)).toBe(true)
+    expect(
+      errors.every((e) => e === 'ECONNREFUSED' || e === 'ECONNRESET' || e === 'UND_ERR_SOCKET'),
+    ).toBe(true)
+    expect(gateway.stderr()).toContain('SIGTERM: stopping')
+  })
+})
