@@ -52,7 +52,7 @@ const DOMAINS = ['gateway', 'orders', 'stock', 'menu', 'payments', 'kitchen']
 describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
     const ajv = new Ajv2019({ strict: false, allErrors: true })
-    const validate = ajv.compile(modernise(composeSchema))
+    const validate = ajv.compile(modernise(composeSchema) as object)
     const ok = validate(compose)
     expect(validate.errors ?? [], JSON.stringify(validate.errors, null, 2)).toEqual([])
     expect(ok).toBe(true)
@@ -60,7 +60,7 @@ describe('docker-compose.yml', () => {
 
   it('would catch a mistake: the schema rejects a misspelt service key and a bad depends_on', () => {
     const ajv = new Ajv2019({ strict: false })
-    const validate = ajv.compile(modernise(composeSchema))
+    const validate = ajv.compile(modernise(composeSchema) as object)
     expect(validate({ services: { a: { image: 'x', comand: ['y'] } } })).toBe(false)
     expect(validate({ services: { a: { image: 'x', depends_on: { b: { condition: 'whenever' } } } } })).toBe(false)
   })

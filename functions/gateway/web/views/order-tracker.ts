@@ -1,0 +1,181 @@
+/**
+ * The order page's behaviour: sends a customer arriving without `?checkout=` to the payment
+ * link, then polls the order until it is ready or cancelled, and cancels it on request.
+ */
+import { orderNumber } from '../../lib/order-number.ts'
+import { ApiError, api, type Order } from '../lib/api.ts'
+import { byId, h, httpUrl, keepFocus, show } from '../lib/dom.ts'
+import { cancelMessage, loadMessage } from '../lib/messages.ts'
+import {
+  badgeOf,
+  CANCEL_SETTLE_MS,
+  type CheckoutReturn,
+  isFinal,
+  statusLine,
+} from '../lib/order-status.ts'
+import { cancelledNotice, itemsTable, progressSteps, readyNotice } from './order-view.ts'
+
+/** How often the status is asked for while the order moves (ms). */
+export const POLL_MS = 1000
+/** Longest pause between tries while the API cannot be reached (ms). */
+export const MAX_RETRY_MS = 10_000
+
+function checkoutReturn(): CheckoutReturn {
+  const value = new URLSearchParams(location.search).get('checkout')
+  if (value === null) return undefined
+  return value === 'success' || value === 'cancelled' ? value : 'opened'
+}
+
+const asApiError = (err: unknown) =>
+  err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err))
+
+export function startOrderTracker(customerId: string, orderId: string) {
+  const number = orderNumber(orderId)
+  const el = {
+    page: document.querySelector<HTMLElement>('.order-page') ?? document.body,
+    status: byId('order-status'),
+    progress: byId('order-progress'),
+    ready: byId('order-ready'),
+    error: byId('order-error'),
+    actions: byId('order-actions'),
+    details: byId('order-details'),
+    items: byId('order-items'),
+  }
+  let checkout = checkoutReturn()
+  let arrivedAt = Date.now()
+  const waitedMs = () => Date.now() - arrivedAt
+  let order: Order | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let failures = 0
+  let cancelling = false
+  let stopped = false
+
+  function setStatus(text: string) {
+    // Only real changes, so screen readers announce each step once.
+    if (el.status.textContent !== text) el.status.textContent = text
+  }
+
+  let shown = ''
+
+  /** Redraws when something visible changed, keeping the keyboard focus where it was. */
+  function render() {
+    const current = order
+    if (!current) return
+    const link = httpUrl(current.paymentLink)
+    const settling = checkout === 'cancelled' && waitedMs() < CANCEL_SETTLE_MS
+    const key = JSON.stringify([current, checkout, settling, cancelling])
+    if (key === shown) return
+    shown = key
+    keepFocus(() => draw(current, link, settling))
+  }
+
+  function draw(order: Order, link: string | undefined, settling: boolean) {
+    const { status } = order
+    el.page.dataset.status = status
+    document.title = `${badgeOf(status)} · Order #${number} · OMS food counter`
+    setStatus(statusLine(status, checkout, Boolean(link), waitedMs()))
+    el.status.toggleAttribute('data-final', isFinal(status))
+    el.progress.hidden = status === 'cancelled'
+    show(el.progress, status === 'cancelled' ? null : progressSteps(status))
+    show(
+      el.ready,
+      status === 'ready' ? readyNotice(number) : status === 'cancelled' ? cancelledNotice() : null,
+    )
+    // Right after checkout's Cancel the order is being cancelled: offer nothing for a moment.
+    const canCancel = status === 'pending' && checkout !== 'success' && !settling
+    const canPay = canCancel && link
+    show(
+      el.actions,
+      canPay &&
+        h('a', { class: 'button primary', href: link, 'data-focus': 'order:pay' }, 'Pay now'),
+      canCancel &&
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button danger',
+            'data-focus': 'order:cancel',
+            disabled: cancelling,
+            'aria-busy': cancelling ? 'true' : undefined,
+            onclick: () => void cancel(),
+          },
+          cancelling ? 'Cancelling…' : 'Cancel order',
+        ),
+    )
+    el.details.hidden = false
+    show(el.items, itemsTable(order))
+  }
+
+  /** Keeps the newest answer: a slow poll must not undo what a cancel just showed. */
+  function accept(next: Order) {
+    if (!order || next.updatedAt >= order.updatedAt) order = next
+  }
+
+  function goToCheckout(link: string) {
+    // Coming back with the browser's Back button shows this order rather than checkout again.
+    const here = new URL(location.href)
+    here.searchParams.set('checkout', 'opened')
+    history.replaceState(null, '', here)
+    checkout = 'opened'
+    stopped = true
+    location.assign(link)
+  }
+
+  async function refresh() {
+    clearTimeout(timer)
+    try {
+      accept((await api.order(customerId, orderId)).order)
+      if (failures > 0) show(el.error)
+      failures = 0
+    } catch (err) {
+      const apiError = asApiError(err)
+      failures += 1
+      if (apiError.code === 'ORDER_NOT_FOUND' || apiError.code === 'INVALID_REQUEST') {
+        setStatus('Order not found.')
+        show(
+          el.error,
+          loadMessage(apiError, 'order'),
+          ' ',
+          h('a', { href: '/my-orders' }, 'See my orders'),
+        )
+        return
+      }
+      show(el.error, `${loadMessage(apiError, 'order')} Trying again…`)
+    }
+    render()
+    const link = httpUrl(order?.paymentLink)
+    if (order?.status === 'pending' && link && checkout === undefined) return goToCheckout(link)
+    if (!stopped && (!order || !isFinal(order.status)))
+      timer = setTimeout(
+        refresh,
+        failures ? Math.min(MAX_RETRY_MS, POLL_MS * 2 ** failures) : POLL_MS,
+      )
+  }
+
+  async function cancel() {
+    if (cancelling) return
+    cancelling = true
+    show(el.error)
+    render()
+    try {
+      accept((await api.cancel(customerId, orderId)).order)
+    } catch (err) {
+      show(el.error, cancelMessage(asApiError(err)))
+    }
+    cancelling = false
+    render()
+    el.status.focus()
+    void refresh()
+  }
+
+  // Restored from the back/forward cache (Back from checkout): read the address again.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted) return
+    checkout = checkoutReturn() ?? 'opened'
+    arrivedAt = Date.now()
+    stopped = false
+    void refresh()
+  })
+
+  void refresh()
+}
