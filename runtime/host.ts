@@ -8,8 +8,6 @@ import type { AddressInfo } from 'node:net'
 import { type ServerType, serve } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
-import { localCheckoutApp } from './adapters/payments/local/checkout-app.ts'
-import type { LocalPayments } from './adapters/payments/local/local-payments.ts'
 import type { AppConfig } from './config.ts'
 import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
@@ -28,10 +26,6 @@ import { bindConsumer } from './queue/bind-consumer.ts'
 import { parseEvent } from './queue/parse-event.ts'
 import { queuesOf } from './queue/queues-of.ts'
 import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
-
-/** Path of the webhook function's route; the local checkout delivers there. */
-export const WEBHOOK_PATH = '/api/payments/webhook'
-const WEBHOOK_FUNCTION = 'payments.stripe-webhook'
 
 export interface RuntimeOptions {
   config: AppConfig
@@ -67,6 +61,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   const grpcInvokers = new Map<string, LocalInvoker>()
   const pool: ClientPool = createClients({ registry, local: (name) => grpcInvokers.get(name) })
+  const builtApps = new Map<string, Hono>()
+  // `app` is assigned below, before any request can reach a function.
+  const fetchFunction = createFunctionFetch(registry, (name) =>
+    builtApps.has(name) ? app : undefined,
+  )
   const contexts = new Map<string, Context>()
   for (const fn of functions) {
     contexts.set(fn.name, {
@@ -77,6 +76,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       bus,
       clients: pool.clients,
       payments,
+      http: { fetch: fetchFunction },
     })
   }
   const contextOf = (name: string): Context => {
@@ -93,34 +93,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     grpcInvokers.set(fn.name, (request) => handler(request, ctx))
   }
 
-  const builtApps = new Map<string, Hono>()
   for (const fn of functions)
     if (fn.def.kind === 'http') builtApps.set(fn.name, fn.def.build(contextOf(fn.name)))
-  const fetchFunction = createFunctionFetch(registry, (name) =>
-    builtApps.has(name) ? app : undefined,
-  )
   const httpApps = [...builtApps.values()]
   for (const fn of functions) {
     if (fn.def.kind === 'http' && fn.def.forwards) {
       httpApps.push(forwardRoutes(fn.def.forwards, (name) => builtApps.has(name), fetchFunction))
     }
-  }
-  const deliverWebhook = async (payload: string, signature: string): Promise<number> => {
-    const headers = { 'content-type': 'application/json', 'stripe-signature': signature }
-    try {
-      return (
-        await fetchFunction(WEBHOOK_FUNCTION, WEBHOOK_PATH, {
-          method: 'POST',
-          body: payload,
-          headers,
-        })
-      ).status
-    } catch {
-      return 503
-    }
-  }
-  if (payments.kind === 'local' && httpApps.length > 0) {
-    httpApps.push(localCheckoutApp(payments as LocalPayments, deliverWebhook))
   }
   if (httpApps.length > 0) httpApps.push(healthRoute({ store, bus }))
   if (listen && httpApps.length > 0)

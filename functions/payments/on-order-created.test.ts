@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
-import type { LocalPayments } from '../../runtime/adapters/payments/local/local-payments.ts'
 import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
@@ -40,7 +39,7 @@ beforeEach(async () => {
 afterEach(() => runtime.stop())
 
 const stored = async () => (await runtime.adapters.store.orders.get(order.id))!
-const local = () => runtime.adapters.payments as LocalPayments
+const local = () => runtime.adapters.payments.local!
 const sessionIdOf = (link: string) => new URL(link).pathname.split('/').at(-1) ?? ''
 
 describe('payments.on-order-created', () => {
@@ -92,7 +91,7 @@ describe('payments.on-order-created', () => {
     const first = (await stored()).paymentLink
     await runtime.invoke('payments.on-order-created', created)
     expect((await stored()).paymentLink).toBe(first)
-    const again = await local().createCheckoutSession({
+    const again = await runtime.adapters.payments.createCheckoutSession({
       orderId: order.id,
       customerId: 'ann',
       currency: 'eur',

@@ -15,6 +15,8 @@ export interface Context {
   bus: Publisher
   clients: Clients
   payments: Payments
+  /** HTTP calls to other functions (in process when hosted here, else through the registry). */
+  http: { fetch(functionName: string, path: string, init: RequestInit): Promise<Response> }
 }
 
 export interface ConsumerContext extends Context {

@@ -32,8 +32,33 @@ export interface PaymentEvent {
   }
 }
 
+/** A local checkout session, as the local checkout page shows it. */
+export interface LocalSession extends CheckoutRequest {
+  id: string
+  status: 'open' | 'complete' | 'expired'
+}
+
+export type CheckoutOutcome = 'paid' | 'cancelled'
+
+/**
+ * The embedded stand-in for Stripe Checkout (when STRIPE_SECRET_KEY is unset): sessions, and
+ * the Stripe events their Pay and Cancel buttons send, signed as Stripe signs them.
+ */
+export interface LocalCheckout {
+  session(id: string): LocalSession | undefined
+  /** The signed `checkout.session.completed` / `.expired` event for the session. */
+  signedEvent(
+    session: LocalSession,
+    outcome: CheckoutOutcome,
+  ): { payload: string; signature: string }
+  /** Records the outcome once the webhook accepted it. */
+  settle(id: string, outcome: CheckoutOutcome): void
+}
+
 export interface Payments {
   readonly kind: 'stripe' | 'local'
+  /** Present only on local payments. */
+  readonly local?: LocalCheckout
   /** Creates (or, for the same order, returns again) a checkout session. */
   createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSession>
   /** Verifies the Stripe-Signature over the raw body; throws INVALID_SIGNATURE. */

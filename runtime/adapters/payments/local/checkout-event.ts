@@ -1,8 +1,6 @@
 /** Builds and signs the Stripe event a local checkout sends, with Stripe's own helper. */
 import Stripe from 'stripe'
-import type { LocalSession } from './local-payments.ts'
-
-export type CheckoutOutcome = 'paid' | 'cancelled'
+import type { CheckoutOutcome, LocalSession } from '../../../ports/payments.ts'
 
 export function signedCheckoutEvent(
   session: LocalSession,

@@ -1,0 +1,47 @@
+// Trigger: HTTP GET /checkout/:id, POST /checkout/:id/pay and /cancel — the local stand-in for
+// Stripe Checkout (payments without STRIPE_SECRET_KEY): the page shows the session's lines and
+// total; Pay / Cancel deliver a Stripe-signed checkout.session.completed / .expired event to the
+// webhook function (the same code path as Stripe's), then send the customer back to the shop.
+import { Hono, type Context as HonoContext } from 'hono'
+import { http } from '../../runtime/model/define.ts'
+import type { CheckoutOutcome } from '../../runtime/ports/payments.ts'
+import { checkoutPage } from './lib/checkout-page.ts'
+
+const WEBHOOK = { fn: 'payments.stripe-webhook', path: '/api/payments/webhook' }
+const missing = '<!doctype html><title>Checkout</title><h1>No such checkout</h1>'
+
+export default http((ctx) => {
+  const local = ctx.payments.local
+  const app = new Hono()
+  if (!local) return app // Stripe Checkout is in use: no local page.
+  app.get('/checkout/:id', (c) => {
+    const session = local.session(c.req.param('id'))
+    return session ? c.html(checkoutPage(session)) : c.html(missing, 404)
+  })
+  const settle = (outcome: CheckoutOutcome) => async (c: HonoContext) => {
+    const session = local.session(c.req.param('id') ?? '')
+    if (!session) return c.html(missing, 404)
+    if (session.status !== 'open') return c.html(checkoutPage(session), 409)
+    const { payload, signature } = local.signedEvent(session, outcome)
+    let status: number
+    try {
+      const res = await ctx.http.fetch(WEBHOOK.fn, WEBHOOK.path, {
+        method: 'POST',
+        body: payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      })
+      status = res.status
+    } catch {
+      status = 503
+    }
+    if (status !== 200) {
+      const notice = `The shop did not accept the payment (HTTP ${status}); try again.`
+      return c.html(checkoutPage(session, notice), 502)
+    }
+    local.settle(session.id, outcome)
+    return c.redirect(outcome === 'paid' ? session.successUrl : session.cancelUrl, 303)
+  }
+  app.post('/checkout/:id/pay', settle('paid'))
+  app.post('/checkout/:id/cancel', settle('cancelled'))
+  return app
+})
