@@ -38,6 +38,15 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
     return { status: res.status, body: await res.json() }
   }
 
+  it('serves the storefront and its client code from the gateway bundle (no esbuild at run time)', async () => {
+    const page = await fetch(`${system.url}/`)
+    expect(page.status).toBe(200)
+    const script = await fetch(`${system.url}/assets/storefront.js`)
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-type')).toContain('javascript')
+    expect((await script.text()).length).toBeGreaterThan(1000)
+  })
+
   it('takes an order from menu to ready across the six processes', async () => {
     const menu = await json('/api/menu')
     expect(menu.status).toBe(200)

@@ -8,6 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
+import { bundleAll } from '../../functions/gateway/lib/web-assets.ts'
 import { listFunctionFiles, matches } from '../catalog.ts'
 import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
 
@@ -86,6 +87,8 @@ export async function buildBundles({
     entryPoints[b.name] = file
   }
   await rm(outDir, { recursive: true, force: true })
+  // The storefront's client code is bundled now and embedded, so bundles need no esbuild.
+  const webAssets = await bundleAll()
   // One build for all bundles: shared code lands in shared chunks, each entry loads only its own.
   const { metafile: meta } = await build({
     entryPoints,
@@ -101,6 +104,9 @@ export async function buildBundles({
     minify,
     metafile: true,
     logLevel: 'silent',
+    define: { __OMS_WEB_ASSETS__: JSON.stringify(webAssets) },
+    // Only reached when running from source (assets are embedded above).
+    external: ['esbuild'],
     // CommonJS packages inside an ES module bundle still call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __omsCreateRequire } from 'node:module'; const require = __omsCreateRequire(import.meta.url);",

@@ -30,7 +30,23 @@ export interface Asset {
 
 const built = new Map<string, Promise<Asset>>()
 
-async function bundle(entry: string): Promise<Asset> {
+/**
+ * Set by `oms build` (an esbuild define): the assets bundled at build time, so a bundle serves
+ * them without esbuild or the web sources at run time. Undefined when running from source.
+ */
+declare const __OMS_WEB_ASSETS__: Readonly<Record<string, string>> | undefined
+const PREBUILT = typeof __OMS_WEB_ASSETS__ === 'undefined' ? undefined : __OMS_WEB_ASSETS__
+
+function toAsset(entry: string, body: string): Asset {
+  const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22)
+  const contentType = entry.endsWith('.css')
+    ? 'text/css; charset=utf-8'
+    : 'text/javascript; charset=utf-8'
+  return { body, contentType, etag: `"${hash}"` }
+}
+
+/** Bundles one client entry (TypeScript or CSS) to text. */
+export async function bundleSource(entry: string): Promise<string> {
   // Loaded on first use: a process that never serves a page never starts esbuild.
   const { build } = await import('esbuild')
   const result = await build({
@@ -45,19 +61,27 @@ async function bundle(entry: string): Promise<Asset> {
   })
   const output = result.outputFiles[0]
   if (!output) throw new Error(`esbuild produced no output for ${entry}`)
-  const hash = createHash('sha256').update(output.contents).digest('base64url').slice(0, 22)
-  return {
-    body: output.text,
-    contentType: entry.endsWith('.css')
-      ? 'text/css; charset=utf-8'
-      : 'text/javascript; charset=utf-8',
-    etag: `"${hash}"`,
+  return output.text
+}
+
+/** Every asset bundled now, by served name (what `oms build` embeds). */
+export async function bundleAll(webDir = WEB_DIR): Promise<Record<AssetName, string>> {
+  const out = {} as Record<AssetName, string>
+  for (const [name, file] of Object.entries(ASSETS) as [AssetName, string][]) {
+    out[name] = await bundleSource(join(webDir, file))
   }
+  return out
+}
+
+async function bundle(entry: string): Promise<Asset> {
+  return toAsset(entry, await bundleSource(entry))
 }
 
 /** One asset, bundled once per process; a failed build is tried again on the next request. */
 export function loadAsset(name: AssetName, webDir = WEB_DIR): Promise<Asset> {
   const entry = join(webDir, ASSETS[name])
+  const prebuilt = PREBUILT?.[name]
+  if (prebuilt !== undefined && webDir === WEB_DIR) return Promise.resolve(toAsset(entry, prebuilt))
   let asset = built.get(entry)
   if (!asset) {
     asset = bundle(entry)
