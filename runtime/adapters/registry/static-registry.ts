@@ -6,7 +6,9 @@
 import type { Instance, Registry } from '../../ports/registry.ts'
 import { memoryRegistry } from './memory-registry.ts'
 
-export function staticRegistry(addresses: Readonly<Record<string, { host: string; port: number }>>): Registry {
+export function staticRegistry(
+  addresses: Readonly<Record<string, { host: string; port: number }>>,
+): Registry {
   const local = memoryRegistry()
   return {
     kind: Object.keys(addresses).length > 0 ? 'static' : 'embedded',
@@ -19,7 +21,13 @@ export function staticRegistry(addresses: Readonly<Record<string, { host: string
       const key = name in addresses ? name : domain
       const address = addresses[key]
       if (!address) return []
-      const instance: Instance = { id: `static:${key}`, name, host: address.host, port: address.port, tags: [`domain:${domain}`] }
+      const instance: Instance = {
+        id: `static:${key}`,
+        name,
+        host: address.host,
+        port: address.port,
+        tags: [`domain:${domain}`],
+      }
       return [instance]
     },
     close: () => local.close(),

@@ -1,0 +1,197 @@
+/**
+ * The MongoDB server the integration tests use: MONGODB_URI when set, else FerretDB (a MongoDB
+ * wire-protocol server) started here on a free port, on SQLite in a temporary folder, and
+ * stopped afterwards. Without the binary, tests skip with a printed reason — except under CI
+ * (CI set), where it is a failure: `.ci/install-ferretdb.sh` builds it.
+ *
+ * FerretDB 1.x applies an update by reading the document, changing it and writing it back, with
+ * nothing stopping another connection in between (MongoDB applies each document update
+ * atomically). Over one connection its commands run one at a time, so the URIs handed out for
+ * FerretDB carry maxPoolSize=1: each command then runs alone, as MongoDB guarantees per
+ * document, while the adapter's separate commands still interleave however they may.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { homedir, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { MongoClient } from 'mongodb'
+
+/** How long FerretDB may take to answer a ping after it was started. */
+const START_TIMEOUT_MS = 15_000
+
+export interface MongoServer {
+  /** A connection string to a database nothing else uses (`prefix` starts its name). */
+  uri(prefix?: string): string
+  /** Stops and starts the server again on the same port and data (only one started here). */
+  restart?: { stop(): Promise<void>; start(): Promise<void> }
+  /** Drops the databases handed out (on a server found through MONGODB_URI) or stops FerretDB. */
+  close(): Promise<void>
+}
+
+function goBin(): string {
+  try {
+    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim()
+    if (gopath) return join(gopath.split(':')[0] as string, 'bin')
+  } catch {}
+  return join(homedir(), 'go', 'bin')
+}
+
+export const FERRETDB_BIN = join(goBin(), 'ferretdb')
+
+let warned = false
+
+/**
+ * Why the MongoDB tests cannot run here, or undefined when they can. Prints the reason once;
+ * under CI it throws instead.
+ */
+export function mongoUnavailable(): string | undefined {
+  if (process.env.MONGODB_URI) return undefined
+  let reason: string | undefined
+  if (!existsSync(FERRETDB_BIN)) reason = `${FERRETDB_BIN} not found`
+  else {
+    try {
+      execFileSync(FERRETDB_BIN, ['--version'], { stdio: 'pipe', timeout: 10_000 })
+    } catch (err) {
+      const said = String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]
+      reason = `${FERRETDB_BIN} does not run (${said})`
+    }
+  }
+  if (!reason) return undefined
+  const fix = 'build it with .ci/install-ferretdb.sh, or set MONGODB_URI'
+  if (process.env.CI) throw new Error(`MongoDB tests cannot run: ${reason}; ${fix}`)
+  if (!warned) console.warn(`skipping MongoDB tests: ${reason}; ${fix}`)
+  warned = true
+  return reason
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+/** The URI with its path replaced by `db` and extra query options added. */
+function withDatabase(uri: string, db: string, extra: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]*)\/?([^?]*)(?:\?(.*))?$/.exec(uri)
+  if (!match) throw new Error(`MONGODB_URI is not a mongodb:// connection string`)
+  const query = [match[3], extra].filter(Boolean).join('&')
+  return `${match[1]}/${db}${query ? `?${query}` : ''}`
+}
+
+const dbName = (prefix: string) =>
+  `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
+
+async function answers(uri: string): Promise<Record<string, unknown>> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 })
+  try {
+    await client.connect()
+    return await client.db('admin').command({ buildInfo: 1 })
+  } finally {
+    await client.close()
+  }
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5000)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
+/** Starts FerretDB on `port` with its data in `dir`; resolves once it answers. */
+async function startFerretDb(dir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(
+    FERRETDB_BIN,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--listen-addr=127.0.0.1:${port}`,
+      `--state-dir=${dir}`,
+      '--debug-addr=-',
+      '--telemetry=disable',
+      '--log-level=error',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const deadline = Date.now() + START_TIMEOUT_MS
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`ferretdb exited with code ${child.exitCode} at start:\n${output}`)
+    try {
+      await answers(`mongodb://127.0.0.1:${port}/`)
+      return child
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await stopProcess(child)
+        throw new Error(`ferretdb did not answer within ${START_TIMEOUT_MS} ms: ${err}\n${output}`)
+      }
+    }
+  }
+}
+
+/** The server at MONGODB_URI; databases handed out are dropped on close. */
+async function external(uri: string): Promise<MongoServer> {
+  const info = await answers(uri)
+  const ferretdb1 = String(info.ferretdbVersion ?? '').startsWith('v1.')
+  const extra = ferretdb1 && !/[?&]maxPoolSize=/i.test(uri) ? 'maxPoolSize=1' : ''
+  const handedOut: string[] = []
+  return {
+    uri(prefix = 'test') {
+      const name = dbName(prefix)
+      handedOut.push(name)
+      return withDatabase(uri, name, extra)
+    },
+    async close() {
+      const client = new MongoClient(uri, { serverSelectionTimeoutMS: 2000 })
+      try {
+        for (const name of handedOut.splice(0)) await client.db(name).dropDatabase()
+      } finally {
+        await client.close()
+      }
+    },
+  }
+}
+
+/** Finds the server at MONGODB_URI, or starts FerretDB. Check `mongoUnavailable()` first. */
+export async function startMongoServer(): Promise<MongoServer> {
+  if (process.env.MONGODB_URI) return external(process.env.MONGODB_URI)
+  const dir = await mkdtemp(join(tmpdir(), 'oms-ferretdb-'))
+  const port = await freePort()
+  let child: ChildProcess | undefined = await startFerretDb(dir, port)
+  return {
+    uri: (prefix = 'test') => `mongodb://127.0.0.1:${port}/${dbName(prefix)}?maxPoolSize=1`,
+    restart: {
+      async stop() {
+        if (child) await stopProcess(child)
+        child = undefined
+      },
+      async start() {
+        child ??= await startFerretDb(dir, port)
+      },
+    },
+    async close() {
+      if (child) await stopProcess(child)
+      child = undefined
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
