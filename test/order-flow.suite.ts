@@ -275,6 +275,14 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
 
       expect(paid.map((e) => e.orderId)).toEqual([order.id])
       expect(readyEvents.map((e) => e.orderId)).toEqual([order.id])
+      // Stock commits in its own consumer, which may finish after the kitchen: wait for it,
+      // then make sure it committed once.
+      await waitFor(
+        async () => ((await onHand(sys, 'brownie')) < browniesOnHand ? true : undefined),
+        {
+          what: 'the commit',
+        },
+      )
       expect(await onHand(sys, 'brownie')).toBe(browniesOnHand - 4)
       expect((await available(sys)).brownie).toBe(36)
       expect((await getOrder(sys, 'ann', order.id)).status).toBe('ready')
