@@ -34,12 +34,20 @@ const msList = z
 const schema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  ADVERTISE_HOST: z
+    .string()
+    .regex(
+      /^(?!0\.0\.0\.0$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+      'must be a host name or IP address other processes can dial (not 0.0.0.0), without a port',
+    )
+    .optional(),
   GRPC_PORT: port.default(0),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   AMQP_URL: url(['amqp:', 'amqps:']).optional(),
   MONGODB_URI: url(['mongodb:', 'mongodb+srv:']).optional(),
   CONSUL_HTTP_ADDR: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_... or sk_live_...')
@@ -81,6 +89,8 @@ const schema = z.object({
 export interface AppConfig {
   port: number
   host: string
+  /** The address other processes dial to reach this one (registered in the registry). */
+  advertiseHost: string
   grpcPort: number
   /** Base of links the system hands out (payment links, redirects). */
   publicUrl: string
@@ -88,6 +98,8 @@ export interface AppConfig {
   mongodbUri?: string
   consulAddr?: string
   otlpEndpoint?: string
+  /** OTLP over HTTP with protobuf (default) or JSON bodies. */
+  otlpProtocol: 'http/protobuf' | 'http/json'
   stripe: {
     secretKey?: string
     apiBase?: string
@@ -129,12 +141,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     port: c.PORT,
     host: c.HOST,
+    advertiseHost: c.ADVERTISE_HOST ?? (c.HOST === '0.0.0.0' ? '127.0.0.1' : c.HOST),
     grpcPort: c.GRPC_PORT,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/$/, ''),
     amqpUrl: c.AMQP_URL,
     mongodbUri: c.MONGODB_URI,
     consulAddr: c.CONSUL_HTTP_ADDR,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otlpProtocol: c.OTEL_EXPORTER_OTLP_PROTOCOL,
     stripe: {
       secretKey: c.STRIPE_SECRET_KEY,
       apiBase: c.STRIPE_API_BASE,

@@ -11,13 +11,16 @@ import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
 import type { AppConfig } from './config.ts'
 import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
+import { methodOf, SERVICES } from './grpc/services.ts'
 import { forwardRoutes } from './http/forward-routes.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
 import { healthRoute } from './http/health-route.ts'
 import { opsRoutes } from './http/ops-routes.ts'
 import { createRootApp } from './http/root-app.ts'
+import { tracedApp } from './http/traced-app.ts'
 import { createLogger } from './log.ts'
 import type { Context } from './model/context.ts'
+import { createContext } from './model/create-context.ts'
 import type { LoadedFunction } from './model/define.ts'
 import type { Subscription } from './ports/bus.ts'
 import type { Logger } from './ports/logger.ts'
@@ -25,6 +28,8 @@ import type { Instance } from './ports/registry.ts'
 import { bindConsumer } from './queue/bind-consumer.ts'
 import { parseEvent } from './queue/parse-event.ts'
 import { queuesOf } from './queue/queues-of.ts'
+import { inSpan, SpanKind } from './telemetry/spans.ts'
+import { startTelemetry } from './telemetry/telemetry.ts'
 import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
 
 export interface RuntimeOptions {
@@ -57,7 +62,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const log = options.log ?? createLogger(config.logLevel)
   const ownsAdapters = !options.adapters
   const adapters = options.adapters ?? (await createAdapters(config, log))
-  const { store, bus, registry, payments } = adapters
+  const { store, bus, registry } = adapters
 
   const grpcInvokers = new Map<string, LocalInvoker>()
   const pool: ClientPool = createClients({ registry, local: (name) => grpcInvokers.get(name) })
@@ -66,18 +71,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fetchFunction = createFunctionFetch(registry, (name) =>
     builtApps.has(name) ? app : undefined,
   )
+  const telemetry = startTelemetry({
+    exporting: Boolean(config.otlpEndpoint),
+    protocol: config.otlpProtocol,
+  })
+  const tracerOf = (fn: LoadedFunction) => telemetry.tracer(fn.domain)
   const contexts = new Map<string, Context>()
   for (const fn of functions) {
-    contexts.set(fn.name, {
-      fn: { name: fn.name, domain: fn.domain },
-      config,
-      log: log.child({ fn: fn.name }),
-      store,
-      bus,
-      clients: pool.clients,
-      payments,
-      http: { fetch: fetchFunction },
-    })
+    contexts.set(
+      fn.name,
+      createContext(fn, { config, log, adapters, pool, tracer: tracerOf(fn), fetchFunction }),
+    )
   }
   const contextOf = (name: string): Context => {
     const ctx = contexts.get(name)
@@ -90,11 +94,28 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const { def } = fn
     const ctx = contextOf(fn.name)
     const handler = def.handler as (request: unknown, ctx: Context) => Promise<unknown>
-    grpcInvokers.set(fn.name, (request) => handler(request, ctx))
+    const serviceName = SERVICES[def.service].serviceName
+    const rpcMethod = methodOf(def.service, def.method).path.split('/')[2] ?? def.method
+    const attributes = {
+      'rpc.system': 'grpc',
+      'rpc.service': serviceName,
+      'rpc.method': rpcMethod,
+      'faas.name': fn.name,
+    }
+    // In process or over the wire, the handler runs in a SERVER span (child of the caller's).
+    grpcInvokers.set(fn.name, (request) =>
+      inSpan(
+        tracerOf(fn),
+        `${serviceName}/${rpcMethod}`,
+        { kind: SpanKind.SERVER, attributes },
+        () => handler(request, ctx),
+      ),
+    )
   }
 
   for (const fn of functions)
-    if (fn.def.kind === 'http') builtApps.set(fn.name, fn.def.build(contextOf(fn.name)))
+    if (fn.def.kind === 'http')
+      builtApps.set(fn.name, tracedApp(fn.def.build(contextOf(fn.name)), tracerOf(fn), fn.name))
   const httpApps = [...builtApps.values()]
   for (const fn of functions) {
     if (fn.def.kind === 'http' && fn.def.forwards) {
@@ -117,7 +138,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const instance: Instance = {
       id: `${fn.name}-${randomUUID().slice(0, 8)}`,
       name: fn.name,
-      host: config.host === '0.0.0.0' ? '127.0.0.1' : config.host,
+      host: config.advertiseHost,
       port,
       tags: [`domain:${fn.domain}`, `trigger:${trigger}`],
     }
@@ -158,9 +179,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     for (const fn of functions) {
       if (fn.def.kind === 'consumer')
-        subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus))
+        subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus, tracerOf(fn)))
       if (fn.def.kind === 'worker')
-        runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store))
+        runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store, tracerOf(fn)))
     }
   }
 
@@ -179,6 +200,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ])
     await grpcServer?.stop()
     pool.close()
+    await telemetry.flush()
     if (ownsAdapters) {
       await Promise.allSettled([bus.close(), registry.close()])
       await store.close()

@@ -1,6 +1,7 @@
 /** JSON-line logging with pino; one root logger per process. */
 import { pino } from 'pino'
 import type { Logger } from './ports/logger.ts'
+import { activeIds } from './telemetry/telemetry.ts'
 
 export function createLogger(level: string, bindings: Record<string, unknown> = {}): Logger {
   return pino({
@@ -8,5 +9,7 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     base: { pid: process.pid, ...bindings },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Every line carries the trace and span it was written in.
+    mixin: () => activeIds() ?? {},
   })
 }

@@ -47,7 +47,8 @@ export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
     paymentLink: '',
     createdAt: now,
     updatedAt: now,
-    traceParent: '',
+    // The order's trace, so later work (the webhook) can link back to it.
+    traceParent: ctx.trace.traceparent() ?? '',
   }
   try {
     await ctx.store.orders.insert(order)

@@ -18,6 +18,8 @@ export default consumer('order.created', async (event, ctx) => {
     })),
     successUrl: `${orderPage}?checkout=success`,
     cancelUrl: `${orderPage}?checkout=cancelled`,
+    // This consumer runs in the order's trace: the webhook links back to it from the session.
+    traceParent: ctx.trace.traceparent(),
   })
   await ctx.clients.orders.updateOrder({ orderId, status: '', paymentLink: session.url })
   ctx.log.info({ orderId, sessionId: session.id }, 'checkout session ready')

@@ -13,6 +13,9 @@ export default http((ctx) =>
       await c.req.text(),
       c.req.header('stripe-signature'),
     )
+    // Stripe starts a new trace; link it to the order's, kept in the session's metadata.
+    const orderTrace = event.session?.metadata.traceparent
+    if (orderTrace) ctx.trace.link(orderTrace, { 'oms.link': 'order' })
     const outcome = paymentOutcome(event)
     const orderId = event.session?.metadata.orderId
     const customerId = event.session?.metadata.customerId

@@ -5,8 +5,10 @@
  * and one channel per address is reused.
  */
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import type { Tracer } from '@opentelemetry/api'
 import { DomainError } from '../../shared/errors.ts'
 import type { Instance, Registry } from '../ports/registry.ts'
+import { inject, inSpan, SpanKind } from '../telemetry/spans.ts'
 import { fromServiceError } from './errors.ts'
 import { type Clients, functionForMethod, methodOf, SERVICES, type ServiceKey } from './services.ts'
 
@@ -21,7 +23,8 @@ export interface ClientsOptions {
 }
 
 export interface ClientPool {
-  clients: Clients
+  /** Clients whose calls are CLIENT spans of `tracer`, carrying the trace in gRPC metadata. */
+  clientsFor(tracer: Tracer, fn: string): Clients
   close(): void
 }
 
@@ -41,13 +44,15 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
 
   const unary = (client: Client, service: ServiceKey, method: string, request: unknown) => {
     const m = methodOf(service, method)
+    const metadata = new Metadata()
+    for (const [key, value] of Object.entries(inject())) metadata.set(key, value)
     return new Promise<unknown>((resolve, reject) => {
       client.makeUnaryRequest(
         m.path,
         m.requestSerialize as (value: unknown) => Buffer,
         m.responseDeserialize,
         request,
-        new Metadata(),
+        metadata,
         { deadline: Date.now() + timeoutMs },
         (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
       )
@@ -83,20 +88,34 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     throw lastError
   }
 
-  const clients = Object.fromEntries(
-    (Object.keys(SERVICES) as ServiceKey[]).map((service) => [
-      service,
-      Object.fromEntries(
-        Object.keys(SERVICES[service].definition).map((method) => [
-          method,
-          (request: unknown) => call(service, method, request),
-        ]),
-      ),
-    ]),
-  ) as unknown as Clients
+  const clientsFor = (tracer: Tracer, fn: string) =>
+    Object.fromEntries(
+      (Object.keys(SERVICES) as ServiceKey[]).map((service) => [
+        service,
+        Object.fromEntries(
+          Object.keys(SERVICES[service].definition).map((method) => {
+            const rpcMethod = methodOf(service, method).path.split('/')[2] ?? method
+            const attributes = {
+              'rpc.system': 'grpc',
+              'rpc.service': SERVICES[service].serviceName,
+              'rpc.method': rpcMethod,
+              'faas.name': fn,
+            }
+            const spanName = `${SERVICES[service].serviceName}/${rpcMethod}`
+            return [
+              method,
+              (request: unknown) =>
+                inSpan(tracer, spanName, { kind: SpanKind.CLIENT, attributes }, () =>
+                  call(service, method, request),
+                ),
+            ]
+          }),
+        ),
+      ]),
+    ) as unknown as Clients
 
   return {
-    clients,
+    clientsFor,
     close() {
       for (const client of channels.values()) client.close()
       channels.clear()

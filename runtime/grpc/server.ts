@@ -1,11 +1,15 @@
 /** One grpc-js server per process, serving every hosted gRPC function's method. */
+
 import {
+  type Metadata,
   Server,
   ServerCredentials,
   type ServiceError,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
+import { context } from '@opentelemetry/api'
 import type { Logger } from '../ports/logger.ts'
+import { extract } from '../telemetry/spans.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
 import { SERVICES, type ServiceKey } from './services.ts'
@@ -32,13 +36,19 @@ export async function startGrpcServer(
   for (const { service, method, invoke } of methods) {
     const impl = byService.get(service) ?? {}
     impl[method] = (
-      call: { request: unknown },
+      call: { request: unknown; metadata: Metadata },
       callback: (err: Partial<ServiceError> | null, res?: unknown) => void,
     ) => {
-      invoke(call.request).then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toServiceError(err, log)),
-      )
+      // The caller's trace context arrives in the metadata; the handler's span is its child.
+      const carrier: Record<string, string> = {}
+      for (const [key, value] of Object.entries(call.metadata.getMap()))
+        carrier[key] = String(value)
+      context
+        .with(extract(carrier), () => invoke(call.request))
+        .then(
+          (response) => callback(null, response),
+          (err: unknown) => callback(toServiceError(err, log)),
+        )
     }
     byService.set(service, impl)
   }

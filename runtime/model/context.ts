@@ -15,6 +15,13 @@ export interface Context {
   bus: Publisher
   clients: Clients
   payments: Payments
+  /** The trace this work belongs to. */
+  trace: {
+    /** The current W3C traceparent (to store with what outlives this call). */
+    traceparent(): string | undefined
+    /** Links the current span to another trace (e.g. the order's, from a webhook). */
+    link(traceparent: string, attributes?: Record<string, string>): void
+  }
   /** HTTP calls to other functions (in process when hosted here, else through the registry). */
   http: { fetch(functionName: string, path: string, init: RequestInit): Promise<Response> }
 }

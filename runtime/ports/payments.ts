@@ -14,6 +14,8 @@ export interface CheckoutRequest {
   lines: readonly CheckoutLine[]
   successUrl: string
   cancelUrl: string
+  /** The order's W3C traceparent, kept in the session's metadata for the webhook to link to. */
+  traceParent?: string
 }
 
 export interface CheckoutSession {

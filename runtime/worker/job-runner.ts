@@ -5,12 +5,14 @@
  * jobs are picked up again when their lease runs out; failures are retried with backoff.
  */
 import { randomUUID } from 'node:crypto'
+import type { Tracer } from '@opentelemetry/api'
 import type { Context } from '../model/context.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
 import type { Bus, Subscription } from '../ports/bus.ts'
 import type { Store } from '../ports/store.ts'
 import { parseEvent } from '../queue/parse-event.ts'
+import { extract, inSpan } from '../telemetry/spans.ts'
 
 export interface JobRunnerOptions {
   /** How long a claimed job stays ours without renewal (default 30 s). */
@@ -23,6 +25,16 @@ export interface JobRunnerOptions {
   graceMs?: number
 }
 
+/** A job's payload: the event's body and the message headers (trace context). */
+function unwrap(payload: string): { body: string; headers: Record<string, string> } {
+  try {
+    const parsed = JSON.parse(payload) as { body?: unknown; headers?: unknown }
+    if (typeof parsed.body === 'string')
+      return { body: parsed.body, headers: (parsed.headers ?? {}) as Record<string, string> }
+  } catch {}
+  return { body: payload, headers: {} }
+}
+
 export interface JobRunner {
   stop(): Promise<void>
 }
@@ -32,6 +44,7 @@ export async function startJobRunner(
   ctx: Context,
   bus: Bus,
   store: Store,
+  tracer: Tracer,
   {
     leaseMs = 30_000,
     pollMs = 250,
@@ -47,16 +60,31 @@ export async function startJobRunner(
   const abort = new AbortController()
   let stopping = false
 
-  const run = async (job: { id: string; payload: string; attempts: number }) => {
+  const work = async (job: { id: string; payload: string; attempts: number }) => {
     const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
+    const { body, headers } = unwrap(job.payload)
     try {
-      const event = parseEvent(def.options.on, job.payload)
-      await def.handler(event, {
-        ...ctx,
-        log,
-        job: { id: job.id, attempt: job.attempts },
-        signal: abort.signal,
-      })
+      // The job keeps the trace of the message that created it: its span is a child of it.
+      const attributes = {
+        'faas.name': ctx.fn.name,
+        'faas.trigger': 'pubsub',
+        'oms.job.id': job.id,
+        'oms.job.attempt': job.attempts,
+      }
+      await inSpan(
+        tracer,
+        `work ${ctx.fn.name}`,
+        { parent: extract(headers), attributes },
+        async () => {
+          const event = parseEvent(def.options.on, body)
+          await def.handler(event, {
+            ...ctx,
+            log,
+            job: { id: job.id, attempt: job.attempts },
+            signal: abort.signal,
+          })
+        },
+      )
       await store.jobs.complete(queue, job.id, owner)
     } catch (err) {
       if (abort.signal.aborted) return
@@ -82,7 +110,7 @@ export async function startJobRunner(
       const free = concurrency - running.size
       if (free <= 0) return
       for (const job of await store.jobs.claim(queue, owner, free, leaseMs)) {
-        const p = run(job).finally(() => {
+        const p = work(job).finally(() => {
           running.delete(job.id)
           void tick()
         })
@@ -105,7 +133,11 @@ export async function startJobRunner(
     async (delivery) => {
       const event = parseEvent(def.options.on, delivery.body)
       const id = def.options.key?.(event) ?? delivery.messageId
-      await store.jobs.enqueue(queue, id, delivery.body)
+      await store.jobs.enqueue(
+        queue,
+        id,
+        JSON.stringify({ body: delivery.body, headers: delivery.headers }),
+      )
       void tick()
     },
   )

@@ -32,7 +32,11 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
         {
           mode: 'payment',
           line_items: request.lines.map((l) => ({ price: l.priceId, quantity: l.quantity })),
-          metadata: { orderId: request.orderId, customerId: request.customerId },
+          metadata: {
+            orderId: request.orderId,
+            customerId: request.customerId,
+            ...(request.traceParent && { traceparent: request.traceParent }),
+          },
           payment_intent_data: {
             metadata: { orderId: request.orderId, customerId: request.customerId },
           },

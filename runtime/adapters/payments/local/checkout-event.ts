@@ -25,7 +25,11 @@ export function signedCheckoutEvent(
         payment_status: outcome === 'paid' ? 'paid' : 'unpaid',
         amount_total: amountTotal,
         currency: session.currency,
-        metadata: { orderId: session.orderId, customerId: session.customerId },
+        metadata: {
+          orderId: session.orderId,
+          customerId: session.customerId,
+          ...(session.traceParent && { traceparent: session.traceParent }),
+        },
         success_url: session.successUrl,
         cancel_url: session.cancelUrl,
       },

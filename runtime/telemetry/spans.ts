@@ -1,0 +1,87 @@
+/**
+ * Span helpers shared by the bindings: run work in a span (errors recorded with status),
+ * and carry W3C trace context in and out of string headers (HTTP, gRPC metadata, messages).
+ */
+import {
+  type Attributes,
+  type Context,
+  context,
+  type Link,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
+import { isDomainError } from '../../shared/errors.ts'
+
+export { SpanKind }
+
+export interface SpanSpec {
+  kind?: SpanKind
+  attributes?: Attributes
+  links?: Link[]
+  /** Parent context (default: the active one). */
+  parent?: Context
+}
+
+/** Marks the span failed — except for domain answers a caller caused (4xx-like), which are not faults. */
+export function recordError(span: Span, err: unknown): void {
+  if (isDomainError(err)) {
+    span.setAttribute('oms.error.code', err.code)
+    if (err.httpStatus < 500) return
+  }
+  span.recordException(err instanceof Error ? err : new Error(String(err)))
+  span.setStatus({
+    code: SpanStatusCode.ERROR,
+    message: err instanceof Error ? err.message : String(err),
+  })
+}
+
+/** Runs `work` inside a new active span that ends when it settles. */
+export function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  spec: SpanSpec,
+  work: (span: Span) => Promise<T>,
+): Promise<T> {
+  const { parent = context.active(), ...options } = spec
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
+    try {
+      return await work(span)
+    } catch (err) {
+      recordError(span, err)
+      throw err
+    } finally {
+      span.end()
+    }
+  })
+}
+
+/** Writes the active trace context into `headers` (traceparent, tracestate). */
+export function inject(
+  headers: Record<string, string> = {},
+  ctx: Context = context.active(),
+): Record<string, string> {
+  propagation.inject(ctx, headers)
+  return headers
+}
+
+/** The context described by `headers`' traceparent (the active one when absent). */
+export function extract(headers: Record<string, string | undefined>): Context {
+  return propagation.extract(context.active(), headers)
+}
+
+/** The active span's W3C traceparent, if any. */
+export function currentTraceparent(): string | undefined {
+  return inject({}).traceparent
+}
+
+/** A span link to the span a traceparent names (undefined when it is not valid). */
+export function linkTo(traceparent: string, attributes?: Attributes): Link | undefined {
+  const spanContext = trace.getSpanContext(extract({ traceparent }))
+  return spanContext && trace.isSpanContextValid(spanContext)
+    ? { context: spanContext, attributes }
+    : undefined
+}
