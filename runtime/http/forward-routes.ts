@@ -25,6 +25,8 @@ export function forwardRoutes(
           method,
           headers,
           body,
+          // Pass redirects (the checkout's 303 back to the shop) on to the client untouched.
+          redirect: 'manual',
         })
       } catch {
         throw new DomainError('UNAVAILABLE', `${target} cannot be reached`)
