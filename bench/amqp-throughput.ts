@@ -38,21 +38,31 @@ async function pump(publish: (i: number) => Promise<void>) {
 
 async function adapter(): Promise<number> {
   const namespace = `bench${randomBytes(3).toString('hex')}`
-  const bus = await amqpBus({ url: URL, namespace, retryDelaysMs: [1000], log: createLogger('silent') })
+  const bus = await amqpBus({
+    url: URL,
+    namespace,
+    retryDelaysMs: [1000],
+    log: createLogger('silent'),
+  })
   let consumed = 0
   let done: () => void = () => {}
   const finished = new Promise<void>((resolve) => (done = resolve))
-  await bus.subscribe({ consumer: 'bench.consumer', event: 'order.paid', prefetch: PREFETCH, retryDelaysMs: [1000] }, async () => {
-    if (++consumed === MESSAGES) done()
-  })
+  await bus.subscribe(
+    { consumer: 'bench.consumer', event: 'order.paid', prefetch: PREFETCH, retryDelaysMs: [1000] },
+    async () => {
+      if (++consumed === MESSAGES) done()
+    },
+  )
   const start = performance.now()
   await pump((i) => bus.publish('order.paid', body(i)))
   await finished
   const rate = MESSAGES / ((performance.now() - start) / 1000)
   const conn = await connect(URL)
   const ch = await conn.createChannel()
-  for (const q of ['bench.consumer', 'bench.consumer.parked', 'bench.consumer.retry.1000ms']) await ch.deleteQueue(`${namespace}.${q}`)
-  for (const e of ['order.created', 'order.paid', 'order.cancelled', 'order.ready']) await ch.deleteExchange(`${namespace}.${e}`)
+  for (const q of ['bench.consumer', 'bench.consumer.parked', 'bench.consumer.retry.1000ms'])
+    await ch.deleteQueue(`${namespace}.${q}`)
+  for (const e of ['order.created', 'order.paid', 'order.cancelled', 'order.ready'])
+    await ch.deleteExchange(`${namespace}.${e}`)
   await conn.close()
   await bus.close()
   return rate
@@ -81,8 +91,12 @@ async function raw(): Promise<number> {
     (i) =>
       new Promise<void>((resolve, reject) => {
         const b = body(i)
-        pub.publish(exchange, '', Buffer.from(JSON.stringify(b)), { persistent: true, messageId: b.eventId }, (err) =>
-          err ? reject(err) : resolve(),
+        pub.publish(
+          exchange,
+          '',
+          Buffer.from(JSON.stringify(b)),
+          { persistent: true, messageId: b.eventId },
+          (err) => (err ? reject(err) : resolve()),
         )
       }),
   )
@@ -102,7 +116,12 @@ export async function benchAmqp() {
     adapterRates.push(await adapter())
   }
   const best = (xs: number[]) => Math.max(...xs)
-  return { messages: MESSAGES, raw: best(rawRates), adapter: best(adapterRates), ratio: best(adapterRates) / best(rawRates) }
+  return {
+    messages: MESSAGES,
+    raw: best(rawRates),
+    adapter: best(adapterRates),
+    ratio: best(adapterRates) / best(rawRates),
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -62,7 +62,9 @@ describe('docker-compose.yml', () => {
     const ajv = new Ajv2019({ strict: false })
     const validate = ajv.compile(modernise(composeSchema) as object)
     expect(validate({ services: { a: { image: 'x', comand: ['y'] } } })).toBe(false)
-    expect(validate({ services: { a: { image: 'x', depends_on: { b: { condition: 'whenever' } } } } })).toBe(false)
+    expect(
+      validate({ services: { a: { image: 'x', depends_on: { b: { condition: 'whenever' } } } } }),
+    ).toBe(false)
   })
 
   it('runs infrastructure and one service per domain', () => {
