@@ -22,12 +22,6 @@ export interface Adapters {
   payments: Payments
 }
 
-function notYet(variable: string, what: string): never {
-  throw new Error(
-    `${variable} is set, but the ${what} adapter is not available in this build; unset ${variable} to use the embedded one`,
-  )
-}
-
 async function createStore(config: AppConfig, log: Logger): Promise<Store> {
   if (!config.mongodbUri) return memoryStore()
   const { mongoStore } = await import('./store/mongo-store.ts')
@@ -53,9 +47,10 @@ async function createPayments(config: AppConfig): Promise<Payments> {
   return stripePayments({ secretKey, webhookSecret, apiBase })
 }
 
-async function createRegistry(config: AppConfig, _log: Logger): Promise<Registry> {
-  if (config.consulAddr) notYet('CONSUL_HTTP_ADDR', 'Consul registry')
-  return staticRegistry(config.addresses)
+async function createRegistry(config: AppConfig, log: Logger): Promise<Registry> {
+  if (!config.consulAddr) return staticRegistry(config.addresses)
+  const { consulRegistry } = await import('./registry/consul/consul-registry.ts')
+  return consulRegistry({ address: config.consulAddr, log: log.child({ adapter: 'consul' }) })
 }
 
 export async function createAdapters(config: AppConfig, log: Logger): Promise<Adapters> {
