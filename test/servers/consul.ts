@@ -8,9 +8,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './free-port.ts'
+import { goBin } from './go-bin.ts'
 
 /** How long a dev agent may take to elect itself leader. */
 const START_TIMEOUT_MS = 20_000
@@ -20,14 +21,6 @@ export interface ConsulServer {
   addr: string
   /** Stops the agent started here (nothing for one found through CONSUL_HTTP_ADDR). */
   close(): Promise<void>
-}
-
-function goBin(): string {
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim()
-    if (gopath) return join(gopath.split(':')[0] as string, 'bin')
-  } catch {}
-  return join(homedir(), 'go', 'bin')
 }
 
 /** The first Consul binary found, or the places looked at. */

@@ -15,9 +15,10 @@ import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
-import { homedir, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MongoClient } from 'mongodb'
+import { goBin } from './go-bin.ts'
 
 /** How long FerretDB may take to answer a ping after it was started. */
 const START_TIMEOUT_MS = 15_000
@@ -29,14 +30,6 @@ export interface MongoServer {
   restart?: { stop(): Promise<void>; start(): Promise<void> }
   /** Drops the databases handed out (on a server found through MONGODB_URI) or stops FerretDB. */
   close(): Promise<void>
-}
-
-function goBin(): string {
-  try {
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8' }).trim()
-    if (gopath) return join(gopath.split(':')[0] as string, 'bin')
-  } catch {}
-  return join(homedir(), 'go', 'bin')
 }
 
 export const FERRETDB_BIN = join(goBin(), 'ferretdb')
