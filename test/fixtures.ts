@@ -88,6 +88,19 @@ export async function startSystem(options: StartOptions = {}): Promise<TestSyste
   }
 }
 
+/** The selected functions in a runtime without network bindings, for `runtime.invoke` in unit tests. */
+export async function invokableRuntime(
+  select: string[],
+  env: Record<string, string> = {},
+): Promise<Runtime> {
+  return createRuntime({
+    config: testConfig(env),
+    functions: await loadFunctions(select),
+    log: silentLogger,
+    listen: false,
+  })
+}
+
 /** JSON request init. */
 export function post(body: unknown, headers: Record<string, string> = {}): RequestInit {
   return {

@@ -1,16 +1,10 @@
 /** Test helper: stock and orders in one runtime (no network), and a way to read stock levels. */
 import type { CreateOrderResponse, GetLevelsResponse } from '../proto/gen/oms.ts'
-import { loadFunctions } from '../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../runtime/host.ts'
-import { silentLogger, testConfig } from './fixtures.ts'
+import type { Runtime } from '../runtime/host.ts'
+import { invokableRuntime } from './fixtures.ts'
 
 export async function stockAndOrders(): Promise<Runtime> {
-  return createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['stock', 'orders', 'menu']),
-    log: silentLogger,
-    listen: false,
-  })
+  return invokableRuntime(['stock', 'orders', 'menu'])
 }
 
 /** Places an order of `quantity` units of `itemId` for customer ann; returns its id. */

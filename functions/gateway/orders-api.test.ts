@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
-import { post, silentLogger, testConfig } from '../../test/fixtures.ts'
+import type { Runtime } from '../../runtime/host.ts'
+import { invokableRuntime, post } from '../../test/fixtures.ts'
 
 let runtime: Runtime
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['gateway.orders-api', 'orders', 'menu', 'stock']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['gateway.orders-api', 'orders', 'menu', 'stock'])
 })
 afterEach(() => runtime.stop())
 

@@ -1,20 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { FUNCTIONS_DIR, listFunctionFiles, loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import { FUNCTIONS_DIR, listFunctionFiles } from '../../runtime/catalog.ts'
+import type { Runtime } from '../../runtime/host.ts'
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../shared/order-input.ts'
-import { silentLogger, testConfig } from '../../test/fixtures.ts'
+import { invokableRuntime } from '../../test/fixtures.ts'
 import { ASSETS, loadAsset } from './lib/web-assets.ts'
 
 let runtime: Runtime
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['gateway.storefront']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['gateway.storefront'])
 })
 afterEach(() => runtime.stop())
 

@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
-import { silentLogger, testConfig } from '../../test/fixtures.ts'
+import type { Runtime } from '../../runtime/host.ts'
+import { invokableRuntime } from '../../test/fixtures.ts'
 
 let runtime: Runtime
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['menu.get-item']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['menu.get-item'])
 })
 afterEach(() => runtime.stop())
 

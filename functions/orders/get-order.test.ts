@@ -1,18 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
-import { loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
-import { silentLogger, testConfig } from '../../test/fixtures.ts'
+import type { Runtime } from '../../runtime/host.ts'
+import { invokableRuntime } from '../../test/fixtures.ts'
 
 let runtime: Runtime
 let order: Order
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['orders', 'menu', 'stock']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['orders', 'menu', 'stock'])
   const res = (await runtime.invoke('orders.create-order', {
     customerId: 'ann',
     items: [{ id: 'burger', quantity: 1 }],

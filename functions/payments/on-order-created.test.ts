@@ -1,9 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
-import { loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
+import type { Runtime } from '../../runtime/host.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
-import { silentLogger, testConfig, waitFor } from '../../test/fixtures.ts'
+import { invokableRuntime, waitFor } from '../../test/fixtures.ts'
 
 let runtime: Runtime
 let published: { event: EventName; body: EventBody<EventName> }[]
@@ -11,12 +10,7 @@ let order: Order
 let created: EventBody<'order.created'>
 
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['orders', 'menu', 'stock', 'payments']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['orders', 'menu', 'stock', 'payments'])
   published = []
   const bus = runtime.adapters.bus
   for (const event of ['order.created', 'order.paid', 'order.cancelled'] as const) {

@@ -1,17 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { GetLevelsResponse, ReserveStockResponse } from '../../proto/gen/oms.ts'
-import { loadFunctions } from '../../runtime/catalog.ts'
-import { createRuntime, type Runtime } from '../../runtime/host.ts'
-import { silentLogger, testConfig } from '../../test/fixtures.ts'
+import type { Runtime } from '../../runtime/host.ts'
+import { invokableRuntime } from '../../test/fixtures.ts'
 
 let runtime: Runtime
 beforeEach(async () => {
-  runtime = await createRuntime({
-    config: testConfig(),
-    functions: await loadFunctions(['stock']),
-    log: silentLogger,
-    listen: false,
-  })
+  runtime = await invokableRuntime(['stock'])
 })
 afterEach(() => runtime.stop())
 
