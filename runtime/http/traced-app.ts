@@ -28,6 +28,9 @@ export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
         },
       },
       async (s) => {
+        // W3C trace-context's `traceresponse`: a client can find this request's trace.
+        const { traceId, spanId } = s.spanContext()
+        c.header('traceresponse', `00-${traceId}-${spanId}-01`)
         await next()
         s.updateName(`${c.req.method} ${c.req.routePath}`)
         s.setAttribute('http.route', c.req.routePath)
