@@ -2,6 +2,9 @@
  * `oms start <function|domain>... | --all`: hosts a set of functions in this process, as one
  * container does, until SIGTERM or SIGINT; then stops gracefully within a bound.
  */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { loadFunctions } from '../../catalog.ts'
 import { type AppConfig, loadConfig } from '../../config.ts'
@@ -55,6 +58,21 @@ export async function startFunctions(
   }
 }
 
+/**
+ * Runs a bundle in this process: its entry hosts its functions until SIGTERM / SIGINT and sets
+ * the exit code itself. One bundle per process, as in a container.
+ */
+async function runBundle(dir: string, selectors: readonly string[]): Promise<void> {
+  const [name, ...more] = selectors
+  if (!name || more.length > 0)
+    throw usageError('--dist runs one bundle: name one function or domain')
+  const file = resolve(dir, `${name.replace('/', '.')}.mjs`)
+  if (!existsSync(file)) throw new CliError(`no bundle ${file}: run oms build first`)
+  await import(pathToFileURL(file).href)
+  // The bundle's entry keeps the process alive until it is stopped.
+  await new Promise<never>(() => {})
+}
+
 /** The command's action: start, print the banner, wait for a signal, stop. Returns the exit code. */
 export async function runStart(options: StartOptions): Promise<number> {
   const { functions, config } = await prepare(options)
@@ -74,6 +92,10 @@ export function registerStart(program: Command): void {
       'functions (orders.create-order or orders/create-order) or domains (orders)',
     )
     .option('--all', 'host every function')
+    .option(
+      '--dist <dir>',
+      'run the esbuild bundle of the one function or domain named, from <dir> (see oms build)',
+    )
     .addHelpText(
       'after',
       `
@@ -83,9 +105,11 @@ deregisters, and exits 0 (exit 1 if that takes more than ${STOP_TIMEOUT_MS / 100
 Examples:
   $ oms start --all
   $ oms start orders stock
-  $ PORT=9090 oms start gateway payments.stripe-webhook`,
+  $ PORT=9090 oms start gateway payments.stripe-webhook
+  $ oms build && oms start --dist dist orders      (what a container runs: node dist/orders.mjs)`,
     )
-    .action(async (selectors: string[], opts: { all?: boolean }) => {
+    .action(async (selectors: string[], opts: { all?: boolean; dist?: string }) => {
+      if (opts.dist) return runBundle(opts.dist, selectors)
       process.exitCode = await runStart({ selectors, all: opts.all })
     })
 }
