@@ -12,7 +12,12 @@ import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-t
 import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import { NodeSDK } from '@opentelemetry/sdk-node'
-import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base'
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base'
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 
@@ -58,6 +63,9 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       if (!provider) {
         provider = new NodeTracerProvider({
           resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: domain }),
+          // Nothing is exported: spans still get ids (context propagates, logs carry trace ids)
+          // but are not recorded, which keeps their cost down.
+          sampler: options.exporting ? new AlwaysOnSampler() : new AlwaysOffSampler(),
           spanProcessors: options.exporting
             ? [new BatchSpanProcessor(exporter(options.protocol), { scheduledDelayMillis: 500 })]
             : [],
