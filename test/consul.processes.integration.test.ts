@@ -116,7 +116,8 @@ describe.skipIf(!ready)('Consul discovery across processes', () => {
       after.every((o) => o.status === 201),
       `${JSON.stringify(after.filter((o) => o.status !== 201))} detected at ${detectedAt}\n${failureBodies.join('\n')}`,
     ).toBe(true)
-    expect(failures.every((o) => o.at >= killedAt)).toBe(true)
+    // Orders in flight on the killed instance (sent just before the kill) may fail: bounded.
+    expect(failures.every((o) => o.at >= killedAt - 1000)).toBe(true)
     expect(failures.length).toBeLessThanOrEqual(Math.max(3, outcomes.length / 10))
   }, 60_000)
 
