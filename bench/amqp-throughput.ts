@@ -1,8 +1,8 @@
 /**
- * Messages per second through the RabbitMQ bus adapter (publish with confirms → consume → ack)
- * next to raw amqplib doing the same on the same broker in the same run, as a ratio.
+ * 3. Messages per second through the RabbitMQ bus adapter (publish with confirms → consume →
+ * ack) next to raw amqplib doing the same on the same broker in the same run, as a ratio.
  *
- *   npx tsx bench/amqp-throughput.ts [--quick] [--messages N]
+ *   npx tsx bench/amqp-throughput.ts [--quick] [--messages N]     (or npm run bench -- --only amqp)
  *
  * Both sides keep the same number of publishes in flight (WINDOW) and the same prefetch.
  */
@@ -10,14 +10,12 @@ import { randomBytes } from 'node:crypto'
 import { connect } from 'amqplib'
 import { amqpBus } from '../runtime/adapters/bus/amqp/amqp-bus.ts'
 import { createLogger } from '../runtime/log.ts'
+import { RABBIT_URL as URL } from './lib/env.ts'
+import { type Benchmark, n0, times } from './lib/report.ts'
 
-const URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672'
-const quick = process.argv.includes('--quick')
-const countArg = process.argv.indexOf('--messages')
-const MESSAGES = countArg > 0 ? Number(process.argv[countArg + 1]) : quick ? 2_000 : 20_000
 const WINDOW = 256
 const PREFETCH = 256
-const ROUNDS = quick ? 1 : 3
+const GOAL = 0.8
 
 const body = (i: number) => ({
   eventId: `bench-${i}-${randomBytes(4).toString('hex')}`,
@@ -26,17 +24,17 @@ const body = (i: number) => ({
   occurredAt: new Date().toISOString(),
 })
 
-/** Runs `publish(i)` for every i with at most WINDOW in flight. */
-async function pump(publish: (i: number) => Promise<void>) {
+/** Runs `publish(i)` for every i < messages with at most WINDOW in flight. */
+async function pump(messages: number, publish: (i: number) => Promise<void>) {
   let next = 0
   await Promise.all(
     Array.from({ length: WINDOW }, async () => {
-      while (next < MESSAGES) await publish(next++)
+      while (next < messages) await publish(next++)
     }),
   )
 }
 
-async function adapter(): Promise<number> {
+async function adapter(messages: number): Promise<number> {
   const namespace = `bench${randomBytes(3).toString('hex')}`
   const bus = await amqpBus({
     url: URL,
@@ -50,13 +48,13 @@ async function adapter(): Promise<number> {
   await bus.subscribe(
     { consumer: 'bench.consumer', event: 'order.paid', prefetch: PREFETCH, retryDelaysMs: [1000] },
     async () => {
-      if (++consumed === MESSAGES) done()
+      if (++consumed === messages) done()
     },
   )
   const start = performance.now()
-  await pump((i) => bus.publish('order.paid', body(i)))
+  await pump(messages, (i) => bus.publish('order.paid', body(i)))
   await finished
-  const rate = MESSAGES / ((performance.now() - start) / 1000)
+  const rate = messages / ((performance.now() - start) / 1000)
   const conn = await connect(URL)
   const ch = await conn.createChannel()
   for (const q of ['bench.consumer', 'bench.consumer.parked', 'bench.consumer.retry.1000ms'])
@@ -68,7 +66,7 @@ async function adapter(): Promise<number> {
   return rate
 }
 
-async function raw(): Promise<number> {
+async function raw(messages: number): Promise<number> {
   const conn = await connect(URL)
   const pub = await conn.createConfirmChannel()
   const sub = await conn.createChannel()
@@ -84,10 +82,11 @@ async function raw(): Promise<number> {
     if (!msg) return
     JSON.parse(msg.content.toString())
     sub.ack(msg)
-    if (++consumed === MESSAGES) done()
+    if (++consumed === messages) done()
   })
   const start = performance.now()
   await pump(
+    messages,
     (i) =>
       new Promise<void>((resolve, reject) => {
         const b = body(i)
@@ -101,33 +100,67 @@ async function raw(): Promise<number> {
       }),
   )
   await finished
-  const rate = MESSAGES / ((performance.now() - start) / 1000)
+  const rate = messages / ((performance.now() - start) / 1000)
   await sub.deleteQueue(queue)
   await sub.deleteExchange(exchange)
   await conn.close()
   return rate
 }
 
-export async function benchAmqp() {
+/** Raw amqplib then the adapter, `rounds` times (3; 1 when quick); the best of each counts. */
+export async function benchAmqp(options: { quick?: boolean; messages?: number } = {}) {
+  const { quick = false, messages = quick ? 2_000 : 20_000 } = options
+  const rounds = quick ? 1 : 3
   const rawRates: number[] = []
   const adapterRates: number[] = []
-  for (let r = 0; r < ROUNDS; r++) {
-    rawRates.push(await raw())
-    adapterRates.push(await adapter())
+  for (let r = 0; r < rounds; r++) {
+    rawRates.push(await raw(messages))
+    adapterRates.push(await adapter(messages))
   }
   const best = (xs: number[]) => Math.max(...xs)
   return {
-    messages: MESSAGES,
+    messages,
+    rounds,
+    window: WINDOW,
+    prefetch: PREFETCH,
     raw: best(rawRates),
     adapter: best(adapterRates),
     ratio: best(adapterRates) / best(rawRates),
+    rawRates,
+    adapterRates,
   }
 }
 
+export const amqpBench: Benchmark = {
+  name: 'amqp',
+  title: 'Queue consumer on RabbitMQ: adapter vs raw amqplib',
+  async run({ quick }) {
+    const r = await benchAmqp({ quick })
+    return {
+      rows: [
+        {
+          id: 3,
+          what: 'RabbitMQ publish (confirms) → consume → ack (msg/s)',
+          value: `${n0(r.adapter)} msg/s`,
+          baseline: `${n0(r.raw)} msg/s (raw amqplib)`,
+          ratio: times(r.ratio),
+          goal: `≥ ${GOAL}×`,
+          met: r.ratio >= GOAL,
+        },
+      ],
+      details: r,
+    }
+  },
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchAmqp()
-  console.log(`messages per round: ${r.messages}, best of ${ROUNDS}`)
+  const countArg = process.argv.indexOf('--messages')
+  const r = await benchAmqp({
+    quick: process.argv.includes('--quick'),
+    ...(countArg > 0 && { messages: Number(process.argv[countArg + 1]) }),
+  })
+  console.log(`messages per round: ${r.messages}, best of ${r.rounds}`)
   console.log(`raw amqplib   ${Math.round(r.raw)} msg/s`)
   console.log(`oms adapter   ${Math.round(r.adapter)} msg/s`)
-  console.log(`ratio         ${r.ratio.toFixed(2)} (goal ≥ 0.8)`)
+  console.log(`ratio         ${r.ratio.toFixed(2)} (goal ≥ ${GOAL})`)
 }

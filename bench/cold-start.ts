@@ -1,0 +1,202 @@
+/**
+ * 6. Cold start of each domain bundle (`oms build`'s dist/<domain>.mjs, run as its container
+ * runs it: `node --enable-source-maps`, NODE_ENV=production): from spawning the process to
+ * its first answer — GET /healthz for HTTP domains, a gRPC call for gRPC domains (probing the
+ * port until it accepts, then calling), the "functions up" banner for the kitchen worker.
+ * On the embedded adapters and on RabbitMQ (connect and declare included); the median of
+ * several runs, next to spawning `node -e ""` until it exits. Both run without
+ * NODE_EXTRA_CA_CERTS: a machine that sets it (this one does) makes every Node process read
+ * and parse that file at start (~30 ms here), which a container does not pay.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { get } from 'node:http'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { Client, credentials } from '@grpc/grpc-js'
+import { methodOf, type ServiceKey } from '../runtime/grpc/services.ts'
+import { freePort } from '../test/servers/free-port.ts'
+import { deleteNamespace } from '../test/servers/rabbitmq.ts'
+import { bundles } from './lib/bundles.ts'
+import { profileFlags } from './lib/child.ts'
+import { benchEnv, RABBIT_URL } from './lib/env.ts'
+import { median } from './lib/load.ts'
+import { type Benchmark, n0, type Row } from './lib/report.ts'
+
+const GOAL_MS = 150
+const TIMEOUT_MS = 20_000
+
+type Probe =
+  | { kind: 'http' }
+  | { kind: 'grpc'; service: ServiceKey; method: string; request: unknown }
+  | { kind: 'banner' }
+
+/** How each domain's first answer is asked for. */
+const PROBES: Record<string, Probe> = {
+  gateway: { kind: 'http' },
+  payments: { kind: 'http' },
+  orders: { kind: 'grpc', service: 'orders', method: 'getOrder', request: { orderId: 'none' } },
+  stock: { kind: 'grpc', service: 'stock', method: 'getLevels', request: { itemIds: [] } },
+  menu: { kind: 'grpc', service: 'menu', method: 'listItems', request: {} },
+  kitchen: { kind: 'banner' },
+}
+
+/** The bench environment without NODE_EXTRA_CA_CERTS (see above). */
+function startEnv(vars: Record<string, string> = {}): Record<string, string> {
+  const { NODE_EXTRA_CA_CERTS: _, ...env } = benchEnv(vars)
+  return env
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Resolves once something accepts TCP connections on the port. */
+async function accepting(port: number, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}) before listening`)
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port })
+      socket.once('connect', () => {
+        socket.destroy()
+        resolve(true)
+      })
+      socket.once('error', () => resolve(false))
+    })
+    if (ok) return
+    await pause(1)
+  }
+}
+
+function httpAnswer(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    }).once('error', reject)
+  })
+}
+
+/** Any answer from the method counts (NOT_FOUND included); only an unreachable server does not. */
+function grpcAnswer(client: Client, probe: Extract<Probe, { kind: 'grpc' }>): Promise<void> {
+  const m = methodOf(probe.service, probe.method)
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      m.path,
+      m.requestSerialize as (value: unknown) => Buffer,
+      m.responseDeserialize,
+      probe.request,
+      { deadline: Date.now() + TIMEOUT_MS },
+      (err) => (err && err.code === 14 ? reject(err) : resolve()),
+    ),
+  )
+}
+
+/** Milliseconds from spawning the domain's bundle to its first answer. */
+async function coldStart(dir: string, domain: string, vars: Record<string, string>) {
+  const probe = PROBES[domain] as Probe
+  const port = await freePort()
+  const own: Record<string, string> =
+    probe.kind === 'http' ? { PORT: String(port) } : { GRPC_PORT: String(port) }
+  const grpcClient =
+    probe.kind === 'grpc'
+      ? new Client(`127.0.0.1:${port}`, credentials.createInsecure())
+      : undefined
+  let stderr = ''
+  const start = performance.now()
+  const child = spawn(
+    process.execPath,
+    [...profileFlags(`cold-start-${domain}`), '--enable-source-maps', join(dir, `${domain}.mjs`)],
+    {
+      env: startEnv({ NODE_ENV: 'production', ...vars, ...own }),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const banner = new Promise<void>((resolve) =>
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (/functions? up/.test(stderr)) resolve()
+    }),
+  )
+  let timer: NodeJS.Timeout | undefined
+  try {
+    const answered = (async () => {
+      if (probe.kind === 'banner') return banner
+      await accepting(port, child)
+      if (probe.kind === 'http') {
+        const status = await httpAnswer(port)
+        if (status !== 200) throw new Error(`GET /healthz answered ${status}`)
+      } else await grpcAnswer(grpcClient as Client, probe)
+    })()
+    await Promise.race([
+      answered,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer in time')), TIMEOUT_MS)
+      }),
+    ])
+    return performance.now() - start
+  } catch (err) {
+    throw new Error(`${domain}: ${err instanceof Error ? err.message : err}\n${stderr}`)
+  } finally {
+    clearTimeout(timer)
+    grpcClient?.close()
+    // SIGTERM (not SIGKILL) so that a CPU profile, when asked for, is written.
+    child.kill('SIGTERM')
+    await exited
+  }
+}
+
+/** Milliseconds to spawn `node -e ""` until it exits. */
+async function emptyNode(): Promise<number> {
+  const start = performance.now()
+  const child = spawn(process.execPath, ['-e', ''], { env: startEnv(), stdio: 'ignore' })
+  await new Promise((resolve) => child.once('exit', resolve))
+  return performance.now() - start
+}
+
+export const coldStartBench: Benchmark = {
+  name: 'cold-start',
+  title: 'Cold start of each domain bundle',
+  async run({ quick }) {
+    const runs = quick ? 2 : 7
+    const { dir, reports } = await bundles()
+    const namespace = `bench${randomBytes(4).toString('hex')}`
+    const configs = {
+      embedded: {},
+      rabbitmq: { AMQP_URL: RABBIT_URL, AMQP_NAMESPACE: namespace },
+    }
+    const node: number[] = []
+    for (let i = 0; i < runs; i++) node.push(await emptyNode())
+    const times: Record<string, Record<string, number[]>> = {}
+    try {
+      for (const [config, vars] of Object.entries(configs)) {
+        for (const domain of Object.keys(PROBES)) {
+          await coldStart(dir, domain, vars) // first run warms the OS file cache
+          const list: number[] = []
+          for (let i = 0; i < runs; i++) list.push(await coldStart(dir, domain, vars))
+          times[domain] = { ...times[domain], [config]: list }
+        }
+      }
+    } finally {
+      await deleteNamespace(namespace)
+    }
+    const nodeMs = median(node)
+    const rows: Row[] = Object.keys(PROBES).map((domain) => {
+      const embedded = median(times[domain]?.embedded ?? [])
+      const rabbitmq = median(times[domain]?.rabbitmq ?? [])
+      const report = reports.find((r) => r.kind === 'domain' && r.name === domain)
+      const probe = PROBES[domain] as Probe
+      const answer =
+        probe.kind === 'http' ? 'GET /healthz' : probe.kind === 'grpc' ? 'gRPC call' : 'up banner'
+      return {
+        id: 6,
+        what: `Cold start ${domain} (embedded; RabbitMQ)`,
+        value: `${n0(embedded)} ms; ${n0(rabbitmq)} ms`,
+        baseline: `${n0(nodeMs)} ms (node -e "")`,
+        goal: `< ${GOAL_MS} ms`,
+        met: Math.max(embedded, rabbitmq) < GOAL_MS,
+        note: `to ${answer}; ${n0((report?.startBytes ?? 0) / 1024)} KiB loaded at start`,
+      }
+    })
+    return { rows, details: { runs, nodeMs, node, times, bundles: reports } }
+  },
+}
