@@ -22,20 +22,20 @@ export function createRootApp(
   maxBodyBytes = MAX_BODY_BYTES,
 ): Hono {
   const root = new Hono()
-  root.use(
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) =>
-        c.json(
-          errorBody(
-            new DomainError(
-              'PAYLOAD_TOO_LARGE',
-              `request body is larger than ${maxBodyBytes} bytes`,
-            ),
-          ),
-          413,
+  const limit = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) =>
+      c.json(
+        errorBody(
+          new DomainError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`),
         ),
-    }),
+        413,
+      ),
+  })
+  // Requests without a body skip the limit: checking one materialises the whole Request
+  // object on @hono/node-server, which would tax every GET.
+  root.use((c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   )
   for (const app of apps) root.route('/', app)
   root.notFound((c) =>
