@@ -1,42 +1,116 @@
 /**
  * 4. End to end: orders per second from the POST to payments having consumed the order's
- * `order.created` (checkout opened, payment link stored on the order), with every function in
- * one process — on the embedded bus, and on RabbitMQ. autocannon keeps CONNECTIONS requests
- * in flight for a while; the rate counts from the first POST to the last consumption.
+ * `order.created` (checkout opened, payment link stored on the order). Every function in one
+ * process — on the embedded bus, and on RabbitMQ — where payments' consumer is counted; then
+ * the six domain bundles as separate processes on RabbitMQ (what the containers run), where
+ * the end is marked by one more order placed after the load: when its payment link appears,
+ * everything before it has gone through (the queue is first in, first out). autocannon keeps
+ * CONNECTIONS requests in flight; the rate counts from the first POST to the last completion.
  */
+import { randomBytes } from 'node:crypto'
+import { startProcesses } from '../test/servers/processes.ts'
+import { deleteNamespace } from '../test/servers/rabbitmq.ts'
+import { bundles } from './lib/bundles.ts'
+import { ADMIN_TOKEN, RABBIT_URL } from './lib/env.ts'
+import { load } from './lib/load.ts'
+import { ORDER_BODY, ordersUrl, stockUp } from './lib/orders.ts'
+import { cpuMicros } from './lib/proc.ts'
 import { type Benchmark, n0, n1, type Row } from './lib/report.ts'
 import { type OrderRun, startSystem } from './lib/system.ts'
 
 const CONNECTIONS = 100
 const GOAL_RABBITMQ = 1000
+const MARKER_TIMEOUT_MS = 30_000
+
+/** Places one order and resolves (epoch ms) once payments has stored its payment link. */
+async function marker(url: string): Promise<number> {
+  const res = await fetch(ordersUrl(url, 'marker'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: ORDER_BODY,
+  })
+  if (res.status !== 201) throw new Error(`marker order: ${res.status} ${await res.text()}`)
+  const { order } = (await res.json()) as { order: { id: string } }
+  const deadline = Date.now() + MARKER_TIMEOUT_MS
+  while (Date.now() < deadline) {
+    const got = await fetch(`${ordersUrl(url, 'marker')}/${order.id}`)
+    const { order: now } = (await got.json()) as { order: { paymentLink: string | null } }
+    if (now.paymentLink) return Date.now()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error('the marker order got no payment link in time')
+}
+
+/** The six bundles on RabbitMQ: orders per second through the gateway, end to end. */
+async function sixProcesses(durationS: number, warmS: number): Promise<OrderRun> {
+  const { dir } = await bundles()
+  const namespace = `bench${randomBytes(4).toString('hex')}`
+  const system = await startProcesses(dir, {
+    AMQP_URL: RABBIT_URL,
+    AMQP_NAMESPACE: namespace,
+    ADMIN_TOKEN,
+    LOG_LEVEL: 'warn',
+  })
+  try {
+    await stockUp(system.url)
+    const url = ordersUrl(system.url)
+    const options = { url, method: 'POST', body: ORDER_BODY, connections: CONNECTIONS } as const
+    await load({ ...options, durationS: warmS })
+    await marker(system.url)
+    const pids = [...system.processes.values()].map((p) => p.child.pid as number)
+    const cpu = async () => (await Promise.all(pids.map(cpuMicros))).reduce((a, b) => a + b, 0)
+    const cpuBefore = await cpu()
+    const result = await load({ ...options, durationS })
+    if (result.non2xx + result.errors > 0)
+      throw new Error(`${result.non2xx} non-2xx answers and ${result.errors} errors placing orders`)
+    const doneAt = await marker(system.url)
+    return {
+      load: result,
+      completionsPerSec: result.ok / ((doneAt - result.startedAt) / 1000),
+      drainMs: Math.max(0, doneAt - result.finishedAt),
+      cpuMicrosPerOrder: ((await cpu()) - cpuBefore) / result.ok,
+    }
+  } finally {
+    await system.stop()
+    await deleteNamespace(namespace)
+  }
+}
 
 export const endToEndBench: Benchmark = {
   name: 'end-to-end',
   title: 'Orders per second, POST → order.created consumed by payments',
   async run({ quick }) {
     const durationS = quick ? 2 : 8
+    const warmS = quick ? 1 : 2
     const rows: Row[] = []
     const details: Record<string, unknown> = { connections: CONNECTIONS, durationS }
-    for (const rabbitmq of [false, true]) {
-      const name = rabbitmq ? 'rabbitmq' : 'embedded'
-      const system = await startSystem({ rabbitmq })
+    const setups = [
+      { name: 'embedded', what: 'one process, embedded bus', rabbitmq: false },
+      { name: 'rabbitmq', what: 'one process, RabbitMQ', rabbitmq: true },
+      { name: 'processes', what: 'six processes (bundles), RabbitMQ', rabbitmq: true },
+    ]
+    for (const setup of setups) {
       let run: OrderRun
-      try {
-        await system.orders({ connections: CONNECTIONS, durationS: quick ? 1 : 2 }) // warm-up
-        run = await system.orders({ connections: CONNECTIONS, durationS })
-      } finally {
-        await system.stop()
+      if (setup.name === 'processes') run = await sixProcesses(durationS, warmS)
+      else {
+        const system = await startSystem({ rabbitmq: setup.rabbitmq })
+        try {
+          await system.orders({ connections: CONNECTIONS, durationS: warmS })
+          run = await system.orders({ connections: CONNECTIONS, durationS })
+        } finally {
+          await system.stop()
+        }
       }
-      details[name] = run
+      details[setup.name] = run
       rows.push({
         id: 4,
-        what: `End to end, one process, ${rabbitmq ? 'RabbitMQ' : 'embedded bus'} (orders/s)`,
+        what: `End to end, ${setup.what} (orders/s)`,
         value: `${n0(run.completionsPerSec)} orders/s`,
-        note: `${CONNECTIONS} connections; POST p50 ${n1(run.load.latencyMs.p50)} ms, p99 ${n1(run.load.latencyMs.p99)} ms; ${n0(run.cpuMicrosPerOrder)} µs CPU/order`,
-        ...(rabbitmq && {
+        ...(setup.rabbitmq && {
           goal: `≥ ${n0(GOAL_RABBITMQ)}/s`,
           met: run.completionsPerSec >= GOAL_RABBITMQ,
         }),
+        note: `${CONNECTIONS} connections; POST p50 ${n1(run.load.latencyMs.p50)} ms, p99 ${n1(run.load.latencyMs.p99)} ms; ${n0(run.cpuMicrosPerOrder)} µs CPU/order`,
       })
     }
     return { rows, details }

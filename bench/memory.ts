@@ -12,8 +12,8 @@ import { bundles } from './lib/bundles.ts'
 import { ADMIN_TOKEN, RABBIT_URL } from './lib/env.ts'
 import { load, median } from './lib/load.ts'
 import { ORDER_BODY, ordersUrl, stockUp } from './lib/orders.ts'
+import { sampleRss } from './lib/proc.ts'
 import { type Benchmark, n0, type Row } from './lib/report.ts'
-import { sampleRss } from './lib/rss.ts'
 
 const CONNECTIONS = 50
 /** Customers paying their orders at the same time, one order after another. */

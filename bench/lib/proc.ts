@@ -1,5 +1,17 @@
-/** Resident memory of processes, sampled from /proc/<pid>/status (VmRSS). */
+/** Resident memory and CPU time of processes, read from /proc/<pid>/status and /stat. */
 import { readFile } from 'node:fs/promises'
+
+/** Kernel clock ticks per second (USER_HZ), 100 on Linux. */
+const TICKS_PER_SECOND = 100
+
+/** CPU time (user + system) a process has used, in microseconds (10 ms resolution). */
+export async function cpuMicros(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may hold spaces) start at state, the 3rd field.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = Number(fields[11]) + Number(fields[12])
+  return (ticks * 1e6) / TICKS_PER_SECOND
+}
 
 /** A process's resident set size in bytes (NaN when it cannot be read). */
 export async function rssBytes(pid: number): Promise<number> {
