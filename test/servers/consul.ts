@@ -5,11 +5,12 @@
  * `.ci/install-consul.sh` builds from source), else /tmp/consul-bin/consul. Without one,
  * tests skip with a printed reason — except under CI (CI set), where it is a failure.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { binaryUnavailable } from './binary-check.ts'
 import { freePort } from './free-port.ts'
 import { goBin } from './go-bin.ts'
 
@@ -31,8 +32,6 @@ function findBinary(): { bin?: string; looked: string[] } {
   return { bin: looked.find((p) => existsSync(p)), looked }
 }
 
-let warned = false
-
 /**
  * Why the Consul tests cannot run here, or undefined when they can. Prints the reason once;
  * under CI it throws instead.
@@ -40,22 +39,8 @@ let warned = false
 export function consulUnavailable(): string | undefined {
   if (process.env.CONSUL_HTTP_ADDR) return undefined
   const { bin, looked } = findBinary()
-  let reason: string | undefined
-  if (!bin) reason = `no consul binary (looked at ${looked.join(', ')})`
-  else {
-    try {
-      execFileSync(bin, ['version'], { stdio: 'pipe', timeout: 10_000 })
-    } catch (err) {
-      const said = String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]
-      reason = `${bin} does not run (${said})`
-    }
-  }
-  if (!reason) return undefined
-  const fix = 'build it with .ci/install-consul.sh, or set CONSUL_HTTP_ADDR'
-  if (process.env.CI) throw new Error(`Consul tests cannot run: ${reason}; ${fix}`)
-  if (!warned) console.warn(`skipping Consul tests: ${reason}; ${fix}`)
-  warned = true
-  return reason
+  const fix = `build it with .ci/install-consul.sh, or set CONSUL_HTTP_ADDR (looked at ${looked.join(', ')})`
+  return binaryUnavailable('Consul', bin, 'version', fix)
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {

@@ -10,14 +10,14 @@
  * FerretDB carry maxPoolSize=1: each command then runs alone, as MongoDB guarantees per
  * document, while the adapter's separate commands still interleave however they may.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MongoClient } from 'mongodb'
+import { binaryUnavailable } from './binary-check.ts'
 import { goBin } from './go-bin.ts'
 
 /** How long FerretDB may take to answer a ping after it was started. */
@@ -34,30 +34,18 @@ export interface MongoServer {
 
 export const FERRETDB_BIN = join(goBin(), 'ferretdb')
 
-let warned = false
-
 /**
  * Why the MongoDB tests cannot run here, or undefined when they can. Prints the reason once;
  * under CI it throws instead.
  */
 export function mongoUnavailable(): string | undefined {
   if (process.env.MONGODB_URI) return undefined
-  let reason: string | undefined
-  if (!existsSync(FERRETDB_BIN)) reason = `${FERRETDB_BIN} not found`
-  else {
-    try {
-      execFileSync(FERRETDB_BIN, ['--version'], { stdio: 'pipe', timeout: 10_000 })
-    } catch (err) {
-      const said = String((err as { stderr?: Buffer }).stderr ?? err).split('\n')[0]
-      reason = `${FERRETDB_BIN} does not run (${said})`
-    }
-  }
-  if (!reason) return undefined
-  const fix = 'build it with .ci/install-ferretdb.sh, or set MONGODB_URI'
-  if (process.env.CI) throw new Error(`MongoDB tests cannot run: ${reason}; ${fix}`)
-  if (!warned) console.warn(`skipping MongoDB tests: ${reason}; ${fix}`)
-  warned = true
-  return reason
+  return binaryUnavailable(
+    'MongoDB',
+    FERRETDB_BIN,
+    '--version',
+    'build it with .ci/install-ferretdb.sh, or set MONGODB_URI',
+  )
 }
 
 function freePort(): Promise<number> {
