@@ -35,10 +35,11 @@ export const grpcBench: Benchmark = {
   async run({ quick }) {
     const durationS = quick ? 1 : 4
     const rounds = quick ? 1 : 3
-    const servers = {
-      runtime: await startChild<{ port: number }>('grpc', ['runtime'], { GRPC_PORT: '0' }),
-      raw: await startChild<{ port: number }>('grpc', ['raw'], { GRPC_PORT: '0' }),
-    }
+    const [runtimeServer, rawServer] = await Promise.all([
+      startChild<{ port: number }>('grpc', ['runtime'], { GRPC_PORT: '0' }),
+      startChild<{ port: number }>('grpc', ['raw'], { GRPC_PORT: '0' }),
+    ])
+    const servers = { runtime: runtimeServer, raw: rawServer }
     const samples: Record<string, Awaited<ReturnType<typeof sample>>[]> = { runtime: [], raw: [] }
     try {
       for (const server of Object.values(servers)) await sample(server, 1) // warm-up

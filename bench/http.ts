@@ -42,10 +42,11 @@ export const httpBench: Benchmark = {
   async run({ quick }) {
     const durationS = quick ? 1 : 3
     const rounds = quick ? 1 : 3
-    const servers = {
-      runtime: await startChild<{ url: string }>('http', ['runtime'], { PORT: '0' }),
-      raw: await startChild<{ url: string }>('http', ['raw'], { PORT: '0' }),
-    }
+    const [runtimeServer, rawServer] = await Promise.all([
+      startChild<{ url: string }>('http', ['runtime'], { PORT: '0' }),
+      startChild<{ url: string }>('http', ['raw'], { PORT: '0' }),
+    ])
+    const servers = { runtime: runtimeServer, raw: rawServer }
     const samples = new Map<string, Sample[]>()
     try {
       for (const path of ROUTES)
