@@ -8,28 +8,23 @@
  * NODE_EXTRA_CA_CERTS: a machine that sets it (this one does) makes every Node process read
  * and parse that file at start (~30 ms here), which a container does not pay.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { get } from 'node:http'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 import { Client, credentials } from '@grpc/grpc-js'
-import { methodOf, type ServiceKey } from '../runtime/grpc/services.ts'
 import { freePort } from '../test/servers/free-port.ts'
 import { deleteNamespace } from '../test/servers/rabbitmq.ts'
 import { bundles } from './lib/bundles.ts'
 import { profileFlags } from './lib/child.ts'
 import { benchEnv, RABBIT_URL } from './lib/env.ts'
 import { median } from './lib/load.ts'
+import { accepting, type GrpcProbe, grpcAnswer, healthz } from './lib/probes.ts'
 import { type Benchmark, n0, type Row } from './lib/report.ts'
 
 const GOAL_MS = 150
 const TIMEOUT_MS = 20_000
 
-type Probe =
-  | { kind: 'http' }
-  | { kind: 'grpc'; service: ServiceKey; method: string; request: unknown }
-  | { kind: 'banner' }
+type Probe = { kind: 'http' } | ({ kind: 'grpc' } & GrpcProbe) | { kind: 'banner' }
 
 /** How each domain's first answer is asked for. */
 const PROBES: Record<string, Probe> = {
@@ -45,49 +40,6 @@ const PROBES: Record<string, Probe> = {
 function startEnv(vars: Record<string, string> = {}): Record<string, string> {
   const { NODE_EXTRA_CA_CERTS: _, ...env } = benchEnv(vars)
   return env
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Resolves once something accepts TCP connections on the port. */
-async function accepting(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`exited (${child.exitCode}) before listening`)
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port })
-      socket.once('connect', () => {
-        socket.destroy()
-        resolve(true)
-      })
-      socket.once('error', () => resolve(false))
-    })
-    if (ok) return
-    await pause(1)
-  }
-}
-
-function httpAnswer(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/healthz', agent: false }, (res) => {
-      res.resume()
-      resolve(res.statusCode ?? 0)
-    }).once('error', reject)
-  })
-}
-
-/** Any answer from the method counts (NOT_FOUND included); only an unreachable server does not. */
-function grpcAnswer(client: Client, probe: Extract<Probe, { kind: 'grpc' }>): Promise<void> {
-  const m = methodOf(probe.service, probe.method)
-  return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(
-      m.path,
-      m.requestSerialize as (value: unknown) => Buffer,
-      m.responseDeserialize,
-      probe.request,
-      { deadline: Date.now() + TIMEOUT_MS },
-      (err) => (err && err.code === 14 ? reject(err) : resolve()),
-    ),
-  )
 }
 
 /** Milliseconds from spawning the domain's bundle to its first answer. */
@@ -123,9 +75,9 @@ async function coldStart(dir: string, domain: string, vars: Record<string, strin
       if (probe.kind === 'banner') return banner
       await accepting(port, child)
       if (probe.kind === 'http') {
-        const status = await httpAnswer(port)
+        const status = await healthz(port)
         if (status !== 200) throw new Error(`GET /healthz answered ${status}`)
-      } else await grpcAnswer(grpcClient as Client, probe)
+      } else await grpcAnswer(grpcClient as Client, probe, TIMEOUT_MS)
     })()
     await Promise.race([
       answered,

@@ -40,6 +40,9 @@ const BENCHMARKS: readonly Benchmark[] = [
 ]
 /** Those that need the broker at RABBIT_URL. */
 const NEEDS_RABBITMQ = new Set(['amqp', 'end-to-end', 'latency', 'cold-start', 'memory'])
+/** Load average per core above which a warning says the figures may suffer (the benchmarks
+ * themselves keep about one per core busy). */
+const BUSY_LOAD_PER_CORE = 1.5
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
 
 const { values } = parseArgs({
@@ -95,6 +98,11 @@ for (const bench of selected) {
   const t0 = performance.now()
   const load = loadavg()[0]?.toFixed(2)
   process.stdout.write(`\n▶ ${bench.name}: ${bench.title} (load average ${load}) ...\n`)
+  // Other work on the machine takes cores from the servers under test (there are only a few).
+  if (Number(load) > machine.cores * BUSY_LOAD_PER_CORE)
+    console.warn(
+      `  note: the machine is busy (load ${load} on ${machine.cores} cores); figures may be low`,
+    )
   if (rabbit && NEEDS_RABBITMQ.has(bench.name)) {
     console.log(`  skipped: ${rabbit}`)
     results[bench.name] = { skipped: rabbit }
