@@ -33,8 +33,8 @@ export const grpcBench: Benchmark = {
   name: 'grpc',
   title: 'gRPC function: runtime vs raw grpc-js',
   async run({ quick }) {
-    const durationS = quick ? 1 : 4
-    const rounds = quick ? 1 : 3
+    const durationS = quick ? 1 : 3
+    const rounds = quick ? 1 : 5
     const [runtimeServer, rawServer] = await Promise.all([
       startChild<{ port: number }>('grpc', ['runtime'], { GRPC_PORT: '0' }),
       startChild<{ port: number }>('grpc', ['raw'], { GRPC_PORT: '0' }),

@@ -31,6 +31,8 @@ export const tracingCostBench: Benchmark = {
   async run({ quick }) {
     const durationS = quick ? 2 : 4
     const rounds = quick ? 1 : 2
+    // Longer than the batch processor's 500 ms export delay.
+    const settleMs = quick ? 700 : 1000
     const sink: ChildServer<{ json: string; protobuf: string }> = await startChild('otlp-sink')
     const systems: Record<string, BenchSystem> = {}
     const runs: Record<string, OrderRun[]> = { off: [], json: [], protobuf: [], sampled: [] }
@@ -69,13 +71,13 @@ export const tracingCostBench: Benchmark = {
           // The batch processor exports every 500 ms: let the previous system's last batch
           // land before counting, and this one's after.
           if (counted) {
-            await pause(1000)
+            await pause(settleMs)
             await sink.ask<SinkCounts>('counts')
           }
           const run = await system.orders({ connections: CONNECTIONS, durationS })
           runs[name]?.push(run)
           if (counted) {
-            await pause(1000)
+            await pause(settleMs)
             const counts = await sink.ask<SinkCounts>('counts')
             spansPerOrder[name]?.push(counts.jsonSpans / run.load.ok)
           }
