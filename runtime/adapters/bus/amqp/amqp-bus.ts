@@ -5,7 +5,7 @@
  * UNAVAILABLE. Consumers come back by themselves after a reconnect. See topology.ts for names.
  */
 import { randomUUID } from 'node:crypto'
-import type { ChannelModel } from 'amqplib'
+import type { ChannelModel, Options } from 'amqplib'
 import { EVENT_NAMES, type EventName } from '../../../../shared/events.ts'
 import type { Bus, ParkedMessage } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
@@ -29,7 +29,14 @@ export interface AmqpBusOptions {
   connectionName?: string
 }
 
-const persistent = { persistent: true, contentType: 'application/json' } as const
+const CONTENT_TYPE = 'application/json'
+
+/** Whether `headers` has any key: amqplib makes the headers object the prototype of a new one
+ * on every publish (a costly V8 transition), so empty headers are better left out. */
+function hasKeys(headers: Record<string, unknown>): boolean {
+  for (const _ in headers) return true
+  return false
+}
 
 export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   const { log, retryDelaysMs, namespace = 'oms', publishTimeoutMs = 15_000 } = options
@@ -69,15 +76,13 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     headers: Record<string, unknown>,
     messageId: string,
   ) => {
+    const props: Options.Publish = { persistent: true, contentType: CONTENT_TYPE, messageId }
+    if (hasKeys(headers)) props.headers = headers
     const until = deadline()
     for (;;) {
-      const ch = await link.publisher(until)
+      const ch = link.currentPublisher ?? (await link.publisher(until))
       try {
-        return await confirmPublish(ch, exchange, routingKey, content, {
-          ...persistent,
-          messageId,
-          headers,
-        })
+        return await confirmPublish(ch, exchange, routingKey, content, props)
       } catch (err) {
         if (Date.now() >= until) throw err
         await new Promise((resolve) => setTimeout(resolve, 50))

@@ -11,6 +11,7 @@ import {
 } from 'amqplib'
 import { DomainError } from '../../../../shared/errors.ts'
 import type { Logger } from '../../../ports/logger.ts'
+import { coalesceWrites } from './coalesce-writes.ts'
 
 export interface LinkOptions {
   url: string
@@ -27,6 +28,8 @@ export interface LinkOptions {
 
 export interface Link {
   readonly connected: boolean
+  /** The confirm channel if there is one right now (no waiting). */
+  readonly currentPublisher: ConfirmChannel | undefined
   /** The current model, waiting for a connection until `deadline` (ms epoch). */
   model(deadline: number): Promise<ChannelModel>
   /** The current confirm channel, waiting for one until `deadline` (ms epoch). */
@@ -94,6 +97,8 @@ export async function openLink(options: LinkOptions): Promise<Link> {
         maxRetries: Number.POSITIVE_INFINITY,
         initialMaxRetries: options.initialMaxRetries ?? 8,
         setup: async (model: ChannelModel) => {
+          if (!coalesceWrites(model))
+            log.warn('amqplib internals changed: each AMQP frame is sent with its own write')
           await options.setup(model)
           current = model
           await openPublisher(model)
@@ -140,6 +145,9 @@ export async function openLink(options: LinkOptions): Promise<Link> {
   return {
     get connected() {
       return current !== undefined
+    },
+    get currentPublisher() {
+      return publisher
     },
     model: (deadline) => waitFor(() => current, deadline, 'a connection'),
     publisher: (deadline) => waitFor(() => publisher, deadline, 'a publisher channel'),

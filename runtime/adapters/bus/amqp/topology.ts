@@ -17,12 +17,26 @@ export interface Topology {
   parkedQueue(consumer: string): string
 }
 
+/** `name(key)`, built once per key. Every publish names its exchange; a name built anew each
+ * time is a concatenated string V8 must flatten (copy) before amqplib can encode it. */
+function memo<K>(name: (key: K) => string): (key: K) => string {
+  const cache = new Map<K, string>()
+  return (key) => {
+    let value = cache.get(key)
+    if (value === undefined) {
+      value = name(key)
+      cache.set(key, value)
+    }
+    return value
+  }
+}
+
 export function topology(namespace: string): Topology {
   return {
-    exchange: (event) => `${namespace}.${event}`,
-    queue: (consumer) => `${namespace}.${consumer}`,
+    exchange: memo((event: EventName) => `${namespace}.${event}`),
+    queue: memo((consumer: string) => `${namespace}.${consumer}`),
     retryQueue: (consumer, delayMs) => `${namespace}.${consumer}.retry.${delayMs}ms`,
-    parkedQueue: (consumer) => `${namespace}.${consumer}.parked`,
+    parkedQueue: memo((consumer: string) => `${namespace}.${consumer}.parked`),
   }
 }
 
