@@ -3,7 +3,7 @@
  * stops the process with a message naming the variable. Every variable is optional.
  */
 import { randomBytes } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** A whole number written in plain decimal digits, within [min, max]. */
 const int = (min: number, max: number) =>

@@ -2,7 +2,7 @@
  * The events the domains exchange, with their JSON schemas. Every event carries an event id,
  * the order id, the customer id and a timestamp; some carry more.
  */
-import { z } from 'zod'
+import * as z from 'zod'
 
 const base = {
   eventId: z.string().min(1),

@@ -1,5 +1,5 @@
 /** What a menu item must look like to be stored: checked by the gateway and by menu. */
-import { z } from 'zod'
+import * as z from 'zod'
 
 export const itemIdSchema = z
   .string()

@@ -1,5 +1,5 @@
 /** Limits and schema of what a customer may order, checked at the gateway and by orders. */
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Most distinct lines in one order. */
 export const MAX_ORDER_LINES = 20

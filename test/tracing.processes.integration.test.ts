@@ -115,10 +115,6 @@ describe.skipIf(!(await rabbitAvailable()))('tracing across processes', () => {
       'ReserveStock server',
     )
     expect(reserveServer.parentSpanId).toBe(reserveClient.spanId)
-    await find(
-      (s) => inOrderTrace(s) && s.service === 'stock' && s.name.startsWith('store stock.reserve'),
-      'store span',
-    )
 
     // order.created → payments (RabbitMQ, another process)
     const published = await find(
@@ -197,6 +193,8 @@ describe.skipIf(!(await rabbitAvailable()))('tracing across processes', () => {
       'publish order.ready',
     )
 
+    // The embedded store answers in process: its calls are not spans (a database's would be).
+    expect(spans.filter((s) => s.name.startsWith('store ')).map((s) => s.name)).toEqual([])
     // Every span names its domain as the service.
     expect(new Set(spans.map((s) => s.service))).toEqual(
       new Set(

@@ -1,6 +1,6 @@
 // Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { http } from '../../runtime/model/define.ts'
 import { itemIdSchema, menuItemSchema } from '../../shared/menu-item.ts'
 import { adminAuth } from './lib/admin-auth.ts'

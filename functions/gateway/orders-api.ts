@@ -1,6 +1,6 @@
 // Trigger: HTTP /api/customers/:customerId/orders — place, list, read and cancel orders.
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import { http } from '../../runtime/model/define.ts'
 import { customerIdSchema, orderItemsSchema } from '../../shared/order-input.ts'
 import { presentOrder } from './lib/present.ts'

@@ -22,7 +22,7 @@ export default http((ctx) => {
     const session = local.session(c.req.param('id') ?? '')
     if (!session) return c.html(missing, 404)
     if (session.status !== 'open') return c.html(checkoutPage(session), 409)
-    const { payload, signature } = local.signedEvent(session, outcome)
+    const { payload, signature } = await local.signedEvent(session, outcome)
     let status: number
     try {
       const res = await ctx.http.fetch(WEBHOOK.fn, WEBHOOK.path, {

@@ -52,7 +52,7 @@ export interface LocalCheckout {
   signedEvent(
     session: LocalSession,
     outcome: CheckoutOutcome,
-  ): { payload: string; signature: string }
+  ): Promise<{ payload: string; signature: string }>
   /** Records the outcome once the webhook accepted it. */
   settle(id: string, outcome: CheckoutOutcome): void
 }

@@ -1,6 +1,7 @@
 /**
- * Ports wrapped in spans for one function: every store call, every publish (which also carries
- * the trace context in the message headers) and every payments call is a child span.
+ * Ports wrapped in spans for one function: every call to a database store, every publish
+ * (which also carries the trace context in the message headers) and every payments call is a
+ * child span.
  */
 import type { Tracer } from '@opentelemetry/api'
 import type { EventName } from '../../shared/events.ts'
@@ -11,8 +12,16 @@ import { inject, inSpan, SpanKind } from './spans.ts'
 
 const REPOS = ['menu', 'stock', 'orders', 'processed', 'jobs'] as const
 
-/** Each repository method call becomes a `store <repo>.<method>` span. */
+/**
+ * Stores whose calls stay in this process: no spans. A database client span stands for a call
+ * to a database (OpenTelemetry's database conventions); the embedded store answers from memory
+ * in microseconds, so spans around its calls would cost more than the calls and show no hop.
+ */
+const IN_PROCESS_STORES: ReadonlySet<string> = new Set(['embedded'])
+
+/** Each repository method call of a database store becomes a `store <repo>.<method>` span. */
 export function tracedStore(store: Store, tracer: Tracer, fn: string): Store {
+  if (IN_PROCESS_STORES.has(store.kind)) return store
   const wrapped: Record<string, unknown> = {}
   for (const repo of REPOS) {
     const target = store[repo] as unknown as Record<

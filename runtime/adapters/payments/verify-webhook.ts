@@ -2,9 +2,10 @@
  * Verifies a Stripe webhook with Stripe's own library (signature over the raw body, with
  * the default 5-minute tolerance) and keeps the fields the system acts on.
  */
-import Stripe from 'stripe'
+import type Stripe from 'stripe'
 import { DomainError } from '../../../shared/errors.ts'
 import type { PaymentEvent } from '../../ports/payments.ts'
+import { loadStripe } from './load-stripe.ts'
 
 export async function verifyStripeWebhook(
   rawBody: string,
@@ -12,9 +13,10 @@ export async function verifyStripeWebhook(
   secret: string,
 ): Promise<PaymentEvent> {
   if (!signature) throw new DomainError('INVALID_SIGNATURE', 'missing Stripe-Signature header')
+  const { webhooks } = await loadStripe()
   let event: Stripe.Event
   try {
-    event = await Stripe.webhooks.constructEventAsync(rawBody, signature, secret)
+    event = await webhooks.constructEventAsync(rawBody, signature, secret)
   } catch (err) {
     // Stripe verifies the signature first, then parses: a SyntaxError means a signed non-JSON body.
     if (err instanceof SyntaxError)

@@ -1,12 +1,12 @@
 /** Builds and signs the Stripe event a local checkout sends, with Stripe's own helper. */
-import Stripe from 'stripe'
 import type { CheckoutOutcome, LocalSession } from '../../../ports/payments.ts'
+import { loadStripe } from '../load-stripe.ts'
 
-export function signedCheckoutEvent(
+export async function signedCheckoutEvent(
   session: LocalSession,
   outcome: CheckoutOutcome,
   secret: string,
-) {
+): Promise<{ payload: string; signature: string }> {
   const type = outcome === 'paid' ? 'checkout.session.completed' : 'checkout.session.expired'
   const amountTotal = session.lines.reduce((sum, l) => sum + l.unitAmount * l.quantity, 0)
   const payload = JSON.stringify({
@@ -35,6 +35,7 @@ export function signedCheckoutEvent(
       },
     },
   })
-  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret })
+  const { webhooks } = await loadStripe()
+  const signature = webhooks.generateTestHeaderString({ payload, secret })
   return { payload, signature }
 }
