@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { type ServerType, serve } from '@hono/node-server'
+import type { ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
 import type { AppConfig } from './config.ts'
 import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
 import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
-import { methodOf, SERVICES } from './grpc/services.ts'
+import { rpcMethodOf, SERVICES } from './grpc/services.ts'
 import { forwardRoutes } from './http/forward-routes.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
 import { healthRoute } from './http/health-route.ts'
@@ -61,7 +61,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, functions, listen = true } = options
   const log = options.log ?? createLogger(config.logLevel)
   const ownsAdapters = !options.adapters
-  const adapters = options.adapters ?? (await createAdapters(config, log))
+  // The HTTP server's module is loaded only by a process that serves HTTP (it also loads Node's
+  // fetch implementation), and starts loading now, while the adapters connect.
+  const nodeServer =
+    listen && functions.some((fn) => fn.def.kind === 'http')
+      ? import('@hono/node-server')
+      : undefined
+  nodeServer?.catch(() => {}) // a failure surfaces in start()
+  // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
+  const telemetryStarted = startTelemetry({
+    exporting: Boolean(config.otlpEndpoint),
+    protocol: config.otlpProtocol,
+  })
+  const [adapters, telemetry] = await Promise.all([
+    options.adapters ?? createAdapters(config, log),
+    telemetryStarted,
+  ])
   const { store, bus, registry } = adapters
 
   const grpcInvokers = new Map<string, LocalInvoker>()
@@ -71,10 +86,6 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fetchFunction = createFunctionFetch(registry, (name) =>
     builtApps.has(name) ? app : undefined,
   )
-  const telemetry = startTelemetry({
-    exporting: Boolean(config.otlpEndpoint),
-    protocol: config.otlpProtocol,
-  })
   const tracerOf = (fn: LoadedFunction) => telemetry.tracer(fn.domain)
   const contexts = new Map<string, Context>()
   for (const fn of functions) {
@@ -95,7 +106,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const ctx = contextOf(fn.name)
     const handler = def.handler as (request: unknown, ctx: Context) => Promise<unknown>
     const serviceName = SERVICES[def.service].serviceName
-    const rpcMethod = methodOf(def.service, def.method).path.split('/')[2] ?? def.method
+    const rpcMethod = rpcMethodOf(def.service, def.method)
+    const tracer = tracerOf(fn)
+    const spanName = `${serviceName}/${rpcMethod}`
     const attributes = {
       'rpc.system': 'grpc',
       'rpc.service': serviceName,
@@ -103,13 +116,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       'faas.name': fn.name,
     }
     // In process or over the wire, the handler runs in a SERVER span (child of the caller's).
+    const spec = { kind: SpanKind.SERVER, attributes }
     grpcInvokers.set(fn.name, (request) =>
-      inSpan(
-        tracerOf(fn),
-        `${serviceName}/${rpcMethod}`,
-        { kind: SpanKind.SERVER, attributes },
-        () => handler(request, ctx),
-      ),
+      inSpan(tracer, spanName, spec, () => handler(request, ctx)),
     )
   }
 
@@ -168,6 +177,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
     const httpFns = functions.filter((fn) => fn.def.kind === 'http')
     if (httpFns.length > 0) {
+      const { serve } = await (nodeServer ?? import('@hono/node-server'))
       const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host })
       httpServer = server
       const port = await new Promise<number>((resolve, reject) => {

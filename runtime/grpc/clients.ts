@@ -1,16 +1,26 @@
 /**
  * Promise clients of the gRPC services. A method hosted in this process is called in
- * process (through an encode/decode round trip, so it behaves exactly as over the wire);
+ * process (request and response copied through their generated message types, so it sees
+ * what the wire would carry);
  * otherwise the registry names the instances, calls are balanced over them round-robin,
  * and one channel per address is reused.
  */
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
-import type { Tracer } from '@opentelemetry/api'
+import { context, propagation, type Tracer } from '@opentelemetry/api'
 import { DomainError } from '../../shared/errors.ts'
 import type { Instance, Registry } from '../ports/registry.ts'
-import { inject, inSpan, SpanKind } from '../telemetry/spans.ts'
+import { inSpan, SpanKind } from '../telemetry/spans.ts'
 import { fromServiceError } from './errors.ts'
-import { type Clients, functionForMethod, methodOf, SERVICES, type ServiceKey } from './services.ts'
+import {
+  type Clients,
+  functionForMethod,
+  messageCopies,
+  methodOf,
+  rpcMethodOf,
+  SERVICES,
+  type ServiceKey,
+  type UnaryMethod,
+} from './services.ts'
 
 export type LocalInvoker = (request: unknown) => Promise<unknown>
 
@@ -42,10 +52,11 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     return client
   }
 
-  const unary = (client: Client, service: ServiceKey, method: string, request: unknown) => {
-    const m = methodOf(service, method)
+  const metadataSetter = { set: (m: Metadata, key: string, value: string) => m.set(key, value) }
+
+  const unary = (client: Client, m: UnaryMethod, request: unknown) => {
     const metadata = new Metadata()
-    for (const [key, value] of Object.entries(inject())) metadata.set(key, value)
+    propagation.inject(context.active(), metadata, metadataSetter)
     return new Promise<unknown>((resolve, reject) => {
       client.makeUnaryRequest(
         m.path,
@@ -59,15 +70,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     })
   }
 
-  const call = async (service: ServiceKey, method: string, request: unknown): Promise<unknown> => {
-    const name = functionForMethod(service, method)
-    const m = methodOf(service, method)
-    const invoke = local(name)
-    if (invoke) {
-      const wireRequest = m.requestDeserialize(m.requestSerialize(request as never))
-      const response = await invoke(wireRequest)
-      return m.responseDeserialize(m.responseSerialize(response as never))
-    }
+  const remote = async (name: string, m: UnaryMethod, request: unknown): Promise<unknown> => {
     const instances = await registry.resolve(name)
     if (instances.length === 0)
       throw new DomainError('UNAVAILABLE', `no instance of ${name} is registered`)
@@ -78,7 +81,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[(start + i) % instances.length] as Instance
       try {
-        return await unary(channel(instance), service, method, request)
+        return await unary(channel(instance), m, request)
       } catch (err) {
         const e = err as ServiceError
         lastError = fromServiceError(e, name)
@@ -88,13 +91,25 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     throw lastError
   }
 
+  /** Calls one method: in process (request and response copied through their message types) or remote. */
+  const caller = (service: ServiceKey, method: string) => {
+    const name = functionForMethod(service, method)
+    const m = methodOf(service, method)
+    const copies = messageCopies(service, method)
+    return async (request: unknown): Promise<unknown> => {
+      const invoke = local(name)
+      if (!invoke) return remote(name, m, request)
+      return copies.response(await invoke(copies.request(request)))
+    }
+  }
+
   const clientsFor = (tracer: Tracer, fn: string) =>
     Object.fromEntries(
       (Object.keys(SERVICES) as ServiceKey[]).map((service) => [
         service,
         Object.fromEntries(
           Object.keys(SERVICES[service].definition).map((method) => {
-            const rpcMethod = methodOf(service, method).path.split('/')[2] ?? method
+            const rpcMethod = rpcMethodOf(service, method)
             const attributes = {
               'rpc.system': 'grpc',
               'rpc.service': SERVICES[service].serviceName,
@@ -102,12 +117,11 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
               'faas.name': fn,
             }
             const spanName = `${SERVICES[service].serviceName}/${rpcMethod}`
+            const call = caller(service, method)
+            const spec = { kind: SpanKind.CLIENT, attributes }
             return [
               method,
-              (request: unknown) =>
-                inSpan(tracer, spanName, { kind: SpanKind.CLIENT, attributes }, () =>
-                  call(service, method, request),
-                ),
+              (request: unknown) => inSpan(tracer, spanName, spec, () => call(request)),
             ]
           }),
         ),

@@ -7,9 +7,8 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
-import { context } from '@opentelemetry/api'
+import { context, propagation, type TextMapGetter } from '@opentelemetry/api'
 import type { Logger } from '../ports/logger.ts'
-import { extract } from '../telemetry/spans.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
 import { SERVICES, type ServiceKey } from './services.ts'
@@ -26,6 +25,15 @@ export interface GrpcServer {
   stop(graceMs?: number): Promise<void>
 }
 
+/** Reads W3C trace context (traceparent, tracestate) from gRPC metadata. */
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (m) => Object.keys(m.getMap()),
+  get(m, key) {
+    const [value] = m.get(key)
+    return typeof value === 'string' ? value : undefined
+  },
+}
+
 export async function startGrpcServer(
   methods: readonly HostedMethod[],
   address: { host: string; port: number },
@@ -40,15 +48,20 @@ export async function startGrpcServer(
       callback: (err: Partial<ServiceError> | null, res?: unknown) => void,
     ) => {
       // The caller's trace context arrives in the metadata; the handler's span is its child.
-      const carrier: Record<string, string> = {}
-      for (const [key, value] of Object.entries(call.metadata.getMap()))
-        carrier[key] = String(value)
-      context
-        .with(extract(carrier), () => invoke(call.request))
-        .then(
-          (response) => callback(null, response),
-          (err: unknown) => callback(toServiceError(err, log)),
-        )
+      const [traceparent] = call.metadata.get('traceparent')
+      const answer =
+        typeof traceparent === 'string'
+          ? context.with(
+              propagation.extract(context.active(), call.metadata, metadataGetter),
+              invoke,
+              undefined,
+              call.request,
+            )
+          : invoke(call.request)
+      answer.then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(toServiceError(err, log)),
+      )
     }
     byService.set(service, impl)
   }

@@ -3,11 +3,12 @@
  * (domain errors → their status and JSON shape; anything else → a logged, generic 500),
  * a JSON 404 and a cap on request bodies.
  */
-import { Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { DomainError, isDomainError } from '../../shared/errors.ts'
 import type { Logger } from '../ports/logger.ts'
+import { requestHeader } from './node-headers.ts'
 
 /** Largest request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -22,21 +23,24 @@ export function createRootApp(
   maxBodyBytes = MAX_BODY_BYTES,
 ): Hono {
   const root = new Hono()
-  const limit = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: (c) =>
-      c.json(
-        errorBody(
-          new DomainError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`),
-        ),
-        413,
+  const tooLarge = (c: Context) =>
+    c.json(
+      errorBody(
+        new DomainError('PAYLOAD_TOO_LARGE', `request body is larger than ${maxBodyBytes} bytes`),
       ),
-  })
-  // Requests without a body skip the limit: checking one materialises the whole Request
-  // object on @hono/node-server, which would tax every GET.
-  root.use((c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
-  )
+      413,
+    )
+  const limit = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge })
+  // Only methods that carry a body pass the limit, so a GET keeps Hono's fast path. A declared
+  // Content-Length is checked from the header: asking for the body stream (as the middleware
+  // does) makes @hono/node-server build a whole web Request. Chunked bodies are counted.
+  const limitBody: MiddlewareHandler = async (c, next) => {
+    const declared = requestHeader(c, 'content-length')
+    if (declared === undefined || requestHeader(c, 'transfer-encoding') !== undefined)
+      return limit(c, next)
+    return Number(declared) > maxBodyBytes ? tooLarge(c) : next()
+  }
+  root.on(['POST', 'PUT', 'PATCH', 'DELETE'], '*', limitBody)
   for (const app of apps) root.route('/', app)
   root.notFound((c) =>
     c.json(

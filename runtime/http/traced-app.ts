@@ -1,45 +1,98 @@
 /**
  * An HTTP function's app with a SERVER span around each request it serves: the caller's W3C
  * trace context is taken from the headers, the span is named after the matched route and
- * carries the function (faas.name) and the response status. Routes are re-registered behind
- * the span middleware, the way Hono mounts sub-apps.
+ * carries the function (faas.name) and the response status. Each route's handler is wrapped
+ * in place (the first handler a request reaches opens the span), so a route with one handler
+ * keeps Hono's synchronous fast path and a synchronous answer needs no promise.
  */
-import type { Tracer } from '@opentelemetry/api'
+import {
+  context,
+  propagation,
+  type Span,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api'
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
-import { extract, inSpan, SpanKind } from '../telemetry/spans.ts'
+import { isDomainError } from '../../shared/errors.ts'
+import { recordError, SpanKind, unrecordedParent } from '../telemetry/spans.ts'
+import { requestHeader, setResponseHeader } from './node-headers.ts'
+
+type Handler = MiddlewareHandler
+
+/** The caller's trace context from traceparent/tracestate, or the active context. */
+function parentOf(c: HonoContext) {
+  const active = context.active()
+  const traceparent = requestHeader(c, 'traceparent')
+  if (!traceparent) return active
+  const tracestate = requestHeader(c, 'tracestate')
+  return propagation.extract(active, tracestate ? { traceparent, tracestate } : { traceparent })
+}
+
+/** The answer's status: middleware resolves to nothing, the answer is then in c.res. */
+function statusOf(c: HonoContext, res: unknown): number {
+  return res instanceof Response ? res.status : c.res.status
+}
+
+function finish(span: Span, c: HonoContext, status: number): void {
+  if (span.isRecording()) {
+    span.updateName(`${c.req.method} ${c.req.routePath}`)
+    span.setAttribute('http.route', c.req.routePath)
+    span.setAttribute('http.response.status_code', status)
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR })
+  }
+  span.end()
+}
+
+function failed(span: Span, c: HonoContext, err: unknown): never {
+  recordError(span, err)
+  finish(span, c, isDomainError(err) ? err.httpStatus : 500)
+  throw err
+}
 
 export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
-  const spanned = new WeakSet<Request>()
-  const span: MiddlewareHandler = async (c: HonoContext, next) => {
-    if (spanned.has(c.req.raw)) return next()
-    spanned.add(c.req.raw)
-    const parent = extract(Object.fromEntries(c.req.raw.headers))
-    await inSpan(
-      tracer,
-      `${c.req.method} ${c.req.path}`,
-      {
-        kind: SpanKind.SERVER,
-        parent,
-        attributes: {
+  const opened = new WeakSet<Request>()
+  const withSpan =
+    (handler: Handler): Handler =>
+    (c, next) => {
+      if (opened.has(c.req.raw)) return handler(c, next)
+      opened.add(c.req.raw)
+      const parent = parentOf(c)
+      // In a trace that is not sampled, the handler runs in the caller's context.
+      if (unrecordedParent(parent)) return context.with(parent, handler, undefined, c, next)
+      // Named after the matched route when it ends.
+      const span = tracer.startSpan(c.req.method, { kind: SpanKind.SERVER }, parent)
+      // Attributes, and the `traceresponse` header (W3C Trace Context: a client can find this
+      // request's trace), only for a span that is recorded; unrecorded spans cost little.
+      if (span.isRecording()) {
+        span.setAttributes({
           'http.request.method': c.req.method,
           'url.path': c.req.path,
           'faas.name': fn,
           'faas.trigger': 'http',
-        },
-      },
-      async (s) => {
-        // W3C trace-context's `traceresponse`: a client can find this request's trace.
-        const { traceId, spanId } = s.spanContext()
-        c.header('traceresponse', `00-${traceId}-${spanId}-01`)
-        await next()
-        s.updateName(`${c.req.method} ${c.req.routePath}`)
-        s.setAttribute('http.route', c.req.routePath)
-        s.setAttribute('http.response.status_code', c.res.status)
-        if (c.res.status >= 500) s.setStatus({ code: 2 })
-      },
-    )
-  }
+        })
+        const { traceId, spanId } = span.spanContext()
+        setResponseHeader(c, 'traceresponse', `00-${traceId}-${spanId}-01`)
+      }
+      let out: ReturnType<Handler>
+      try {
+        out = context.with(trace.setSpan(parent, span), handler, undefined, c, next)
+      } catch (err) {
+        return failed(span, c, err)
+      }
+      if (out instanceof Promise) {
+        return out.then(
+          (res) => {
+            finish(span, c, statusOf(c, res))
+            return res
+          },
+          (err: unknown) => failed(span, c, err),
+        )
+      }
+      finish(span, c, statusOf(c, out))
+      return out
+    }
   const traced = new Hono()
-  for (const route of app.routes) traced.on(route.method, route.path, span, route.handler)
+  for (const route of app.routes) traced.on(route.method, route.path, withSpan(route.handler))
   return traced
 }

@@ -11,6 +11,7 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   type Tracer,
   trace,
 } from '@opentelemetry/api'
@@ -39,7 +40,36 @@ export function recordError(span: Span, err: unknown): void {
   })
 }
 
-/** Runs `work` inside a new active span that ends when it settles. */
+let unsampledStaysUnrecorded = false
+
+/**
+ * Tells inSpan whether a span whose parent is not sampled is never recorded (the parent-based
+ * samplers, the default, and not exporting at all): set when telemetry starts.
+ */
+export function setUnsampledStaysUnrecorded(value: boolean): void {
+  unsampledStaysUnrecorded = value
+}
+
+/**
+ * The span of `parent` when it belongs to a trace that is not sampled, so that a child span
+ * would record nothing (undefined otherwise, or when there is no valid parent).
+ */
+export function unrecordedParent(parent: Context): Span | undefined {
+  if (!unsampledStaysUnrecorded) return undefined
+  const span = trace.getSpan(parent)
+  if (!span || span.isRecording()) return undefined
+  const spanContext = span.spanContext()
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 &&
+    trace.isSpanContextValid(spanContext)
+    ? span
+    : undefined
+}
+
+/**
+ * Runs `work` inside a new active span that ends when it settles. Inside a trace that is not
+ * sampled (not exporting, or sampled out), where the span would record nothing, no span is made:
+ * `work` runs in the parent's context (the same trace id in logs and in what it propagates).
+ */
 export function inSpan<T>(
   tracer: Tracer,
   name: string,
@@ -47,6 +77,11 @@ export function inSpan<T>(
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
   const { parent = context.active(), ...options } = spec
+  const unrecorded = unrecordedParent(parent)
+  if (unrecorded)
+    return parent === context.active()
+      ? work(unrecorded)
+      : context.with(parent, work, undefined, unrecorded)
   return tracer.startActiveSpan(name, options, parent, async (span) => {
     try {
       return await work(span)

@@ -1,25 +1,34 @@
 /**
- * OpenTelemetry for the process, started before any function is hosted. The Node SDK sets up
- * the context manager and W3C trace-context propagation; each domain hosted here gets its own
- * tracer provider, so spans carry `service.name` = their domain even when `oms dev` hosts
- * every domain in one process. Spans are exported over OTLP/HTTP only when
- * OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard OTEL_EXPORTER_OTLP_* variables are honoured,
- * OTEL_EXPORTER_OTLP_PROTOCOL = http/protobuf (default) or http/json); otherwise nothing is
- * exported, but trace ids still flow through every hop and into the logs.
+ * OpenTelemetry for the process, started before any function is hosted: the AsyncLocalStorage
+ * context manager and W3C propagation (trace context and baggage), set up directly rather than
+ * through the Node SDK, which would load metrics, logs, every exporter and its configuration
+ * into every bundle. Each domain hosted here gets its own tracer provider, so spans carry
+ * `service.name` = their domain even when `oms dev` hosts every domain in one process.
+ *
+ * Spans are exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard
+ * OTEL_EXPORTER_OTLP_* variables are honoured, OTEL_EXPORTER_OTLP_PROTOCOL = http/protobuf
+ * (default) or http/json); the exporter is imported only then. Exporting, the standard
+ * OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG choose the sampler (default
+ * parentbased_always_on) and OTEL_BSP_* tune the batch processor. Not exporting, spans are not
+ * recorded, but trace ids still flow through every hop and into the logs.
  */
-import { type Tracer, trace } from '@opentelemetry/api'
-import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http'
-import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto'
+import { context, propagation, type Tracer, trace } from '@opentelemetry/api'
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core'
 import { resourceFromAttributes } from '@opentelemetry/resources'
-import { NodeSDK } from '@opentelemetry/sdk-node'
 import {
   AlwaysOffSampler,
-  AlwaysOnSampler,
+  BasicTracerProvider,
   BatchSpanProcessor,
+  type BufferConfig,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base'
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
+import { setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */
 export const SCOPE = 'oms-runtime'
@@ -38,37 +47,63 @@ export interface TelemetryOptions {
   protocol?: string
 }
 
-let sdk: NodeSDK | undefined
-let current: Telemetry | undefined
+/**
+ * The batch processor's queue when OTEL_BSP_MAX_QUEUE_SIZE is not set: the default 2,048 spans
+ * overflow (and spans are dropped) at a few hundred orders a second.
+ */
+const MAX_QUEUE_SIZE = 65_536
+/** How often a batch is sent when OTEL_BSP_SCHEDULE_DELAY is not set (the default is 5 s). */
+const SCHEDULE_DELAY_MS = 500
 
-function exporter(protocol: string | undefined): SpanExporter {
-  return protocol === 'http/json' ? new OTLPJsonExporter() : new OTLPProtoExporter()
+let current: Promise<Telemetry> | undefined
+
+/** The exporter's module is loaded only when exporting (it is most of the SDK's weight). */
+async function exporter(protocol: string | undefined): Promise<SpanExporter> {
+  // Bundled by esbuild, a CommonJS package's exports may sit on `default`.
+  type Module = { OTLPTraceExporter: new () => SpanExporter }
+  const pick = (m: Module & { default?: Module }) =>
+    m.OTLPTraceExporter ?? m.default?.OTLPTraceExporter
+  const Exporter =
+    protocol === 'http/json'
+      ? pick(await import('@opentelemetry/exporter-trace-otlp-http'))
+      : pick(await import('@opentelemetry/exporter-trace-otlp-proto'))
+  return new Exporter()
 }
 
-/** Starts the SDK once per process; later calls return the same telemetry. */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
-  if (current) return current
-  sdk = new NodeSDK({
-    // Spans are made by the per-domain providers below; the SDK provides context and propagation.
-    spanProcessors: [],
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: 'oms' }),
-    instrumentations: [],
-    autoDetectResources: false,
-  })
-  sdk.start()
-  const providers = new Map<string, NodeTracerProvider>()
-  current = {
+/** A setting from the environment wins; otherwise ours. */
+function unlessSet(variable: string, value: number): number | undefined {
+  return process.env[variable]?.trim() ? undefined : value
+}
+
+async function start(options: TelemetryOptions): Promise<Telemetry> {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
+  propagation.setGlobalPropagator(
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+    }),
+  )
+  const spanExporter = options.exporting ? await exporter(options.protocol) : undefined
+  // Children of an unsampled span are never recorded unless a sampler ignores the parent.
+  const sampler = process.env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on'
+  setUnsampledStaysUnrecorded(
+    !spanExporter || sampler.startsWith('parentbased_') || sampler === 'always_off',
+  )
+  const batch: BufferConfig = {
+    maxQueueSize: unlessSet('OTEL_BSP_MAX_QUEUE_SIZE', MAX_QUEUE_SIZE),
+    scheduledDelayMillis: unlessSet('OTEL_BSP_SCHEDULE_DELAY', SCHEDULE_DELAY_MS),
+  }
+  const providers = new Map<string, BasicTracerProvider>()
+  return {
     tracer(domain) {
       let provider = providers.get(domain)
       if (!provider) {
-        provider = new NodeTracerProvider({
+        provider = new BasicTracerProvider({
           resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: domain }),
-          // Nothing is exported: spans still get ids (context propagates, logs carry trace ids)
-          // but are not recorded, which keeps their cost down.
-          sampler: options.exporting ? new AlwaysOnSampler() : new AlwaysOffSampler(),
-          spanProcessors: options.exporting
-            ? [new BatchSpanProcessor(exporter(options.protocol), { scheduledDelayMillis: 500 })]
-            : [],
+          // Exporting, the sampler is left to OTEL_TRACES_SAMPLER (default
+          // parentbased_always_on). Not exporting, spans still get ids (context propagates,
+          // logs carry trace ids) but are not recorded, which keeps their cost down.
+          ...(spanExporter ? {} : { sampler: new AlwaysOffSampler() }),
+          spanProcessors: spanExporter ? [new BatchSpanProcessor(spanExporter, batch)] : [],
         })
         providers.set(domain, provider)
       }
@@ -78,6 +113,11 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
       await Promise.allSettled([...providers.values()].map((p) => p.forceFlush()))
     },
   }
+}
+
+/** Starts telemetry once per process; later calls return the same telemetry. */
+export function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
+  current ??= start(options)
   return current
 }
 
