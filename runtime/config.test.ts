@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       mongodbUri: undefined,
       consulAddr: undefined,
       otlpEndpoint: undefined,
+      tracingDisabled: false,
       adminToken: undefined,
       kitchen: { cookMs: 3000, concurrency: 4 },
       retryDelaysMs: [1000, 5000, 30000],
@@ -32,6 +33,13 @@ describe('loadConfig', () => {
       stripe: { secretKey: undefined, webhookSecretGenerated: true },
     })
     expect(config.stripe.webhookSecret).toMatch(/^whsec_\w{16,}$/)
+  })
+
+  it('turns tracing off only for OTEL_SDK_DISABLED=true, in any case', () => {
+    expect(loadConfig({ OTEL_SDK_DISABLED: 'true' }).tracingDisabled).toBe(true)
+    expect(loadConfig({ OTEL_SDK_DISABLED: ' True ' }).tracingDisabled).toBe(true)
+    expect(loadConfig({ OTEL_SDK_DISABLED: 'false' }).tracingDisabled).toBe(false)
+    expect(loadConfig({ OTEL_SDK_DISABLED: '1' }).tracingDisabled).toBe(false)
   })
 
   it('generates a different webhook secret per start when none is given', () => {

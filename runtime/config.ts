@@ -48,6 +48,11 @@ const schema = z.object({
   CONSUL_HTTP_ADDR: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** OpenTelemetry's switch: `true` (any case) turns tracing off; anything else leaves it on. */
+  OTEL_SDK_DISABLED: z
+    .string()
+    .optional()
+    .transform((v) => v?.trim().toLowerCase() === 'true'),
   STRIPE_SECRET_KEY: z
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'must look like sk_test_... or sk_live_...')
@@ -100,6 +105,8 @@ export interface AppConfig {
   otlpEndpoint?: string
   /** OTLP over HTTP with protobuf (default) or JSON bodies. */
   otlpProtocol: 'http/protobuf' | 'http/json'
+  /** OTEL_SDK_DISABLED=true: no spans, no trace context (no trace ids in logs), nothing exported. */
+  tracingDisabled: boolean
   stripe: {
     secretKey?: string
     apiBase?: string
@@ -149,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consulAddr: c.CONSUL_HTTP_ADDR,
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     otlpProtocol: c.OTEL_EXPORTER_OTLP_PROTOCOL,
+    tracingDisabled: c.OTEL_SDK_DISABLED,
     stripe: {
       secretKey: c.STRIPE_SECRET_KEY,
       apiBase: c.STRIPE_API_BASE,

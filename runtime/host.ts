@@ -70,7 +70,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   nodeServer?.catch(() => {}) // a failure surfaces in start()
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
   const telemetryStarted = startTelemetry({
-    exporting: Boolean(config.otlpEndpoint),
+    exporting: Boolean(config.otlpEndpoint) && !config.tracingDisabled,
+    disabled: config.tracingDisabled,
     protocol: config.otlpProtocol,
   })
   const [adapters, telemetry] = await Promise.all([

@@ -15,7 +15,7 @@ import {
 } from '@opentelemetry/api'
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
 import { isDomainError } from '../../shared/errors.ts'
-import { recordError, SpanKind, unrecordedParent } from '../telemetry/spans.ts'
+import { recordError, SpanKind, tracingDisabled, unrecordedParent } from '../telemetry/spans.ts'
 import { requestHeader, setResponseHeader } from './node-headers.ts'
 
 type Handler = MiddlewareHandler
@@ -55,7 +55,7 @@ export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
   const withSpan =
     (handler: Handler): Handler =>
     (c, next) => {
-      if (opened.has(c.req.raw)) return handler(c, next)
+      if (tracingDisabled() || opened.has(c.req.raw)) return handler(c, next)
       opened.add(c.req.raw)
       const parent = parentOf(c)
       // In a trace that is not sampled, the handler runs in the caller's context.

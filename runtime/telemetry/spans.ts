@@ -6,6 +6,7 @@ import {
   type Attributes,
   type Context,
   context,
+  INVALID_SPAN_CONTEXT,
   type Link,
   propagation,
   type Span,
@@ -41,6 +42,19 @@ export function recordError(span: Span, err: unknown): void {
 }
 
 let unsampledStaysUnrecorded = false
+let disabled = false
+
+/** Tracing is off (OTEL_SDK_DISABLED): inSpan runs work without any span or context. */
+export function setTracingDisabled(value: boolean): void {
+  disabled = value
+}
+
+/** Whether tracing is off for this process. */
+export function tracingDisabled(): boolean {
+  return disabled
+}
+
+const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
 
 /**
  * Tells inSpan whether a span whose parent is not sampled is never recorded (the parent-based
@@ -76,6 +90,7 @@ export function inSpan<T>(
   spec: SpanSpec,
   work: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (disabled) return work(NO_SPAN)
   const { parent = context.active(), ...options } = spec
   const unrecorded = unrecordedParent(parent)
   if (unrecorded)

@@ -28,7 +28,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
-import { setUnsampledStaysUnrecorded } from './spans.ts'
+import { setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */
 export const SCOPE = 'oms-runtime'
@@ -45,6 +45,11 @@ export interface TelemetryOptions {
   exporting: boolean
   /** OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (default) or http/json. */
   protocol?: string
+  /**
+   * OTEL_SDK_DISABLED=true: no context manager (so no async-hooks cost on every callback and
+   * promise), no propagation, no-op tracers.
+   */
+  disabled?: boolean
 }
 
 /**
@@ -76,6 +81,10 @@ function unlessSet(variable: string, value: number): number | undefined {
 }
 
 async function start(options: TelemetryOptions): Promise<Telemetry> {
+  if (options.disabled) {
+    setTracingDisabled(true)
+    return { tracer: () => trace.getTracer(SCOPE), flush: async () => {} }
+  }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable())
   propagation.setGlobalPropagator(
     new CompositePropagator({
