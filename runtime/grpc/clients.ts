@@ -96,10 +96,14 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     const name = functionForMethod(service, method)
     const m = methodOf(service, method)
     const copies = messageCopies(service, method)
-    return async (request: unknown): Promise<unknown> => {
+    return (request: unknown): Promise<unknown> => {
       const invoke = local(name)
       if (!invoke) return remote(name, m, request)
-      return copies.response(await invoke(copies.request(request)))
+      try {
+        return invoke(copies.request(request)).then(copies.response)
+      } catch (err) {
+        return Promise.reject(err)
+      }
     }
   }
 
