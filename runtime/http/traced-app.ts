@@ -14,6 +14,7 @@ import {
   trace,
 } from '@opentelemetry/api'
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { isDomainError } from '../../shared/errors.ts'
 import { recordError, SpanKind, tracingDisabled, unrecordedParent } from '../telemetry/spans.ts'
 import { requestHeader, setResponseHeader } from './node-headers.ts'
@@ -44,9 +45,15 @@ function finish(span: Span, c: HonoContext, status: number): void {
   span.end()
 }
 
+/** A handler threw: the error handler answers with the error's status; a 4xx is no fault. */
 function failed(span: Span, c: HonoContext, err: unknown): never {
-  recordError(span, err)
-  finish(span, c, isDomainError(err) ? err.httpStatus : 500)
+  const status = isDomainError(err)
+    ? err.httpStatus
+    : err instanceof HTTPException && err.status < 500
+      ? 400
+      : 500
+  if (status >= 500 || isDomainError(err)) recordError(span, err)
+  finish(span, c, status)
   throw err
 }
 
