@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceNameOf } from '../runtime/adapters/registry/consul/service-name.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
-import { post, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
+import { ADMIN_TOKEN, post, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
 import { type ConsulServer, consulUnavailable, startConsul } from './servers/consul.ts'
 import { type MongoServer, mongoUnavailable, startMongoServer } from './servers/ferretdb.ts'
 import { freePort } from './servers/free-port.ts'
@@ -82,10 +82,15 @@ describe.skipIf(!ready)('Consul discovery across processes', () => {
       AMQP_URL: RABBIT_URL,
       AMQP_NAMESPACE: namespace,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ADMIN_TOKEN,
     })
-    // Plenty of stock for the streams below.
-    const res = await fetch(`${system.url}/api/admin/stock/fries`, { method: 'PUT' })
-    expect(res.status).toBe(401) // admin is off here; the seeded 200 fries are enough
+    // Plenty of stock for the streams below (the seeded 200 fries last a few seconds).
+    const res = await fetch(`${system.url}/api/admin/stock/fries`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: 1_000_000 }),
+    })
+    expect(res.status).toBe(200)
   }, 90_000)
   afterAll(async () => {
     await system?.stop()
@@ -135,6 +140,9 @@ describe.skipIf(!ready)('Consul discovery across processes', () => {
     end()
     const outcomes = await running
     expect(outcomes.length).toBeGreaterThan(10)
-    expect(outcomes.filter((o) => o.status !== 201)).toEqual([])
+    expect(
+      outcomes.filter((o) => o.status !== 201),
+      failureBodies.join('\n'),
+    ).toEqual([])
   }, 60_000)
 })
