@@ -3,27 +3,18 @@
  * context is the parent; domain answers are not faults, crashes are; a recorded trace is named
  * in `traceresponse`; inside an unsampled trace no span is made.
  */
-import { context, propagation, trace } from '@opentelemetry/api'
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import { W3CTraceContextPropagator } from '@opentelemetry/core'
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
+import { trace } from '@opentelemetry/api'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { DomainError } from '../../shared/errors.ts'
 import { createLogger } from '../log.ts'
+import { installTraceContext, recordingTracer } from '../telemetry/recording-tracer.ts'
 import { setUnsampledStaysUnrecorded } from '../telemetry/spans.ts'
 import { createRootApp } from './root-app.ts'
 import { tracedApp } from './traced-app.ts'
 
-const exporter = new InMemorySpanExporter()
-const tracer = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-}).getTracer('test')
-const manager = new AsyncLocalStorageContextManager()
+const { tracer, exporter } = recordingTracer()
+let uninstall: () => void
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c'
 const CALLER_SPAN = 'b7ad6b7169203331'
 
@@ -51,11 +42,9 @@ const app = createRootApp(
 )
 
 beforeAll(() => {
-  context.setGlobalContextManager(manager.enable())
-  // The propagator the runtime installs (telemetry.ts): W3C trace context.
-  propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+  uninstall = installTraceContext()
 })
-afterAll(() => context.disable())
+afterAll(() => uninstall())
 beforeEach(() => {
   exporter.reset()
   seenTraceId = undefined

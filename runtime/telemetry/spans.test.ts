@@ -3,27 +3,16 @@
  * makes none and runs the work in the caller's context (same trace id), and with tracing off
  * it runs the work bare.
  */
-import { context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
-import {
-  AlwaysOnSampler,
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
+import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
+import { AlwaysOnSampler } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { installTraceContext, recordingTracer } from './recording-tracer.ts'
 import { inSpan, setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
-const exporter = new InMemorySpanExporter()
-const tracer = new BasicTracerProvider({
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-}).getTracer('test')
+const { tracer, exporter } = recordingTracer()
 /** A sampler that ignores the parent (always_on): it records even inside an unsampled trace. */
-const alwaysOn = new BasicTracerProvider({
-  sampler: new AlwaysOnSampler(),
-  spanProcessors: [new SimpleSpanProcessor(exporter)],
-}).getTracer('test')
-const manager = new AsyncLocalStorageContextManager()
+const { tracer: alwaysOn } = recordingTracer(exporter, new AlwaysOnSampler())
+let uninstall: () => void
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736'
 const parentWith = (traceFlags: number) =>
@@ -36,11 +25,9 @@ async function activeIds() {
 }
 
 beforeAll(() => {
-  context.setGlobalContextManager(manager.enable())
+  uninstall = installTraceContext()
 })
-afterAll(() => {
-  context.disable()
-})
+afterAll(() => uninstall())
 beforeEach(() => {
   exporter.reset()
   setTracingDisabled(false)

@@ -1,19 +1,11 @@
 /** Store calls become spans for a database store; the embedded store's calls stay bare. */
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base'
 import { describe, expect, it } from 'vitest'
 import { memoryStore } from '../adapters/store/memory-store.ts'
 import type { Store } from '../ports/store.ts'
+import { recordingTracer } from './recording-tracer.ts'
 import { tracedStore } from './traced-ports.ts'
 
-function tracer() {
-  const exporter = new InMemorySpanExporter()
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })
-  return { tracer: provider.getTracer('test'), exporter }
-}
+const tracer = () => recordingTracer()
 
 describe('tracedStore', () => {
   it('wraps each repository call of a database store in a CLIENT span', async () => {
