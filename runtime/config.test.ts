@@ -42,6 +42,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ OTEL_SDK_DISABLED: '1' }).tracingDisabled).toBe(false)
   })
 
+  it('reads the trace sampler and span batch settings, with defaults', () => {
+    expect(loadConfig({})).toMatchObject({
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
+      spanBatch: { maxQueueSize: 65_536, scheduledDelayMs: 500 },
+    })
+    const config = loadConfig({
+      OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+      OTEL_TRACES_SAMPLER_ARG: '0.25',
+      OTEL_BSP_MAX_QUEUE_SIZE: '2048',
+      OTEL_BSP_SCHEDULE_DELAY: '5000',
+    })
+    expect(config.sampler).toEqual({ name: 'parentbased_traceidratio', ratio: 0.25 })
+    expect(config.spanBatch).toEqual({ maxQueueSize: 2048, scheduledDelayMs: 5000 })
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/)
+    expect(() => loadConfig({ OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/)
+  })
+
   it('generates a different webhook secret per start when none is given', () => {
     expect(loadConfig({}).stripe.webhookSecret).not.toBe(loadConfig({}).stripe.webhookSecret)
   })

@@ -48,6 +48,26 @@ const schema = z.object({
   CONSUL_HTTP_ADDR: z.string().min(1).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_TRACES_SAMPLER: z
+    .enum([
+      'always_on',
+      'always_off',
+      'traceidratio',
+      'parentbased_always_on',
+      'parentbased_always_off',
+      'parentbased_traceidratio',
+    ])
+    .default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a ratio between 0 and 1, e.g. 0.1')
+    .transform(Number)
+    .optional(),
+  /** The default 2,048 spans overflow (spans are dropped) at a few hundred orders a second. */
+  OTEL_BSP_MAX_QUEUE_SIZE: int(1, 10_000_000).default(65_536),
+  /** The default is 5 s. */
+  OTEL_BSP_SCHEDULE_DELAY: positiveMs.default(500),
   /** OpenTelemetry's switch: `true` (any case) turns tracing off; anything else leaves it on. */
   OTEL_SDK_DISABLED: z
     .string()
@@ -91,6 +111,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 })
 
+/** A standard OTEL_TRACES_SAMPLER value. */
+export type TracesSampler = z.infer<typeof schema>['OTEL_TRACES_SAMPLER']
+
 export interface AppConfig {
   port: number
   host: string
@@ -107,6 +130,10 @@ export interface AppConfig {
   otlpProtocol: 'http/protobuf' | 'http/json'
   /** OTEL_SDK_DISABLED=true: no spans, no trace context (no trace ids in logs), nothing exported. */
   tracingDisabled: boolean
+  /** OTEL_TRACES_SAMPLER and its ratio (OTEL_TRACES_SAMPLER_ARG, default 1) when exporting. */
+  sampler: { name: TracesSampler; ratio: number }
+  /** The span batch processor: queue size and delay between batches. */
+  spanBatch: { maxQueueSize: number; scheduledDelayMs: number }
   stripe: {
     secretKey?: string
     apiBase?: string
@@ -157,6 +184,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     otlpEndpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT,
     otlpProtocol: c.OTEL_EXPORTER_OTLP_PROTOCOL,
     tracingDisabled: c.OTEL_SDK_DISABLED,
+    sampler: { name: c.OTEL_TRACES_SAMPLER, ratio: c.OTEL_TRACES_SAMPLER_ARG ?? 1 },
+    spanBatch: {
+      maxQueueSize: c.OTEL_BSP_MAX_QUEUE_SIZE,
+      scheduledDelayMs: c.OTEL_BSP_SCHEDULE_DELAY,
+    },
     stripe: {
       secretKey: c.STRIPE_SECRET_KEY,
       apiBase: c.STRIPE_API_BASE,

@@ -73,6 +73,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     exporting: Boolean(config.otlpEndpoint) && !config.tracingDisabled,
     disabled: config.tracingDisabled,
     protocol: config.otlpProtocol,
+    sampler: config.sampler,
+    spanBatch: config.spanBatch,
   })
   const [adapters, telemetry] = await Promise.all([
     options.adapters ?? createAdapters(config, log),

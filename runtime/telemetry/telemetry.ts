@@ -7,10 +7,10 @@
  *
  * Spans are exported over OTLP/HTTP only when OTEL_EXPORTER_OTLP_ENDPOINT is set (the standard
  * OTEL_EXPORTER_OTLP_* variables are honoured, OTEL_EXPORTER_OTLP_PROTOCOL = http/protobuf
- * (default) or http/json); the exporter is imported only then. Exporting, the standard
- * OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG choose the sampler (default
- * parentbased_always_on) and OTEL_BSP_* tune the batch processor. Not exporting, spans are not
- * recorded, but trace ids still flow through every hop and into the logs.
+ * (default) or http/json); the exporter is imported only then. Exporting, the sampler and the
+ * batch processor follow the configuration (OTEL_TRACES_SAMPLER / _ARG, OTEL_BSP_MAX_QUEUE_SIZE,
+ * OTEL_BSP_SCHEDULE_DELAY, read in config.ts). Not exporting, spans are not recorded, but trace
+ * ids still flow through every hop and into the logs. OTEL_SDK_DISABLED turns all of it off.
  */
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
@@ -22,12 +22,17 @@ import {
 import { resourceFromAttributes } from '@opentelemetry/resources'
 import {
   AlwaysOffSampler,
+  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
   type BufferConfig,
+  ParentBasedSampler,
+  type Sampler,
   type SpanExporter,
+  TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
+import type { TracesSampler } from '../config.ts'
 import { setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */
@@ -50,15 +55,23 @@ export interface TelemetryOptions {
    * promise), no propagation, no-op tracers.
    */
   disabled?: boolean
+  /** OTEL_TRACES_SAMPLER and its ratio, used when exporting (default parentbased_always_on). */
+  sampler?: { name: TracesSampler; ratio: number }
+  /** The span batch processor's queue size and delay (defaults 65,536 spans, 500 ms). */
+  spanBatch?: { maxQueueSize: number; scheduledDelayMs: number }
 }
 
-/**
- * The batch processor's queue when OTEL_BSP_MAX_QUEUE_SIZE is not set: the default 2,048 spans
- * overflow (and spans are dropped) at a few hundred orders a second.
- */
-const MAX_QUEUE_SIZE = 65_536
-/** How often a batch is sent when OTEL_BSP_SCHEDULE_DELAY is not set (the default is 5 s). */
-const SCHEDULE_DELAY_MS = 500
+const DEFAULT_BATCH = { maxQueueSize: 65_536, scheduledDelayMs: 500 }
+
+/** The sampler OTEL_TRACES_SAMPLER names, built from the SDK's samplers. */
+function samplerFor({ name, ratio }: { name: TracesSampler; ratio: number }): Sampler {
+  const root = name.endsWith('always_on')
+    ? new AlwaysOnSampler()
+    : name.endsWith('always_off')
+      ? new AlwaysOffSampler()
+      : new TraceIdRatioBasedSampler(ratio)
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root
+}
 
 let current: Promise<Telemetry> | undefined
 
@@ -75,11 +88,6 @@ async function exporter(protocol: string | undefined): Promise<SpanExporter> {
   return new Exporter()
 }
 
-/** A setting from the environment wins; otherwise ours. */
-function unlessSet(variable: string, value: number): number | undefined {
-  return process.env[variable]?.trim() ? undefined : value
-}
-
 async function start(options: TelemetryOptions): Promise<Telemetry> {
   if (options.disabled) {
     setTracingDisabled(true)
@@ -92,15 +100,16 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     }),
   )
   const spanExporter = options.exporting ? await exporter(options.protocol) : undefined
+  // Not exporting, spans still get ids (context propagates, logs carry trace ids) but are not
+  // recorded, which keeps their cost down.
+  const chosen = options.sampler ?? { name: 'parentbased_always_on', ratio: 1 }
+  const sampler = spanExporter ? samplerFor(chosen) : new AlwaysOffSampler()
   // Children of an unsampled span are never recorded unless a sampler ignores the parent.
-  const sampler = process.env.OTEL_TRACES_SAMPLER?.trim() || 'parentbased_always_on'
   setUnsampledStaysUnrecorded(
-    !spanExporter || sampler.startsWith('parentbased_') || sampler === 'always_off',
+    !spanExporter || chosen.name.startsWith('parentbased_') || chosen.name === 'always_off',
   )
-  const batch: BufferConfig = {
-    maxQueueSize: unlessSet('OTEL_BSP_MAX_QUEUE_SIZE', MAX_QUEUE_SIZE),
-    scheduledDelayMillis: unlessSet('OTEL_BSP_SCHEDULE_DELAY', SCHEDULE_DELAY_MS),
-  }
+  const { maxQueueSize, scheduledDelayMs } = options.spanBatch ?? DEFAULT_BATCH
+  const batch: BufferConfig = { maxQueueSize, scheduledDelayMillis: scheduledDelayMs }
   const providers = new Map<string, BasicTracerProvider>()
   return {
     tracer(domain) {
@@ -108,10 +117,7 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
       if (!provider) {
         provider = new BasicTracerProvider({
           resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: domain }),
-          // Exporting, the sampler is left to OTEL_TRACES_SAMPLER (default
-          // parentbased_always_on). Not exporting, spans still get ids (context propagates,
-          // logs carry trace ids) but are not recorded, which keeps their cost down.
-          ...(spanExporter ? {} : { sampler: new AlwaysOffSampler() }),
+          sampler,
           spanProcessors: spanExporter ? [new BatchSpanProcessor(spanExporter, batch)] : [],
         })
         providers.set(domain, provider)
