@@ -7,15 +7,11 @@
  * everything before it has gone through (the queue is first in, first out). autocannon keeps
  * CONNECTIONS requests in flight; the rate counts from the first POST to the last completion.
  */
-import { randomBytes } from 'node:crypto'
-import { startProcesses } from '../test/servers/processes.ts'
-import { deleteNamespace } from '../test/servers/rabbitmq.ts'
-import { bundles } from './lib/bundles.ts'
-import { ADMIN_TOKEN, RABBIT_URL } from './lib/env.ts'
 import { load } from './lib/load.ts'
 import { ORDER_BODY, ordersUrl, stockUp } from './lib/orders.ts'
 import { cpuMicros } from './lib/proc.ts'
 import { type Benchmark, n0, n1, type Row } from './lib/report.ts'
+import { startSixProcesses } from './lib/six-processes.ts'
 import { type OrderRun, startSystem } from './lib/system.ts'
 
 const CONNECTIONS = 100
@@ -43,14 +39,7 @@ async function marker(url: string): Promise<number> {
 
 /** The six bundles on RabbitMQ: orders per second through the gateway, end to end. */
 async function sixProcesses(durationS: number, warmS: number): Promise<OrderRun> {
-  const { dir } = await bundles()
-  const namespace = `bench${randomBytes(4).toString('hex')}`
-  const system = await startProcesses(dir, {
-    AMQP_URL: RABBIT_URL,
-    AMQP_NAMESPACE: namespace,
-    ADMIN_TOKEN,
-    LOG_LEVEL: 'warn',
-  })
+  const system = await startSixProcesses()
   try {
     await stockUp(system.url)
     const url = ordersUrl(system.url)
@@ -72,7 +61,6 @@ async function sixProcesses(durationS: number, warmS: number): Promise<OrderRun>
     }
   } finally {
     await system.stop()
-    await deleteNamespace(namespace)
   }
 }
 

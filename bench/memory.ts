@@ -5,15 +5,11 @@
  * each order, wait for the payment link, and pay on the local checkout, so the webhook,
  * the order.paid consumers and the kitchen work too.
  */
-import { randomBytes } from 'node:crypto'
-import { startProcesses } from '../test/servers/processes.ts'
-import { deleteNamespace } from '../test/servers/rabbitmq.ts'
-import { bundles } from './lib/bundles.ts'
-import { ADMIN_TOKEN, RABBIT_URL } from './lib/env.ts'
 import { load, median } from './lib/load.ts'
 import { ORDER_BODY, ordersUrl, stockUp } from './lib/orders.ts'
 import { sampleRss } from './lib/proc.ts'
 import { type Benchmark, n0, type Row } from './lib/report.ts'
+import { startSixProcesses } from './lib/six-processes.ts'
 
 const CONNECTIONS = 50
 /** Customers paying their orders at the same time, one order after another. */
@@ -53,15 +49,7 @@ export const memoryBench: Benchmark = {
   title: 'RSS of each domain process, idle and under load',
   async run({ quick }) {
     const durationS = quick ? 3 : 15
-    const { dir } = await bundles()
-    const namespace = `bench${randomBytes(4).toString('hex')}`
-    const system = await startProcesses(dir, {
-      AMQP_URL: RABBIT_URL,
-      AMQP_NAMESPACE: namespace,
-      ADMIN_TOKEN,
-      KITCHEN_COOK_MS: '20',
-      LOG_LEVEL: 'warn',
-    })
+    const system = await startSixProcesses({ KITCHEN_COOK_MS: '20' })
     try {
       const pids = Object.fromEntries(
         [...system.processes].map(([domain, p]) => [domain, p.child.pid as number]),
@@ -110,7 +98,6 @@ export const memoryBench: Benchmark = {
       }
     } finally {
       await system.stop()
-      await deleteNamespace(namespace)
     }
   },
 }

@@ -2,13 +2,15 @@
  * Bench child for the HTTP benchmark: `GET /ping` (a trivial route) and `GET /api/menu`,
  * either hosted by the runtime (`runtime`: a tiny HTTP function plus the gateway's menu
  * function and the gRPC functions it calls, all in this process) or on raw Hono +
- * @hono/node-server (`raw`: the same routes reading the same embedded store directly).
+ * @hono/node-server (`raw`: the same routes reading the same embedded store directly, shaping
+ * the menu with the gateway's own function).
  *
  *   node --import tsx bench/servers/http.ts runtime|raw     (PORT from the environment)
  */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { presentMenu } from '../../functions/gateway/lib/present.ts'
 import { memoryStore } from '../../runtime/adapters/store/memory-store.ts'
 import { seedIfEmpty } from '../../runtime/adapters/store/seed.ts'
 import { loadFunctions } from '../../runtime/catalog.ts'
@@ -40,18 +42,7 @@ if (mode === 'runtime') {
     .get('/ping', (c) => c.text('pong'))
     .get('/api/menu', async (c) => {
       const [items, levels] = await Promise.all([store.menu.list(), store.stock.levels()])
-      const available = new Map(levels.map((l) => [l.itemId, l.available]))
-      return c.json({
-        items: items.map(({ id, name, description, priceId, unitAmount, currency }) => ({
-          id,
-          name,
-          description,
-          priceId,
-          unitAmount,
-          currency,
-          available: available.get(id) ?? 0,
-        })),
-      })
+      return c.json(presentMenu(items, levels))
     })
   const server = serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))

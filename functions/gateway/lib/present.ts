@@ -1,5 +1,5 @@
-/** The public JSON shape of an order (DESIGN.md's `Order`). */
-import type { Order } from '../../../proto/gen/oms.ts'
+/** The public JSON shapes of an order (DESIGN.md's `Order`) and of the menu. */
+import type { MenuItem, Order, StockLevel } from '../../../proto/gen/oms.ts'
 
 export function presentOrder(order: Order) {
   return {
@@ -22,3 +22,27 @@ export function presentOrder(order: Order) {
 }
 
 export type PublicOrder = ReturnType<typeof presentOrder>
+
+type MenuFields = Pick<
+  MenuItem,
+  'id' | 'name' | 'description' | 'priceId' | 'unitAmount' | 'currency'
+>
+
+/** `GET /api/menu`'s body: each item with what can still be ordered of it. */
+export function presentMenu(
+  items: readonly MenuFields[],
+  levels: readonly Pick<StockLevel, 'itemId' | 'available'>[],
+) {
+  const available = new Map(levels.map((l) => [l.itemId, l.available]))
+  return {
+    items: items.map(({ id, name, description, priceId, unitAmount, currency }) => ({
+      id,
+      name,
+      description,
+      priceId,
+      unitAmount,
+      currency,
+      available: available.get(id) ?? 0,
+    })),
+  }
+}
