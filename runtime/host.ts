@@ -1,50 +1,52 @@
 /**
- * The runtime: hosts any set of functions in one process, gives each its context of
- * ports, and binds each to its trigger — HTTP routes on one server, gRPC methods on one
- * server, consumers and workers on the bus — registering what it serves in the registry.
+ * The runtime: hosts any set of functions in one process. It reads the configuration of the
+ * runtime and of the hosted domains, prepares each domain's collections (and seeds them), gives
+ * each function its context, and hands the functions to the binding of their trigger — gRPC,
+ * HTTP, consumer, worker — which it starts and stops together.
  */
 import { randomUUID } from 'node:crypto'
-import type { AddressInfo } from 'node:net'
-import type { ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
-import type { AppConfig } from './config.ts'
-import { type ClientPool, createClients, type LocalInvoker } from './grpc/clients.ts'
-import { type GrpcServer, startGrpcServer } from './grpc/server.ts'
-import { rpcMethodOf, SERVICES } from './grpc/services.ts'
-import { forwardRoutes } from './http/forward-routes.ts'
+import { domainsOf } from './catalog.ts'
+import { type Configuration, loadConfiguration } from './config/load-configuration.ts'
+import type { Env } from './config/load-settings.ts'
+import type { RuntimeConfig } from './config/runtime-settings.ts'
+import { type ClientPool, createClients } from './grpc/clients.ts'
+import { type GrpcBinding, prepareGrpc } from './grpc/grpc-binding.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
-import { healthRoute } from './http/health-route.ts'
-import { opsRoutes } from './http/ops-routes.ts'
-import { createRootApp } from './http/root-app.ts'
-import { tracedApp } from './http/traced-app.ts'
+import { type HttpBinding, prepareHttp } from './http/http-binding.ts'
 import { createLogger } from './log.ts'
+import { type Binding, type BindingDeps, type Hosted, ofKind } from './model/binding.ts'
 import type { Context } from './model/context.ts'
-import { createContext } from './model/create-context.ts'
+import { createContext, openData } from './model/create-context.ts'
 import type { LoadedFunction } from './model/define.ts'
-import type { Subscription } from './ports/bus.ts'
+import type { AnyDomain } from './model/domain.ts'
 import type { Logger } from './ports/logger.ts'
 import type { Instance } from './ports/registry.ts'
-import { bindConsumer } from './queue/bind-consumer.ts'
-import { parseEvent } from './queue/parse-event.ts'
+import { prepareConsumers } from './queue/consumer-binding.ts'
+import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './queue/handled-events.ts'
 import { queuesOf } from './queue/queues-of.ts'
-import { inSpan, SpanKind } from './telemetry/spans.ts'
 import { startTelemetry } from './telemetry/telemetry.ts'
-import { type JobRunner, startJobRunner } from './worker/job-runner.ts'
+import { JOBS } from './worker/job-list.ts'
+import { prepareWorkers } from './worker/worker-binding.ts'
 
 export interface RuntimeOptions {
-  config: AppConfig
   functions: readonly LoadedFunction[]
+  /** Where the configuration is read from (default: process.env). */
+  env?: Env
   /** Adapters to use instead of those the config picks (shared between runtimes in tests). */
   adapters?: Adapters
   log?: Logger
-  /** Bind network triggers and the bus (default true); false only builds contexts, for invoke. */
+  /** Bind network triggers and the bus (default true); false only prepares, for invoke. */
   listen?: boolean
 }
 
 export interface Runtime {
   readonly adapters: Adapters
+  readonly config: RuntimeConfig
+  readonly configuration: Configuration
   readonly functions: readonly LoadedFunction[]
+  readonly domains: readonly AnyDomain[]
   /** The HTTP app of every hosted HTTP function (usable without a port: app.request). */
   readonly app: Hono
   /** Where things are bound, once started. */
@@ -52,22 +54,34 @@ export interface Runtime {
   start(): Promise<void>
   /** Graceful: stop taking work, finish what is in flight, deregister, close. */
   stop(): Promise<void>
-  /** Runs one function once with an input, as its trigger would. */
+  /** Runs one function once with an input, through its trigger's binding. */
   invoke(name: string, input: unknown): Promise<unknown>
   contextOf(name: string): Context
 }
 
+/** The collections each hosted domain declares, created (indexes) and seeded before serving. */
+async function prepareData(domains: readonly AnyDomain[], functions: readonly LoadedFunction[], adapters: Adapters) {
+  const { store } = adapters
+  if (functions.some((fn) => fn.def.kind === 'consumer' || fn.def.kind === 'worker'))
+    await store.prepare(RUNTIME_NAMESPACE, [HANDLED_EVENTS, JOBS])
+  for (const domain of domains) {
+    const spec = domain.spec.data
+    if (!spec) continue
+    await store.prepare(
+      domain.name,
+      Object.values(spec.collections).map((c) => c.spec),
+    )
+    await domain.spec.seed?.(openData(domain, store) as never)
+  }
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
-  const { config, functions, listen = true } = options
+  const { functions, listen = true } = options
+  const domains = domainsOf(functions)
+  const configuration = loadConfiguration(domains, options.env)
+  const config = configuration.runtime
   const log = options.log ?? createLogger(config.logLevel)
   const ownsAdapters = !options.adapters
-  // The HTTP server's module is loaded only by a process that serves HTTP (it also loads Node's
-  // fetch implementation), and starts loading now, while the adapters connect.
-  const nodeServer =
-    listen && functions.some((fn) => fn.def.kind === 'http')
-      ? import('@hono/node-server')
-      : undefined
-  nodeServer?.catch(() => {}) // a failure surfaces in start()
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
   const telemetryStarted = startTelemetry({
     exporting: Boolean(config.otlpEndpoint) && !config.tracingDisabled,
@@ -81,137 +95,74 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     telemetryStarted,
   ])
   const { store, bus, registry } = adapters
+  await prepareData(domains, functions, adapters)
 
-  const grpcInvokers = new Map<string, LocalInvoker>()
-  const pool: ClientPool = createClients({ registry, local: (name) => grpcInvokers.get(name) })
-  const builtApps = new Map<string, Hono>()
-  // `app` is assigned below, before any request can reach a function.
+  // Bindings are prepared below; in-process calls look them up when they are made.
+  let grpc: GrpcBinding | undefined
+  let http: HttpBinding | undefined
+  const pool: ClientPool = createClients({ registry, local: (name) => grpc?.invoker(name) })
   const fetchFunction = createFunctionFetch(registry, (name) =>
-    builtApps.has(name) ? app : undefined,
+    http?.hosts(name) ? http.app : undefined,
   )
-  const tracerOf = (fn: LoadedFunction) => telemetry.tracer(fn.domain)
-  const contexts = new Map<string, Context>()
-  for (const fn of functions) {
-    contexts.set(
-      fn.name,
-      createContext(fn, { config, log, adapters, pool, tracer: tracerOf(fn), fetchFunction }),
-    )
-  }
-  const contextOf = (name: string): Context => {
-    const ctx = contexts.get(name)
-    if (!ctx) throw new Error(`function ${name} is not hosted here`)
-    return ctx
-  }
+  const hosted: Hosted[] = functions.map((fn) => {
+    const tracer = telemetry.tracer(fn.domain)
+    const ctx = createContext(fn, {
+      settings: configuration.domains.get(fn.domain) ?? {},
+      publicUrl: config.publicUrl,
+      log,
+      store,
+      bus,
+      pool,
+      tracer,
+      fetchFunction,
+    })
+    return { fn, ctx, tracer }
+  })
 
-  for (const fn of functions) {
-    if (fn.def.kind !== 'grpc') continue
-    const { def } = fn
-    const ctx = contextOf(fn.name)
-    const handler = def.handler as (request: unknown, ctx: Context) => Promise<unknown>
-    const serviceName = SERVICES[def.service].serviceName
-    const rpcMethod = rpcMethodOf(def.service, def.method)
-    const tracer = tracerOf(fn)
-    const spanName = `${serviceName}/${rpcMethod}`
-    const attributes = {
-      'rpc.system': 'grpc',
-      'rpc.service': serviceName,
-      'rpc.method': rpcMethod,
-      'faas.name': fn.name,
-    }
-    // In process or over the wire, the handler runs in a SERVER span (child of the caller's).
-    const spec = { kind: SpanKind.SERVER, attributes }
-    grpcInvokers.set(fn.name, (request) =>
-      inSpan(tracer, spanName, spec, () => handler(request, ctx)),
-    )
-  }
-
-  for (const fn of functions)
-    if (fn.def.kind === 'http')
-      builtApps.set(fn.name, tracedApp(fn.def.build(contextOf(fn.name)), tracerOf(fn), fn.name))
-  const httpApps = [...builtApps.values()]
-  for (const fn of functions) {
-    if (fn.def.kind === 'http' && fn.def.forwards) {
-      httpApps.push(forwardRoutes(fn.def.forwards, (name) => builtApps.has(name), fetchFunction))
-    }
-  }
-  if (httpApps.length > 0) httpApps.push(healthRoute({ store, bus }))
-  if (listen && httpApps.length > 0)
-    httpApps.unshift(opsRoutes({ bus, adminToken: config.adminToken }))
-  const app = createRootApp(httpApps, log)
-
-  const bound: Runtime['bound'] = {}
   const instances: Instance[] = []
-  const subscriptions: Subscription[] = []
-  const runners: JobRunner[] = []
-  let grpcServer: GrpcServer | undefined
-  let httpServer: ServerType | undefined
-
-  const register = async (fn: LoadedFunction, port: number, trigger: string) => {
-    const instance: Instance = {
-      id: `${fn.name}-${randomUUID().slice(0, 8)}`,
-      name: fn.name,
-      host: config.advertiseHost,
-      port,
-      tags: [`domain:${fn.domain}`, `trigger:${trigger}`],
-    }
-    await registry.register(instance)
-    instances.push(instance)
+  const deps: BindingDeps = {
+    config,
+    log,
+    adapters,
+    async register(fn, port, trigger) {
+      const instance: Instance = {
+        id: `${fn.name}-${randomUUID().slice(0, 8)}`,
+        name: fn.name,
+        host: config.advertiseHost,
+        port,
+        tags: [`domain:${fn.domain}`, `trigger:${trigger}`],
+      }
+      await registry.register(instance)
+      instances.push(instance)
+    },
   }
+  grpc = prepareGrpc(ofKind(hosted, 'grpc'), deps)
+  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, ops: listen })
+  const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
+  const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)
+  const byKind: Record<LoadedFunction['def']['kind'], Binding> = {
+    grpc,
+    http,
+    consumer: consumers,
+    worker: workers,
+  }
+  const bound: Runtime['bound'] = {}
 
   async function start() {
     if (!listen) return
     await bus.declare(queuesOf(functions))
-    const grpcFns = functions.filter((fn) => fn.def.kind === 'grpc')
-    if (grpcFns.length > 0) {
-      grpcServer = await startGrpcServer(
-        grpcFns.map((fn) => {
-          const def = fn.def as Extract<LoadedFunction['def'], { kind: 'grpc' }>
-          return {
-            service: def.service,
-            method: def.method,
-            invoke: grpcInvokers.get(fn.name) as LocalInvoker,
-          }
-        }),
-        { host: config.host, port: config.grpcPort },
-        log,
-      )
-      bound.grpcPort = grpcServer.port
-      for (const fn of grpcFns) await register(fn, grpcServer.port, 'grpc')
-    }
-    const httpFns = functions.filter((fn) => fn.def.kind === 'http')
-    if (httpFns.length > 0) {
-      const { serve } = await (nodeServer ?? import('@hono/node-server'))
-      const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host })
-      httpServer = server
-      const port = await new Promise<number>((resolve, reject) => {
-        server.once('error', reject)
-        server.once('listening', () => resolve((server.address() as AddressInfo).port))
-      })
-      bound.httpUrl = `http://localhost:${port}`
-      for (const fn of httpFns) await register(fn, port, 'http')
-    }
-    for (const fn of functions) {
-      if (fn.def.kind === 'consumer')
-        subscriptions.push(await bindConsumer(fn.def, contextOf(fn.name), bus, tracerOf(fn)))
-      if (fn.def.kind === 'worker')
-        runners.push(await startJobRunner(fn.def, contextOf(fn.name), bus, store, tracerOf(fn)))
-    }
+    await grpc?.start()
+    bound.grpcPort = grpc?.port
+    await http?.start()
+    bound.httpUrl = http?.url
+    await consumers.start()
+    await workers.start()
   }
 
   async function stop() {
-    await Promise.allSettled(instances.map((i) => registry.deregister(i.id)))
-    const closing = httpServer
-      ? new Promise<void>((resolve) => {
-          httpServer?.close(() => resolve())
-          ;(httpServer as { closeIdleConnections?: () => void }).closeIdleConnections?.()
-        })
-      : Promise.resolve()
-    await Promise.allSettled([
-      closing,
-      ...subscriptions.map((s) => s.close()),
-      ...runners.map((r) => r.stop()),
-    ])
-    await grpcServer?.stop()
+    await Promise.allSettled(instances.splice(0).map((i) => registry.deregister(i.id)))
+    await Promise.allSettled([http?.stop(), consumers.stop(), workers.stop()])
+    await grpc?.stop()
     pool.close()
     await telemetry.flush()
     if (ownsAdapters) {
@@ -220,51 +171,27 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     }
   }
 
-  async function invoke(name: string, input: unknown): Promise<unknown> {
-    const fn = functions.find((f) => f.name === name)
-    if (!fn) throw new Error(`function ${name} is not hosted here`)
-    const ctx = contextOf(name)
-    const message = { id: `invoke-${randomUUID()}`, attempt: 1, headers: {} }
-    switch (fn.def.kind) {
-      case 'grpc':
-        return (grpcInvokers.get(name) as LocalInvoker)(input)
-      case 'consumer':
-        await fn.def.handler(parseEvent(fn.def.event, JSON.stringify(input)), { ...ctx, message })
-        return { ok: true }
-      case 'worker':
-        await fn.def.handler(parseEvent(fn.def.options.on, JSON.stringify(input)), {
-          ...ctx,
-          job: { id: message.id, attempt: 1 },
-          signal: new AbortController().signal,
-        })
-        return { ok: true }
-      case 'http': {
-        const req = (input ?? {}) as {
-          method?: string
-          path?: string
-          headers?: Record<string, string>
-          body?: unknown
-        }
-        const body =
-          req.body === undefined
-            ? undefined
-            : typeof req.body === 'string'
-              ? req.body
-              : JSON.stringify(req.body)
-        const res = await app.request(req.path ?? '/', {
-          method: req.method ?? 'GET',
-          headers: req.headers,
-          body,
-        })
-        const text = await res.text()
-        let json: unknown = text
-        try {
-          json = JSON.parse(text)
-        } catch {}
-        return { status: res.status, body: json }
-      }
-    }
+  const contextOf = (name: string): Context => {
+    const found = hosted.find((h) => h.fn.name === name)
+    if (!found) throw new Error(`function ${name} is not hosted here`)
+    return found.ctx
   }
 
-  return { adapters, functions, app, bound, start, stop, invoke, contextOf }
+  return {
+    adapters,
+    config,
+    configuration,
+    functions,
+    domains,
+    app: http.app,
+    bound,
+    start,
+    stop,
+    contextOf,
+    invoke(name, input) {
+      const fn = functions.find((f) => f.name === name)
+      if (!fn) return Promise.reject(new Error(`function ${name} is not hosted here`))
+      return byKind[fn.def.kind].invoke(name, input)
+    },
+  }
 }

@@ -4,7 +4,8 @@
  */
 import { formatBanner } from './cli/banner.ts'
 import { STOP_TIMEOUT_MS, shutdownRequested, stopWithin } from './cli/shutdown.ts'
-import { type AppConfig, ConfigError, loadConfig } from './config.ts'
+import { ConfigError } from './config/config-error.ts'
+import type { Env } from './config/load-settings.ts'
 import { createRuntime, type Runtime } from './host.ts'
 import type { LoadedFunction } from './model/define.ts'
 
@@ -14,17 +15,18 @@ export const EXIT_STOP_TIMEOUT = 1
 /** Creates and starts a runtime for `functions`; the caller stops it. */
 export async function startRuntime(
   functions: readonly LoadedFunction[],
-  config: AppConfig,
+  env: Env = process.env,
 ): Promise<Runtime> {
-  const runtime = await createRuntime({ config, functions })
+  const runtime = await createRuntime({ functions, env })
   try {
     await runtime.start()
   } catch (err) {
     await runtime.stop().catch(() => {})
     const code = (err as { code?: unknown } | null)?.code
     if (code === 'EADDRINUSE') {
+      const { host, port } = runtime.config
       throw new Error(
-        `cannot listen on ${config.host}:${config.port}: the address is in use (set PORT to another port)`,
+        `cannot listen on ${host}:${port}: the address is in use (set PORT to another port)`,
       )
     }
     throw err
@@ -35,11 +37,11 @@ export async function startRuntime(
 /** Starts, prints the banner, waits for a stop signal, stops. Resolves with the exit code. */
 export async function serve(
   functions: readonly LoadedFunction[],
-  config: AppConfig,
+  env: Env = process.env,
 ): Promise<number> {
   const stopAsked = shutdownRequested()
-  const runtime = await startRuntime(functions, config)
-  process.stderr.write(formatBanner(runtime, config))
+  const runtime = await startRuntime(functions, env)
+  process.stderr.write(formatBanner(runtime))
   const reason = await stopAsked
   process.stderr.write(`oms: ${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000}s)\n`)
   if (await stopWithin(() => runtime.stop())) return 0
@@ -50,7 +52,7 @@ export async function serve(
 /** The entry of a bundle: configuration from the environment, clear messages on failure. */
 export async function serveBundle(functions: readonly LoadedFunction[]): Promise<void> {
   try {
-    process.exitCode = await serve(functions, loadConfig())
+    process.exitCode = await serve(functions)
   } catch (err) {
     process.stderr.write(
       `oms: ${err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err)}\n`,

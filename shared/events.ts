@@ -1,8 +1,9 @@
 /**
- * The events the domains exchange, with their JSON schemas. Every event carries an event id,
- * the order id, the customer id and a timestamp; some carry more.
+ * The events the domains exchange: one topic each, with its JSON schema. Every event carries
+ * an event id, the order id, the customer id and a timestamp; some carry more.
  */
 import * as z from 'zod'
+import { type EventOf, topic } from '../runtime/model/topic.ts'
 
 const base = {
   eventId: z.string().min(1),
@@ -19,25 +20,29 @@ const line = z.object({
   unitAmount: z.int().nonnegative(),
 })
 
-export const EVENT_SCHEMAS = {
-  'order.created': z.object({
+export const orderCreated = topic(
+  'order.created',
+  z.object({
     ...base,
     items: z.array(line).min(1),
     total: z.int().nonnegative(),
     currency: z.string().min(3),
   }),
-  'order.paid': z.object({ ...base, paymentId: z.string().optional() }),
-  'order.cancelled': z.object({
-    ...base,
-    reason: z.enum(['customer', 'checkout_expired', 'payment_failed']),
-  }),
-  'order.ready': z.object(base),
+)
+export const orderPaid = topic('order.paid', z.object({ ...base, paymentId: z.string().optional() }))
+export const orderCancelled = topic(
+  'order.cancelled',
+  z.object({ ...base, reason: z.enum(['customer', 'checkout_expired', 'payment_failed']) }),
+)
+export const orderReady = topic('order.ready', z.object(base))
+
+/** Every topic by its name. */
+export const TOPICS = {
+  'order.created': orderCreated,
+  'order.paid': orderPaid,
+  'order.cancelled': orderCancelled,
+  'order.ready': orderReady,
 } as const
 
-export type EventName = keyof typeof EVENT_SCHEMAS
-export type EventBody<E extends EventName> = z.infer<(typeof EVENT_SCHEMAS)[E]>
-export const EVENT_NAMES = Object.keys(EVENT_SCHEMAS) as EventName[]
-
-export function isEventName(value: string): value is EventName {
-  return Object.hasOwn(EVENT_SCHEMAS, value)
-}
+export type EventName = keyof typeof TOPICS
+export type EventBody<E extends EventName> = EventOf<(typeof TOPICS)[E]>

@@ -6,9 +6,13 @@
 import Stripe from 'stripe'
 import { type Adapters, createAdapters } from '../runtime/adapters/create-adapters.ts'
 import { loadFunctions } from '../runtime/catalog.ts'
-import { type AppConfig, loadConfig } from '../runtime/config.ts'
+import { loadConfig } from '../runtime/config/load-configuration.ts'
+import type { RuntimeConfig } from '../runtime/config/runtime-settings.ts'
 import { createRuntime, type Runtime } from '../runtime/host.ts'
 import { createLogger } from '../runtime/log.ts'
+import { type DataOf, openData } from '../runtime/model/create-context.ts'
+import type { AnyDomain, Domain } from '../runtime/model/domain.ts'
+import type { DocumentStore } from '../runtime/ports/documents.ts'
 import type { Logger } from '../runtime/ports/logger.ts'
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789'
@@ -26,8 +30,22 @@ export const TEST_ENV: Record<string, string> = {
   STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
 }
 
-export function testConfig(env: Record<string, string> = {}): AppConfig {
-  return loadConfig({ ...TEST_ENV, ...env })
+/** The test environment with `env` over it. */
+export function testEnv(env: Record<string, string> = {}): Record<string, string> {
+  return { ...TEST_ENV, ...env }
+}
+
+/** The runtime's configuration in the test environment. */
+export function testConfig(env: Record<string, string> = {}): RuntimeConfig {
+  return loadConfig(testEnv(env))
+}
+
+/** A domain's repository over a store, as the domain's functions see it (`ctx.data`). */
+export function dataOf<D extends AnyDomain | Domain<never, unknown, never, unknown>>(
+  domain: D,
+  store: DocumentStore,
+): DataOf<D> {
+  return openData(domain, store)
 }
 
 /** Silent unless TEST_LOG_LEVEL is set (e.g. TEST_LOG_LEVEL=debug to see a failing test's logs). */
@@ -35,7 +53,7 @@ export const silentLogger: Logger = createLogger(process.env.TEST_LOG_LEVEL ?? '
 
 export interface TestSystem {
   runtime: Runtime
-  config: AppConfig
+  config: RuntimeConfig
   adapters: Adapters
   /** Base URL of the HTTP server (when HTTP functions are hosted). */
   url: string
@@ -56,10 +74,11 @@ export interface StartOptions {
 }
 
 export async function startSystem(options: StartOptions = {}): Promise<TestSystem> {
-  const config = testConfig(options.env)
+  const env = testEnv(options.env)
+  const config = loadConfig(env)
   const adapters = options.adapters ?? (await createAdapters(config, silentLogger))
   const runtime = await createRuntime({
-    config,
+    env,
     functions: await loadFunctions(options.select ?? []),
     adapters,
     log: silentLogger,
@@ -94,7 +113,7 @@ export async function invokableRuntime(
   env: Record<string, string> = {},
 ): Promise<Runtime> {
   return createRuntime({
-    config: testConfig(env),
+    env: testEnv(env),
     functions: await loadFunctions(select),
     log: silentLogger,
     listen: false,

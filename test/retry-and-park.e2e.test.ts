@@ -36,7 +36,7 @@ describe('retries with growing delays, then the dead-letter list', () => {
       if (broken) throw new Error('receipt printer is on fire')
     })
     runtime = await createRuntime({
-      config: testConfig({ RETRY_DELAYS_MS: DELAYS_MS.join(',') }),
+      env: testEnv({ RETRY_DELAYS_MS: DELAYS_MS.join(',') }),
       functions: [
         ...(await loadFunctions()),
         { name: 'test.receipt-printer', domain: 'test', def: flaky },
@@ -95,7 +95,7 @@ describe('retries with growing delays, then the dead-letter list', () => {
 
   it('parks a message that is not JSON at once while others keep flowing', async () => {
     runtime = await createRuntime({
-      config: testConfig(),
+      env: testEnv(),
       functions: await loadFunctions(),
       log: silentLogger,
     })

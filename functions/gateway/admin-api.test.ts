@@ -8,7 +8,7 @@ afterEach(() => runtime.stop())
 
 async function host(env: Record<string, string> = {}) {
   runtime = await createRuntime({
-    config: testConfig(env),
+    env: testEnv(env),
     functions: await loadFunctions(['gateway.admin-api', 'menu', 'stock']),
     log: silentLogger,
     listen: false,

@@ -1,19 +1,25 @@
 // Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
 import { Hono } from 'hono'
 import * as z from 'zod'
-import { http } from '../../runtime/model/define.ts'
+import { bearerAuth } from '../../runtime/http/bearer.ts'
 import { itemIdSchema, menuItemSchema } from '../../shared/menu-item.ts'
-import { adminAuth } from './lib/admin-auth.ts'
+import { gateway } from './domain.ts'
 import { jsonBody, param } from './lib/validate.ts'
 
 const menuItemBody = menuItemSchema.omit({ id: true })
 const stockBody = z.strictObject({ quantity: z.int().min(0).max(1_000_000) })
 
-export default http((ctx) => {
+export default gateway.http((ctx) => {
   const { menu, stock } = ctx.clients
   const itemId = (id: string) => param(itemIdSchema, id, 'itemId')
   return new Hono()
-    .use('/api/admin/*', adminAuth(ctx.config.adminToken))
+    .use(
+      '/api/admin/*',
+      bearerAuth({
+        token: ctx.settings.adminToken,
+        off: 'admin routes are disabled: set ADMIN_TOKEN to enable them',
+      }),
+    )
     .put('/api/admin/menu/:itemId', async (c) => {
       const id = itemId(c.req.param('itemId'))
       const body = await jsonBody(c, menuItemBody)

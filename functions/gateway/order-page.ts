@@ -3,12 +3,12 @@
 // status live (pending → paid → preparing → ready, or cancelled) and offers Cancel while pending.
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import { http } from '../../runtime/model/define.ts'
+import { gateway } from './domain.ts'
 import { orderNumber } from './lib/order-number.ts'
 import { webAssets } from './lib/web-assets.ts'
 import { sendPage, webPage } from './lib/web-page.ts'
 
-export default http(() =>
+export default gateway.http(() =>
   new Hono()
     .get('/orders/:customerId/:orderId', (c) => {
       const { customerId, orderId } = c.req.param()

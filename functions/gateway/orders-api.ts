@@ -1,15 +1,15 @@
 // Trigger: HTTP /api/customers/:customerId/orders — place, list, read and cancel orders.
 import { Hono } from 'hono'
 import * as z from 'zod'
-import { http } from '../../runtime/model/define.ts'
 import { customerIdSchema, orderItemsSchema } from '../../shared/order-input.ts'
+import { gateway } from './domain.ts'
 import { presentOrder } from './lib/present.ts'
 import { jsonBody, param } from './lib/validate.ts'
 
 const createOrderBody = z.strictObject({ items: orderItemsSchema })
 const orderIdSchema = z.string().min(1).max(64)
 
-export default http((ctx) => {
+export default gateway.http((ctx) => {
   const { orders } = ctx.clients
   const customer = (id: string) => param(customerIdSchema, id, 'customerId')
   const orderRef = (c: { req: { param(name: string): string } }) => ({
@@ -22,7 +22,7 @@ export default http((ctx) => {
       const customerId = customer(c.req.param('customerId'))
       const { items } = await jsonBody(c, createOrderBody)
       const { order } = await orders.createOrder({ customerId, items })
-      const redirectToURL = `${ctx.config.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(order!.id)}`
+      const redirectToURL = `${ctx.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(order!.id)}`
       return c.json({ order: presentOrder(order!), redirectToURL }, 201)
     })
     .get('/api/customers/:customerId/orders', async (c) => {

@@ -2,8 +2,8 @@
 // the bundled client assets under /assets/ that every storefront page loads.
 import { Hono } from 'hono'
 import { html } from 'hono/html'
-import { http } from '../../runtime/model/define.ts'
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../../shared/order-input.ts'
+import { gateway } from './domain.ts'
 import { webAssets } from './lib/web-assets.ts'
 import { sendPage, webPage } from './lib/web-page.ts'
 
@@ -34,7 +34,7 @@ const ordersBody = html`<section class="orders" aria-labelledby="orders-title">
   <p class="muted small">Orders are remembered on this device.</p>
 </section>`
 
-export default http(() =>
+export default gateway.http(() =>
   new Hono()
     .get('/', (c) =>
       sendPage(

@@ -3,17 +3,20 @@
 // OrderService, then order.ready. Safe to resume after a restart at any step.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Order } from '../../proto/gen/oms.ts'
-import type { WorkerContext } from '../../runtime/model/context.ts'
-import { worker } from '../../runtime/model/define.ts'
+import type { ContextOf } from '../../runtime/model/domain.ts'
 import { RetryLater } from '../../runtime/model/retry-later.ts'
 import { isDomainError } from '../../shared/errors.ts'
+import { orderPaid, orderReady } from '../../shared/events.ts'
+import { kitchen } from './domain.ts'
+
+type KitchenContext = ContextOf<typeof kitchen>
 
 /** How long to wait before asking again when orders has not recorded the payment yet. */
 export const PAYMENT_NOT_SEEN_RETRY_MS = 500
 /** Give up on an order that orders has never heard of after this many tries. */
 export const MAX_UNKNOWN_ORDER_TRIES = 20
 
-async function currentOrder(orderId: string, ctx: WorkerContext): Promise<Order | undefined> {
+async function currentOrder(orderId: string, ctx: KitchenContext): Promise<Order | undefined> {
   try {
     return (await ctx.clients.orders.getOrder({ orderId, customerId: '' })).order
   } catch (err) {
@@ -22,8 +25,8 @@ async function currentOrder(orderId: string, ctx: WorkerContext): Promise<Order 
   }
 }
 
-async function announceReady(order: Order, ctx: WorkerContext) {
-  await ctx.bus.publish('order.ready', {
+async function announceReady(order: Order, ctx: KitchenContext) {
+  await ctx.bus.publish(orderReady, {
     eventId: `${order.id}:ready`,
     orderId: order.id,
     customerId: order.customerId,
@@ -31,10 +34,10 @@ async function announceReady(order: Order, ctx: WorkerContext) {
   })
 }
 
-export default worker(
+export default kitchen.worker(
   {
-    on: 'order.paid',
-    concurrency: (config) => config.kitchen.concurrency,
+    on: orderPaid,
+    concurrency: (settings) => settings.concurrency,
     key: (event) => event.orderId,
   },
   async ({ orderId }, ctx) => {
@@ -56,7 +59,7 @@ export default worker(
         ctx.log.info({ orderId }, 'cooking')
         break
     }
-    await sleep(ctx.config.kitchen.cookMs, undefined, { signal: ctx.signal })
+    await sleep(ctx.settings.cookMs, undefined, { signal: ctx.signal })
     const { order: ready } = await ctx.clients.orders.updateOrder({
       orderId,
       status: 'ready',

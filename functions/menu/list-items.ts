@@ -1,7 +1,7 @@
 // Trigger: gRPC MenuService.ListItems — every item on the menu, sorted by name.
-import { grpcMethod } from '../../runtime/model/define.ts'
+import { menu } from './domain.ts'
 
-export default grpcMethod('menu', 'listItems', async (_request, ctx) => {
-  const items = await ctx.store.menu.list()
+export default menu.grpcMethod('listItems', async (_request, ctx) => {
+  const items = await ctx.data.list()
   return { items: items.sort((a, b) => a.name.localeCompare(b.name)) }
 })

@@ -14,7 +14,7 @@ let created: EventBody<'order.created'>[]
 
 async function host(adapters?: Adapters) {
   runtime = await createRuntime({
-    config: testConfig(),
+    env: testEnv(),
     functions: await loadFunctions(['orders', 'menu', 'stock']),
     adapters,
     log: silentLogger,

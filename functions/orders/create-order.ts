@@ -2,23 +2,21 @@
 // menu, reserves stock (all or nothing), stores the order as pending and publishes order.created.
 import { randomUUID } from 'node:crypto'
 import type { Order } from '../../proto/gen/oms.ts'
-import { grpcMethod } from '../../runtime/model/define.ts'
 import { DomainError } from '../../shared/errors.ts'
-import { customerIdSchema, mergeLines, orderItemsSchema } from '../../shared/order-input.ts'
+import { orderCreated } from '../../shared/events.ts'
+import { customerIdSchema, parseOrderLines } from '../../shared/order-input.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
+import { orders } from './domain.ts'
 import { orderCreatedEvent } from './lib/order-events.ts'
 
-export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
+export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const customer = customerIdSchema.safeParse(request.customerId)
   if (!customer.success)
     throw new DomainError('INVALID_REQUEST', 'invalid customer id', zodDetails(customer.error))
-  const input = orderItemsSchema.safeParse(request.items)
-  const lines = input.success ? orderItemsSchema.safeParse(mergeLines(input.data)) : input
-  if (!lines.success)
-    throw new DomainError('INVALID_REQUEST', 'invalid order items', zodDetails(lines.error))
+  const lines = parseOrderLines(request.items)
 
   const { items, missingIds } = await ctx.clients.menu.getItems({
-    ids: lines.data.map((l) => l.id),
+    ids: lines.map((l) => l.id),
   })
   if (missingIds.length > 0) {
     throw new DomainError('ITEM_NOT_FOUND', `not on the menu: ${missingIds.join(', ')}`, {
@@ -30,10 +28,10 @@ export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
     throw new DomainError('INVALID_REQUEST', 'items in one order must share a currency')
 
   const orderId = randomUUID()
-  await ctx.clients.stock.reserveStock({ orderId, items: lines.data })
+  await ctx.clients.stock.reserveStock({ orderId, items: lines })
 
   const now = new Date().toISOString()
-  const orderItems = lines.data.map(({ id, quantity }) => {
+  const orderItems = lines.map(({ id, quantity }) => {
     const item = items.find((i) => i.id === id)!
     return { id, name: item.name, quantity, priceId: item.priceId, unitAmount: item.unitAmount }
   })
@@ -51,12 +49,12 @@ export default grpcMethod('orders', 'createOrder', async (request, ctx) => {
     traceParent: ctx.trace.traceparent() ?? '',
   }
   try {
-    await ctx.store.orders.insert(order)
-    await ctx.bus.publish('order.created', orderCreatedEvent(order))
+    await ctx.data.insert(order)
+    await ctx.bus.publish(orderCreated, orderCreatedEvent(order))
   } catch (err) {
     // The order cannot go on: give the stock back and leave no pending order behind.
     ctx.log.error({ err, orderId }, 'order could not be stored or announced; releasing its stock')
-    await ctx.store.orders.update(
+    await ctx.data.update(
       orderId,
       { status: 'cancelled', updatedAt: new Date().toISOString() },
       ['pending'],

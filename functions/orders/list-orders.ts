@@ -1,9 +1,9 @@
 // Trigger: gRPC OrderService.ListOrders — a customer's orders, newest first.
 
-import { grpcMethod } from '../../runtime/model/define.ts'
+import { orders } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
 
-export default grpcMethod('orders', 'listOrders', async ({ customerId }, ctx) => {
+export default orders.grpcMethod('listOrders', async ({ customerId }, ctx) => {
   if (!customerId) throw new DomainError('INVALID_REQUEST', 'customerId is required')
-  return { orders: await ctx.store.orders.listByCustomer(customerId) }
+  return { orders: await ctx.data.listByCustomer(customerId) }
 })

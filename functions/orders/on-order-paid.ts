@@ -1,15 +1,16 @@
 // Trigger: consumer of order.paid — marks a pending order paid. A duplicate, or a payment that
 // arrives after the order was cancelled, never moves the order backwards.
-import { consumer } from '../../runtime/model/define.ts'
+import { orderPaid } from '../../shared/events.ts'
+import { orders } from './domain.ts'
 
-export default consumer('order.paid', async ({ orderId }, ctx) => {
-  const moved = await ctx.store.orders.update(
+export default orders.consumer(orderPaid, async ({ orderId }, ctx) => {
+  const moved = await ctx.data.update(
     orderId,
     { status: 'paid', updatedAt: new Date().toISOString() },
     ['pending'],
   )
   if (moved) return ctx.log.info({ orderId }, 'order paid')
-  const order = await ctx.store.orders.get(orderId)
+  const order = await ctx.data.get(orderId)
   if (!order) return ctx.log.warn({ orderId }, 'payment for an unknown order ignored')
   if (order.status === 'cancelled') {
     return ctx.log.warn(

@@ -3,7 +3,7 @@
 // backwards however events interleave; repeating a move is a no-op.
 
 import type { Order } from '../../proto/gen/oms.ts'
-import { grpcMethod } from '../../runtime/model/define.ts'
+import { orders } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
 import {
   canTransition,
@@ -16,8 +16,7 @@ import { findOrder } from './lib/find-order.ts'
 /** Reads and conditional writes tried before giving up on an order that keeps changing. */
 const MAX_ROUNDS = 3
 
-export default grpcMethod(
-  'orders',
+export default orders.grpcMethod(
   'updateOrder',
   async ({ orderId, status, paymentLink }, ctx) => {
     const target = status || undefined
@@ -39,7 +38,7 @@ export default grpcMethod(
         paymentLink: paymentLink || undefined,
         updatedAt: new Date().toISOString(),
       }
-      const order = await ctx.store.orders.update(orderId, patch, [current.status])
+      const order = await ctx.data.update(orderId, patch, [current.status])
       if (order) {
         if (moving)
           ctx.log.info({ orderId, from: current.status, to: target }, 'order status moved')

@@ -3,26 +3,28 @@
 // total; Pay / Cancel deliver a Stripe-signed checkout.session.completed / .expired event to the
 // webhook function (the same code path as Stripe's), then send the customer back to the shop.
 import { Hono, type Context as HonoContext } from 'hono'
-import { http } from '../../runtime/model/define.ts'
-import type { CheckoutOutcome } from '../../runtime/ports/payments.ts'
+import { payments } from './domain.ts'
 import { checkoutPage } from './lib/checkout-page.ts'
+import { paymentsOf } from './lib/payments-of.ts'
+import type { CheckoutOutcome, LocalCheckout } from './lib/provider/provider.ts'
 
 const WEBHOOK = { fn: 'payments.stripe-webhook', path: '/api/payments/webhook' }
 const missing = '<!doctype html><title>Checkout</title><h1>No such checkout</h1>'
 
-export default http((ctx) => {
-  const local = ctx.payments.local
+export default payments.http((ctx) => {
   const app = new Hono()
-  if (!local) return app // Stripe Checkout is in use: no local page.
-  app.get('/checkout/:id', (c) => {
-    const session = local.session(c.req.param('id'))
+  if (ctx.settings.secretKey) return app // Stripe Checkout is in use: no local page.
+  const local = async (): Promise<LocalCheckout> => (await paymentsOf(ctx)).local!
+  app.get('/checkout/:id', async (c) => {
+    const session = await (await local()).session(c.req.param('id'))
     return session ? c.html(checkoutPage(session)) : c.html(missing, 404)
   })
   const settle = (outcome: CheckoutOutcome) => async (c: HonoContext) => {
-    const session = local.session(c.req.param('id') ?? '')
+    const checkout = await local()
+    const session = await checkout.session(c.req.param('id') ?? '')
     if (!session) return c.html(missing, 404)
     if (session.status !== 'open') return c.html(checkoutPage(session), 409)
-    const { payload, signature } = await local.signedEvent(session, outcome)
+    const { payload, signature } = await checkout.signedEvent(session, outcome)
     let status: number
     try {
       const res = await ctx.http.fetch(WEBHOOK.fn, WEBHOOK.path, {
@@ -38,7 +40,7 @@ export default http((ctx) => {
       const notice = `The shop did not accept the payment (HTTP ${status}); try again.`
       return c.html(checkoutPage(session, notice), 502)
     }
-    local.settle(session.id, outcome)
+    await checkout.settle(session.id, outcome)
     return c.redirect(outcome === 'paid' ? session.successUrl : session.cancelUrl, 303)
   }
   app.post('/checkout/:id/pay', settle('paid'))

@@ -1,12 +1,15 @@
 // Trigger: consumer of order.created — opens a checkout session for the order (line items from
 // price ids, metadata orderId and customerId, success and cancel URLs) and records its payment
 // link on the order. Safe to repeat: the session is created once per order.
-import { consumer } from '../../runtime/model/define.ts'
+import { orderCreated } from '../../shared/events.ts'
+import { payments } from './domain.ts'
+import { paymentsOf } from './lib/payments-of.ts'
 
-export default consumer('order.created', async (event, ctx) => {
+export default payments.consumer(orderCreated, async (event, ctx) => {
   const { orderId, customerId } = event
-  const orderPage = `${ctx.config.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(orderId)}`
-  const session = await ctx.payments.createCheckoutSession({
+  const orderPage = `${ctx.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(orderId)}`
+  const provider = await paymentsOf(ctx)
+  const session = await provider.createCheckoutSession({
     orderId,
     customerId,
     currency: event.currency,

@@ -2,14 +2,14 @@
 // turns checkout outcomes into order.paid / order.cancelled on the bus and answers at once.
 // Each Stripe event id is acted on once; a redelivery gets 200 and changes nothing.
 import { Hono } from 'hono'
-import { http } from '../../runtime/model/define.ts'
+import { orderCancelled, orderPaid } from '../../shared/events.ts'
+import { payments } from './domain.ts'
 import { paymentOutcome } from './lib/payment-outcome.ts'
+import { paymentsOf } from './lib/payments-of.ts'
 
-const SCOPE = 'payments.stripe-webhook'
-
-export default http((ctx) =>
+export default payments.http((ctx) =>
   new Hono().post('/api/payments/webhook', async (c) => {
-    const event = await ctx.payments.verifyWebhook(
+    const event = await (await paymentsOf(ctx)).verifyWebhook(
       await c.req.text(),
       c.req.header('stripe-signature'),
     )
@@ -25,17 +25,17 @@ export default http((ctx) =>
       ctx.log.info({ eventId: event.id, type: event.type, why }, 'webhook ignored')
       return c.json({ received: true, ignored: why })
     }
-    if (!(await ctx.store.processed.markOnce(SCOPE, event.id))) {
+    if (!(await ctx.data.webhookEvents.markOnce(event.id))) {
       return c.json({ received: true, duplicate: true })
     }
     const base = { eventId: event.id, orderId, customerId, occurredAt: new Date().toISOString() }
     try {
       if (outcome.kind === 'paid')
-        await ctx.bus.publish('order.paid', { ...base, paymentId: event.session?.id })
-      else await ctx.bus.publish('order.cancelled', { ...base, reason: outcome.reason })
+        await ctx.bus.publish(orderPaid, { ...base, paymentId: event.session?.id })
+      else await ctx.bus.publish(orderCancelled, { ...base, reason: outcome.reason })
     } catch (err) {
       // Not published: forget the event so Stripe's redelivery is acted on.
-      await ctx.store.processed.unmark(SCOPE, event.id)
+      await ctx.data.webhookEvents.unmark(event.id)
       throw err
     }
     ctx.log.info({ eventId: event.id, type: event.type, orderId }, 'webhook accepted')

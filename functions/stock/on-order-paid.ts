@@ -1,7 +1,8 @@
 // Trigger: consumer of order.paid — commits the order's reservation (units on hand go down)
 // once orders has recorded the payment; releases it instead if orders kept the order cancelled.
 // Idempotent: only an open reservation changes, so redeliveries change nothing.
-import { consumer } from '../../runtime/model/define.ts'
+import { orderPaid } from '../../shared/events.ts'
+import { stock } from './domain.ts'
 import { settleReservation } from './lib/settle-reservation.ts'
 
-export default consumer('order.paid', ({ orderId }, ctx) => settleReservation(orderId, ctx))
+export default stock.consumer(orderPaid, ({ orderId }, ctx) => settleReservation(orderId, ctx))

@@ -1,10 +1,10 @@
 // Trigger: gRPC StockService.ReleaseStock — gives back an open reservation (orders compensates
 // with it when an order cannot be completed after stock was reserved).
 
-import { grpcMethod } from '../../runtime/model/define.ts'
+import { stock } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
 
-export default grpcMethod('stock', 'releaseStock', async ({ orderId }, ctx) => {
+export default stock.grpcMethod('releaseStock', async ({ orderId }, ctx) => {
   if (!orderId) throw new DomainError('INVALID_REQUEST', 'orderId is required')
-  return { released: await ctx.store.stock.release(orderId) }
+  return { released: await ctx.data.release(orderId) }
 })

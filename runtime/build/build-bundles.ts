@@ -8,8 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
-import { bundleAll } from '../../functions/gateway/lib/web-assets.ts'
-import { listFunctionFiles, matches } from '../catalog.ts'
+import { listFunctionFiles, loadDomains, matches } from '../catalog.ts'
 import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
 import { ownMappingsOnly, type RawSourceMap } from './own-mappings.ts'
 
@@ -88,8 +87,11 @@ export async function buildBundles({
     entryPoints[b.name] = file
   }
   await rm(outDir, { recursive: true, force: true })
-  // The storefront's client code is bundled now and embedded, so bundles need no esbuild.
-  const webAssets = await bundleAll()
+  // What domains make at build time (e.g. client code) is embedded, so bundles need no build tools.
+  const embedded: Record<string, Readonly<Record<string, string>>> = {}
+  const wanted = new Set(files.map((f) => f.domain))
+  for (const domain of await loadDomains())
+    if (wanted.has(domain.name) && domain.spec.embed) embedded[domain.name] = await domain.spec.embed()
   // One build for all bundles: shared code lands in shared chunks, each entry loads only its own.
   const { metafile: meta } = await build({
     entryPoints,
@@ -111,8 +113,8 @@ export async function buildBundles({
     minify,
     metafile: true,
     logLevel: 'silent',
-    define: { __OMS_WEB_ASSETS__: JSON.stringify(webAssets) },
-    // Only reached when running from source (assets are embedded above).
+    define: { __OMS_EMBEDDED__: JSON.stringify(embedded) },
+    // Only reached when running from source (build-time assets are embedded above).
     external: ['esbuild'],
     // CommonJS packages inside an ES module bundle still call require() for Node built-ins.
     banner: {

@@ -1,16 +1,16 @@
 /**
  * The startup banner `oms start` and `oms dev` print on stderr: where the API and gRPC are,
- * which adapters are in use, the generated webhook secret if any, and the functions bound.
+ * which adapters are in use, the values generated for this run (e.g. a webhook secret), and
+ * the functions bound.
  */
-import type { AppConfig } from '../config.ts'
 import type { Runtime } from '../host.ts'
 import { triggerOf } from '../model/define.ts'
 import { formatTable } from './output.ts'
 
-type BannerRuntime = Pick<Runtime, 'bound' | 'adapters' | 'functions'>
+type BannerRuntime = Pick<Runtime, 'bound' | 'adapters' | 'functions' | 'config' | 'configuration'>
 
-export function formatBanner(runtime: BannerRuntime, config: AppConfig): string {
-  const { bound, adapters, functions } = runtime
+export function formatBanner(runtime: BannerRuntime): string {
+  const { bound, adapters, functions, config, configuration } = runtime
   const count = `${functions.length} function${functions.length === 1 ? '' : 's'}`
   const lines = [`oms: ${count} up (pid ${process.pid})`]
   const field = (label: string, value: string) => lines.push(`  ${label.padEnd(10)}${value}`)
@@ -18,7 +18,7 @@ export function formatBanner(runtime: BannerRuntime, config: AppConfig): string 
   if (bound.httpUrl) {
     field('API', bound.httpUrl)
     if (config.publicUrl !== bound.httpUrl)
-      field('links', `${config.publicUrl} (PUBLIC_URL: base of payment links)`)
+      field('links', `${config.publicUrl} (PUBLIC_URL: base of the links handed out)`)
   } else {
     field('API', 'not served (no HTTP function hosted here)')
   }
@@ -29,14 +29,11 @@ export function formatBanner(runtime: BannerRuntime, config: AppConfig): string 
       : `port ${bound.grpcPort}`,
   )
   field('bus', adapters.bus.kind)
-  field('store', adapters.store.kind)
+  field('store', `${adapters.store.kind}${config.storeFile && !config.mongodbUri ? ` (kept in ${config.storeFile})` : ''}`)
   field('registry', adapters.registry.kind)
-  field('payments', adapters.payments.kind)
-  if (config.stripe.webhookSecretGenerated) {
-    field('webhook', `${config.stripe.webhookSecret}`)
-    lines.push(
-      `  ${''.padEnd(10)}generated for this run; set STRIPE_WEBHOOK_SECRET=whsec_... to keep a fixed secret`,
-    )
+  for (const { env, value } of configuration.generated) {
+    field('generated', `${env}=${value}`)
+    lines.push(`  ${''.padEnd(10)}made for this run; set ${env} to keep a fixed value`)
   }
   lines.push('')
   const rows = functions.map((fn) => [fn.name, triggerOf(fn.def)])

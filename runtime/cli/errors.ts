@@ -2,7 +2,7 @@
  * How the CLI fails: a CliError carries its exit code (2 for a usage mistake, 1 for a
  * failure) and a message meant for a person, printed without a stack trace.
  */
-import { ConfigError } from '../config.ts'
+import { ConfigError } from '../config/config-error.ts'
 
 /** Exit code for a usage mistake: unknown name, bad flag combination, unreadable input. */
 export const EXIT_USAGE = 2

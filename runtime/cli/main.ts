@@ -5,6 +5,7 @@
  */
 import { Command, type CommanderError } from 'commander'
 import { registerBuild } from './commands/build.ts'
+import { registerConfig } from './commands/config.ts'
 import { registerDev } from './commands/dev.ts'
 import { registerDlq } from './commands/dlq.ts'
 import { registerInvoke } from './commands/invoke.ts'
@@ -25,17 +26,19 @@ export function buildProgram(exit: (code: number) => void = (code) => process.ex
   registerInvoke(program)
   registerDlq(program)
   registerBuild(program)
+  registerConfig(program)
   program.addHelpText(
     'after',
     `
 Configuration comes from the environment (PORT, AMQP_URL, MONGODB_URI, CONSUL_HTTP_ADDR,
-STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET, ADMIN_TOKEN, ...); every variable is optional.
+ADMIN_TOKEN and each domain's own; see oms config); every variable is optional.
 
 Examples:
   $ oms dev                          every function, embedded services, reload on change
-  $ oms start orders stock           host two domains, as one container does
+  $ oms start <domain> <domain>      host two domains, as one container does
   $ oms ls                           functions and their triggers
-  $ oms invoke menu.list-items       run one function once
+  $ oms invoke <domain>.<function>   run one function once
+  $ oms config                       every variable, who reads it, its value
   $ oms dlq ls                       parked messages of the running process
   $ oms build                        one esbuild bundle per function and per domain`,
   )

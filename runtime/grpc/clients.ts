@@ -8,19 +8,19 @@
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { context, propagation, type Tracer } from '@opentelemetry/api'
 import { DomainError } from '../../shared/errors.ts'
-import type { Instance, Registry } from '../ports/registry.ts'
-import { inSpan, SpanKind } from '../telemetry/spans.ts'
-import { fromServiceError } from './errors.ts'
 import {
-  type Clients,
+  type ClientsOf,
+  type ClientsSpec,
   functionForMethod,
+  type GrpcService,
   messageCopies,
   methodOf,
   rpcMethodOf,
-  SERVICES,
-  type ServiceKey,
   type UnaryMethod,
-} from './services.ts'
+} from '../model/grpc-service.ts'
+import type { Instance, Registry } from '../ports/registry.ts'
+import { inSpan, SpanKind } from '../telemetry/spans.ts'
+import { fromServiceError } from './errors.ts'
 
 export type LocalInvoker = (request: unknown) => Promise<unknown>
 
@@ -33,8 +33,8 @@ export interface ClientsOptions {
 }
 
 export interface ClientPool {
-  /** Clients whose calls are CLIENT spans of `tracer`, carrying the trace in gRPC metadata. */
-  clientsFor(tracer: Tracer, fn: string): Clients
+  /** Clients of the services, whose calls are CLIENT spans of `tracer` carrying the trace in gRPC metadata. */
+  clientsFor<C extends ClientsSpec>(services: C, tracer: Tracer, fn: string): ClientsOf<C>
   close(): void
 }
 
@@ -92,7 +92,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
   }
 
   /** Calls one method: in process (request and response copied through their message types) or remote. */
-  const caller = (service: ServiceKey, method: string) => {
+  const caller = (service: GrpcService, method: string) => {
     const name = functionForMethod(service, method)
     const m = methodOf(service, method)
     const copies = messageCopies(service, method)
@@ -107,20 +107,20 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     }
   }
 
-  const clientsFor = (tracer: Tracer, fn: string) =>
+  const clientsFor = <C extends ClientsSpec>(services: C, tracer: Tracer, fn: string) =>
     Object.fromEntries(
-      (Object.keys(SERVICES) as ServiceKey[]).map((service) => [
-        service,
+      Object.entries(services).map(([key, service]) => [
+        key,
         Object.fromEntries(
-          Object.keys(SERVICES[service].definition).map((method) => {
+          Object.keys(service.definition).map((method) => {
             const rpcMethod = rpcMethodOf(service, method)
             const attributes = {
               'rpc.system': 'grpc',
-              'rpc.service': SERVICES[service].serviceName,
+              'rpc.service': service.name,
               'rpc.method': rpcMethod,
               'faas.name': fn,
             }
-            const spanName = `${SERVICES[service].serviceName}/${rpcMethod}`
+            const spanName = `${service.name}/${rpcMethod}`
             const call = caller(service, method)
             const spec = { kind: SpanKind.CLIENT, attributes }
             return [
@@ -130,7 +130,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
           }),
         ),
       ]),
-    ) as unknown as Clients
+    ) as unknown as ClientsOf<C>
 
   return {
     clientsFor,

@@ -3,18 +3,19 @@
 import {
   type Metadata,
   Server,
+  type ServiceDefinition,
   ServerCredentials,
   type ServiceError,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { context, propagation, type TextMapGetter } from '@opentelemetry/api'
 import type { Logger } from '../ports/logger.ts'
+import type { GrpcService } from '../model/grpc-service.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
-import { SERVICES, type ServiceKey } from './services.ts'
 
 export interface HostedMethod {
-  service: ServiceKey
+  service: GrpcService
   method: string
   invoke: LocalInvoker
 }
@@ -40,7 +41,7 @@ export async function startGrpcServer(
   log: Logger,
 ): Promise<GrpcServer> {
   const server = new Server()
-  const byService = new Map<ServiceKey, UntypedServiceImplementation>()
+  const byService = new Map<GrpcService, UntypedServiceImplementation>()
   for (const { service, method, invoke } of methods) {
     const impl = byService.get(service) ?? {}
     impl[method] = (
@@ -65,7 +66,8 @@ export async function startGrpcServer(
     }
     byService.set(service, impl)
   }
-  for (const [service, impl] of byService) server.addService(SERVICES[service].definition, impl)
+  for (const [service, impl] of byService)
+    server.addService(service.definition as unknown as ServiceDefinition, impl)
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${address.host}:${address.port}`,

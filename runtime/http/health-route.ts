@@ -1,7 +1,7 @@
 /** GET /healthz: 200 when the process and the adapters it depends on answer, 503 otherwise. */
 import { Hono } from 'hono'
 import type { Bus } from '../ports/bus.ts'
-import type { Store } from '../ports/store.ts'
+import type { DocumentStore } from '../ports/documents.ts'
 
 /** How long one dependency check may take before it counts as down. */
 export const HEALTH_TIMEOUT_MS = 2000
@@ -21,7 +21,7 @@ async function probe(check: () => Promise<{ ok: boolean; detail?: string } | und
   }
 }
 
-export function healthRoute(deps: { store: Store; bus: Bus }): Hono {
+export function healthRoute(deps: { store: DocumentStore; bus: Bus }): Hono {
   return new Hono().get('/healthz', async (c) => {
     const [store, bus] = await Promise.all([
       probe(async () => {

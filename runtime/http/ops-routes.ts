@@ -3,12 +3,12 @@
  * hosts, and their replay. Only loopback callers, or callers with the admin token, get an
  * answer; anyone else gets the ordinary JSON 404, so the routes are not advertised.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import { DomainError } from '../../shared/errors.ts'
 import type { Bus } from '../ports/bus.ts'
+import { hasBearer } from './bearer.ts'
 
 /** Prefix of every ops route. */
 export const OPS_PREFIX = '/_oms'
@@ -27,7 +27,7 @@ const replayBody = z.strictObject({
 export function opsRoutes({ bus, adminToken }: OpsRoutesOptions): Hono {
   const app = new Hono()
   app.use(`${OPS_PREFIX}/*`, async (c, next) => {
-    if (isLoopbackCaller(c) || hasToken(c.req.header('authorization'), adminToken)) return next()
+    if (isLoopbackCaller(c) || hasBearer(c.req.header('authorization'), adminToken)) return next()
     const err = new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)
     return c.json(err.toJSON(), 404)
   })
@@ -68,11 +68,4 @@ function isLoopbackCaller(c: Context): boolean {
   if (!address) return false
   const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
   return v4 === '::1' || v4.startsWith('127.')
-}
-
-function hasToken(header: string | undefined, token: string | undefined): boolean {
-  if (!token || !header?.startsWith('Bearer ')) return false
-  // Compare digests so the comparison takes the same time whatever the lengths.
-  const digest = (value: string) => createHash('sha256').update(value).digest()
-  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token))
 }

@@ -1,36 +1,48 @@
-/** What a handler gets besides its input: ports only, never an adapter. */
-import type { AppConfig } from '../config.ts'
-import type { Clients } from '../grpc/services.ts'
+/**
+ * What a handler gets besides its input: its domain's settings, data and clients, and the
+ * runtime's ports — never an adapter, and nothing of another domain.
+ */
+import type { Attributes } from '@opentelemetry/api'
 import type { Publisher } from '../ports/bus.ts'
 import type { Logger } from '../ports/logger.ts'
-import type { Payments } from '../ports/payments.ts'
-import type { Store } from '../ports/store.ts'
 
-export interface Context {
+export interface SpanOptions {
+  /** `client` for a call that leaves the process (an API), else `internal` (default). */
+  kind?: 'client' | 'internal'
+  attributes?: Attributes
+}
+
+export interface Context<S = unknown, R = unknown, C = unknown> {
   /** The function being run. */
   fn: { name: string; domain: string }
-  config: AppConfig
+  /** The domain's settings, as it declared them. */
+  settings: S
+  /** The domain's repository over its own collections. */
+  data: R
+  /** Clients of the gRPC services the domain calls. */
+  clients: C
+  /** Base of the links the system hands out (PUBLIC_URL). */
+  publicUrl: string
   log: Logger
-  store: Store
   bus: Publisher
-  clients: Clients
-  payments: Payments
   /** The trace this work belongs to. */
   trace: {
     /** The current W3C traceparent (to store with what outlives this call). */
     traceparent(): string | undefined
-    /** Links the current span to another trace (e.g. the order's, from a webhook). */
+    /** Links the current span to another trace (e.g. the one a webhook's object came from). */
     link(traceparent: string, attributes?: Record<string, string>): void
+    /** Runs `work` in a child span of the function's (e.g. a call to an outside API). */
+    span<T>(name: string, options: SpanOptions, work: () => Promise<T>): Promise<T>
   }
   /** HTTP calls to other functions (in process when hosted here, else through the registry). */
   http: { fetch(functionName: string, path: string, init: RequestInit): Promise<Response> }
 }
 
-export interface ConsumerContext extends Context {
+export interface ConsumerContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
   message: { id: string; attempt: number; headers: Record<string, string> }
 }
 
-export interface WorkerContext extends Context {
+export interface WorkerContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
   job: { id: string; attempt: number }
   /** Aborted when the process shuts down; long work should stop and resume later. */
   signal: AbortSignal

@@ -1,39 +1,77 @@
-/** Builds a function's context: its ports, each wrapped in spans of the function's domain. */
+/**
+ * Builds a function's context: its domain's settings, its domain's repository over that
+ * domain's collections only, clients of the services its domain calls, and the runtime's ports,
+ * each wrapped in spans of the function's domain.
+ */
 import { type Tracer, trace } from '@opentelemetry/api'
-import type { Adapters } from '../adapters/create-adapters.ts'
-import type { AppConfig } from '../config.ts'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
+import type { Bus } from '../ports/bus.ts'
+import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
-import { currentTraceparent, linkTo } from '../telemetry/spans.ts'
-import { tracedPayments, tracedPublisher, tracedStore } from '../telemetry/traced-ports.ts'
+import { currentTraceparent, inSpan, linkTo, SpanKind } from '../telemetry/spans.ts'
+import { tracedCollection, tracedPublisher } from '../telemetry/traced-ports.ts'
 import type { Context } from './context.ts'
 import type { LoadedFunction } from './define.ts'
+import type { AnyDomain, Domain } from './domain.ts'
 
 export interface ContextDeps {
-  config: AppConfig
+  /** The domain's settings values, as loaded at start. */
+  settings: Readonly<Record<string, unknown>>
+  publicUrl: string
   log: Logger
-  adapters: Adapters
+  store: DocumentStore
+  bus: Bus
   pool: ClientPool
   tracer: Tracer
   fetchFunction: FunctionFetch
 }
 
+/** The repository type of a domain. */
+export type DataOf<D> = D extends Domain<infer _S, infer R, infer _C, infer _G> ? R : never
+
+/** The domain's repository over its own collections (what `ctx.data` is). */
+export function openData<D extends AnyDomain | Domain<never, unknown, never, unknown>>(
+  domain: D,
+  store: DocumentStore,
+  wrap: <T extends Doc>(c: Collection<T>, name: string) => Collection<T> = (c) => c,
+): DataOf<D> {
+  const spec = (domain as AnyDomain).spec.data
+  if (!spec) return undefined as DataOf<D>
+  const collections = Object.fromEntries(
+    Object.entries(spec.collections).map(([key, decl]) => [
+      key,
+      wrap(store.collection(domain.name, decl.spec), decl.spec.name),
+    ]),
+  )
+  return spec.open(collections) as DataOf<D>
+}
+
 export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
-  const { config, log, adapters, pool, tracer, fetchFunction } = deps
+  const { log, store, bus, pool, tracer, fetchFunction } = deps
+  const domain = fn.def.domain
   return {
     fn: { name: fn.name, domain: fn.domain },
-    config,
+    settings: deps.settings,
+    data: openData(domain, store, (c, name) =>
+      tracedCollection(c, store, domain.name, name, tracer, fn.name),
+    ),
+    clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),
+    publicUrl: deps.publicUrl,
     log: log.child({ fn: fn.name }),
-    store: tracedStore(adapters.store, tracer, fn.name),
-    bus: tracedPublisher(adapters.bus, tracer, fn.name),
-    clients: pool.clientsFor(tracer, fn.name),
-    payments: tracedPayments(adapters.payments, tracer, fn.name),
+    bus: tracedPublisher(bus, tracer, fn.name),
     trace: {
       traceparent: currentTraceparent,
       link(traceparent, attributes) {
         const link = linkTo(traceparent, attributes)
         if (link) trace.getActiveSpan()?.addLink(link)
+      },
+      span(name, { kind, attributes }, work) {
+        const spec = {
+          kind: kind === 'client' ? SpanKind.CLIENT : SpanKind.INTERNAL,
+          attributes: { ...attributes, 'faas.name': fn.name },
+        }
+        return inSpan(tracer, name, spec, work)
       },
     },
     http: { fetch: fetchFunction },

@@ -1,43 +1,38 @@
 /**
  * The function model. A function module's default export declares its trigger and its
- * handler of (input, context); the runtime binds it. Names come from the file path:
- * `functions/orders/create-order.ts` is `orders.create-order`.
+ * handler of (input, context) through its domain (`orders.grpcMethod(...)`, see domain.ts);
+ * the runtime binds it. Names come from the file path: `functions/<domain>/<name>.ts` is
+ * `<domain>.<name>`.
  */
-import { Hono } from 'hono'
-import type { EventBody, EventName } from '../../shared/events.ts'
-import type { AppConfig } from '../config.ts'
-import type { MethodName, RequestOf, ResponseOf, ServiceKey } from '../grpc/services.ts'
-import type { ConsumerContext, Context, WorkerContext } from './context.ts'
+import type { Hono } from 'hono'
+import type { AnyDomain } from './domain.ts'
+import type { GrpcService } from './grpc-service.ts'
+import type { Topic } from './topic.ts'
 
-const FUNCTION = Symbol.for('oms.function')
+export const FUNCTION = Symbol.for('oms.function')
 
-export interface HttpFunction {
+interface Base {
   readonly [FUNCTION]: true
+  /** The domain the function belongs to. */
+  readonly domain: AnyDomain
+}
+
+export interface HttpFunction extends Base {
   kind: 'http'
   /** Builds the function's Hono app; routes are absolute paths. */
-  build: (ctx: Context) => Hono
+  build: (ctx: never) => Hono
   /**
    * Routes this function passes on to the HTTP function that serves them, when that function
-   * is hosted by another process: `{ 'POST /api/payments/webhook': 'payments.stripe-webhook' }`.
+   * is hosted by another process: `{ 'POST /hooks/in': '<domain>.<function>' }`.
    */
   forwards?: Readonly<Record<string, string>>
 }
 
-export interface GrpcFunction<S extends ServiceKey, M extends MethodName<S>> {
-  readonly [FUNCTION]: true
+export interface GrpcFunction extends Base {
   kind: 'grpc'
-  service: S
-  method: M
-  handler(request: RequestOf<S, M>, ctx: Context): Promise<ResponseOf<S, M>>
-}
-
-/** Any gRPC function, as the runtime stores it. */
-export interface AnyGrpcFunction {
-  readonly [FUNCTION]: true
-  kind: 'grpc'
-  service: ServiceKey
+  service: GrpcService
   method: string
-  handler(request: never, ctx: Context): Promise<unknown>
+  handler(request: never, ctx: never): Promise<unknown>
 }
 
 export interface ConsumerOptions {
@@ -47,74 +42,29 @@ export interface ConsumerOptions {
   prefetch?: number
 }
 
-export interface ConsumerFunction<E extends EventName = EventName> {
-  readonly [FUNCTION]: true
+export interface ConsumerFunction extends Base {
   kind: 'consumer'
-  event: E
+  topic: Topic
   options: ConsumerOptions
-  handler(event: EventBody<E>, ctx: ConsumerContext): Promise<void>
+  handler(event: never, ctx: never): Promise<void>
 }
 
-export interface WorkerOptions<E extends EventName> {
-  /** The event that feeds the worker's durable job list. */
-  on: E
-  /** Jobs run at once, or a function of the config giving it (default: 4). */
-  concurrency?: number | ((config: AppConfig) => number)
+export interface WorkerOptions<T, S> {
+  /** The topic whose events feed the worker's durable job list. */
+  on: Topic<T>
+  /** Jobs run at once, or a function of the domain's settings giving it (default: 4). */
+  concurrency?: number | ((settings: S) => number)
   /** Job identity, so repeats of the same work collapse into one job (default: event id). */
-  key?(event: EventBody<E>): string
+  key?(event: T): string
 }
 
-export interface WorkerFunction<E extends EventName = EventName> {
-  readonly [FUNCTION]: true
+export interface WorkerFunction extends Base {
   kind: 'worker'
-  options: WorkerOptions<E>
-  handler(event: EventBody<E>, ctx: WorkerContext): Promise<void>
+  options: WorkerOptions<unknown, never>
+  handler(event: never, ctx: never): Promise<void>
 }
 
-export type FunctionDef = HttpFunction | AnyGrpcFunction | ConsumerFunction | WorkerFunction
-
-/** An HTTP function: a Hono app built once with the function's context. */
-export function http(build: (ctx: Context) => Hono): HttpFunction {
-  return { [FUNCTION]: true, kind: 'http', build }
-}
-
-/**
- * An HTTP function that only forwards routes to the functions serving them elsewhere, so one
- * entry point (the gateway) serves the whole public API however functions are spread.
- */
-export function forward(routes: Readonly<Record<string, string>>): HttpFunction {
-  return { [FUNCTION]: true, kind: 'http', build: () => new Hono(), forwards: routes }
-}
-
-/** A gRPC method implementation, e.g. `grpcMethod('orders', 'createOrder', handler)`. */
-export function grpcMethod<S extends ServiceKey, M extends MethodName<S>>(
-  service: S,
-  method: M,
-  handler: (request: RequestOf<S, M>, ctx: Context) => Promise<ResponseOf<S, M>>,
-): GrpcFunction<S, M> {
-  return { [FUNCTION]: true, kind: 'grpc', service, method, handler }
-}
-
-/** A queue consumer: its own durable queue bound to the event. */
-export function consumer<E extends EventName>(
-  event: E,
-  handler: (event: EventBody<E>, ctx: ConsumerContext) => Promise<void>,
-  options: ConsumerOptions = {},
-): ConsumerFunction<E> {
-  return { [FUNCTION]: true, kind: 'consumer', event, options, handler }
-}
-
-/**
- * A long-running worker: events are taken into a durable job list at once (so no delivery
- * is held while working), then jobs run with bounded concurrency, survive restarts, and are
- * retried with backoff when the handler throws.
- */
-export function worker<E extends EventName>(
-  options: WorkerOptions<E>,
-  handler: (event: EventBody<E>, ctx: WorkerContext) => Promise<void>,
-): WorkerFunction<E> {
-  return { [FUNCTION]: true, kind: 'worker', options, handler }
-}
+export type FunctionDef = HttpFunction | GrpcFunction | ConsumerFunction | WorkerFunction
 
 export function isFunctionDef(value: unknown): value is FunctionDef {
   return (
@@ -136,10 +86,10 @@ export function triggerOf(def: FunctionDef): string {
     case 'http':
       return 'http'
     case 'grpc':
-      return `grpc ${def.service}.${def.method}`
+      return `grpc ${def.service.name.split('.').pop()}.${def.method}`
     case 'consumer':
-      return `consumer ${def.event}`
+      return `consumer ${def.topic.name}`
     case 'worker':
-      return `worker ${def.options.on}`
+      return `worker ${def.options.on.name}`
   }
 }

@@ -2,19 +2,24 @@
  * The bus port: publish events to every consumer function that listens to them, and (for
  * the runtime only) subscribe a consumer function's queue and manage parked messages.
  */
-import type { EventBody, EventName } from '../../shared/events.ts'
+import type { Topic } from '../model/topic.ts'
 
 export type Headers = Record<string, string>
 
-/** What a function sees: publishing only. */
+/** Every event body carries its id, which travels as the message id. */
+export interface EventEnvelope {
+  eventId: string
+}
+
+/** What a function sees: publishing to topics only. */
 export interface Publisher {
-  publish<E extends EventName>(event: E, body: EventBody<E>, headers?: Headers): Promise<void>
+  publish<T extends EventEnvelope>(topic: Topic<T>, body: T, headers?: Headers): Promise<void>
 }
 
 export interface Delivery {
   /** The message id (the event id); stable across redeliveries. */
   messageId: string
-  event: EventName
+  event: string
   body: string
   headers: Headers
   /** 1 for the first delivery, 2 for the first retry, ... */
@@ -29,7 +34,7 @@ export class PoisonMessageError extends Error {
 export interface SubscribeOptions {
   /** Queue owner: the consumer function's name. */
   consumer: string
-  event: EventName
+  event: string
   /** Deliveries handled at once. */
   prefetch: number
   /** Delay before each retry; its length is the number of retries. */
@@ -44,7 +49,7 @@ export interface Subscription {
 export interface ParkedMessage {
   id: string
   consumer: string
-  event: EventName
+  event: string
   body: string
   headers: Headers
   error: string
@@ -52,16 +57,18 @@ export interface ParkedMessage {
   parkedAt: string
 }
 
-export interface Bus extends Publisher {
+export interface Bus {
   readonly kind: string
+  /** Publishes an event to every consumer of its topic (its id is the message id). */
+  publish(event: string, body: EventEnvelope, headers?: Headers): Promise<void>
   /** Publishes a body as given, unchecked (replays, tooling and tests). */
-  publishRaw(event: EventName, body: string, headers?: Headers): Promise<void>
+  publishRaw(event: string, body: string, headers?: Headers): Promise<void>
   subscribe(
     options: SubscribeOptions,
     handle: (delivery: Delivery) => Promise<void>,
   ): Promise<Subscription>
   /** Declares the queues of these consumers ahead of any publish, so nothing is dropped. */
-  declare(consumers: readonly { consumer: string; event: EventName }[]): Promise<void>
+  declare(consumers: readonly { consumer: string; event: string }[]): Promise<void>
   parked(consumer?: string): Promise<ParkedMessage[]>
   /** Sends parked messages back to their consumer's queue; returns how many. */
   replay(filter: { consumer?: string; id?: string }): Promise<number>

@@ -32,7 +32,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
-import type { TracesSampler } from '../config.ts'
+import type { TracesSampler } from '../config/runtime-settings.ts'
 import { setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */

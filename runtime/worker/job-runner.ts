@@ -5,14 +5,13 @@
  * jobs are picked up again when their lease runs out; failures are retried with backoff.
  */
 import { randomUUID } from 'node:crypto'
-import type { Tracer } from '@opentelemetry/api'
-import type { Context } from '../model/context.ts'
+import type { BindingDeps, Hosted } from '../model/binding.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
-import type { Bus, Subscription } from '../ports/bus.ts'
-import type { Store } from '../ports/store.ts'
+import type { Subscription } from '../ports/bus.ts'
 import { parseEvent } from '../queue/parse-event.ts'
-import { extract, inSpan } from '../telemetry/spans.ts'
+import { jobList } from './job-list.ts'
+import { runJob, wrapPayload } from './run-job.ts'
 
 export interface JobRunnerOptions {
   /** How long a claimed job stays ours without renewal (default 30 s). */
@@ -25,26 +24,16 @@ export interface JobRunnerOptions {
   graceMs?: number
 }
 
-/** A job's payload: the event's body and the message headers (trace context). */
-function unwrap(payload: string): { body: string; headers: Record<string, string> } {
-  try {
-    const parsed = JSON.parse(payload) as { body?: unknown; headers?: unknown }
-    if (typeof parsed.body === 'string')
-      return { body: parsed.body, headers: (parsed.headers ?? {}) as Record<string, string> }
-  } catch {}
-  return { body: payload, headers: {} }
-}
+/** Jobs run at once when the worker says nothing. */
+export const DEFAULT_CONCURRENCY = 4
 
 export interface JobRunner {
   stop(): Promise<void>
 }
 
 export async function startJobRunner(
-  def: WorkerFunction,
-  ctx: Context,
-  bus: Bus,
-  store: Store,
-  tracer: Tracer,
+  hosted: Hosted<WorkerFunction>,
+  deps: BindingDeps,
   {
     leaseMs = 30_000,
     pollMs = 250,
@@ -52,53 +41,29 @@ export async function startJobRunner(
     graceMs = 10_000,
   }: JobRunnerOptions = {},
 ): Promise<JobRunner> {
-  const queue = ctx.fn.name
+  const { fn, ctx } = hosted
+  const queue = fn.name
+  const jobs = jobList(deps.adapters.store, queue)
   const owner = `${queue}:${randomUUID()}`
-  const { concurrency: configured = 4 } = def.options
-  const concurrency = typeof configured === 'function' ? configured(ctx.config) : configured
+  const { concurrency: configured = DEFAULT_CONCURRENCY } = fn.def.options
+  const concurrency =
+    typeof configured === 'function' ? configured(ctx.settings as never) : configured
   const running = new Map<string, Promise<void>>()
   const abort = new AbortController()
   let stopping = false
 
   const work = async (job: { id: string; payload: string; attempts: number }) => {
-    const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
-    const { body, headers } = unwrap(job.payload)
     try {
-      // The job keeps the trace of the message that created it: its span is a child of it.
-      const attributes = {
-        'faas.name': ctx.fn.name,
-        'faas.trigger': 'pubsub',
-        'oms.job.id': job.id,
-        'oms.job.attempt': job.attempts,
-      }
-      await inSpan(
-        tracer,
-        `work ${ctx.fn.name}`,
-        { parent: extract(headers), attributes },
-        async () => {
-          const event = parseEvent(def.options.on, body)
-          await def.handler(event, {
-            ...ctx,
-            log,
-            job: { id: job.id, attempt: job.attempts },
-            signal: abort.signal,
-          })
-        },
-      )
-      await store.jobs.complete(queue, job.id, owner)
+      await runJob(hosted, job, abort.signal)
+      await jobs.complete(job.id, owner)
     } catch (err) {
       if (abort.signal.aborted) return
+      const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
       const backoff = Math.min(maxBackoffMs, 500 * 2 ** Math.min(job.attempts - 1, 16))
       const delayMs = isRetryLater(err) ? (err.delayMs ?? backoff) : backoff
       if (isRetryLater(err)) log.debug({ delayMs, reason: err.message }, 'job deferred')
       else log.error({ err, delayMs }, 'job failed; will retry')
-      await store.jobs.retry(
-        queue,
-        job.id,
-        owner,
-        delayMs,
-        err instanceof Error ? err.message : String(err),
-      )
+      await jobs.retry(job.id, owner, delayMs, err instanceof Error ? err.message : String(err))
     }
   }
 
@@ -109,7 +74,7 @@ export async function startJobRunner(
     try {
       const free = concurrency - running.size
       if (free <= 0) return
-      for (const job of await store.jobs.claim(queue, owner, free, leaseMs)) {
+      for (const job of await jobs.claim(owner, free, leaseMs)) {
         const p = work(job).finally(() => {
           running.delete(job.id)
           void tick()
@@ -123,28 +88,24 @@ export async function startJobRunner(
     }
   }
 
-  const subscription: Subscription = await bus.subscribe(
+  const subscription: Subscription = await deps.adapters.bus.subscribe(
     {
       consumer: queue,
-      event: def.options.on,
-      prefetch: ctx.config.prefetch,
-      retryDelaysMs: ctx.config.retryDelaysMs,
+      event: fn.def.options.on.name,
+      prefetch: deps.config.prefetch,
+      retryDelaysMs: deps.config.retryDelaysMs,
     },
     async (delivery) => {
-      const event = parseEvent(def.options.on, delivery.body)
-      const id = def.options.key?.(event) ?? delivery.messageId
-      await store.jobs.enqueue(
-        queue,
-        id,
-        JSON.stringify({ body: delivery.body, headers: delivery.headers }),
-      )
+      const event = parseEvent(fn.def.options.on, delivery.body)
+      const id = fn.def.options.key?.(event) ?? delivery.messageId
+      await jobs.enqueue(id, wrapPayload(delivery.body, delivery.headers))
       void tick()
     },
   )
   const poll = setInterval(() => void tick(), pollMs)
   const renew = setInterval(() => {
     if (running.size > 0) {
-      store.jobs.renew(queue, owner, [...running.keys()], leaseMs).catch((err: unknown) => {
+      jobs.renew(owner, [...running.keys()], leaseMs).catch((err: unknown) => {
         ctx.log.error({ err }, 'renewing job leases failed')
       })
     }
@@ -163,7 +124,7 @@ export async function startJobRunner(
       ])
       if (timedOut) {
         abort.abort()
-        await store.jobs.releaseOwner(queue, owner)
+        await jobs.release(owner, [...running.keys()])
       }
       clearInterval(renew)
     },

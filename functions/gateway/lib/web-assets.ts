@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
+import { embeddedAssets } from '../../../runtime/model/embedded.ts'
 import { DomainError } from '../../../shared/errors.ts'
 
 /** Folder of the client sources. */
@@ -30,12 +31,8 @@ export interface Asset {
 
 const built = new Map<string, Promise<Asset>>()
 
-/**
- * Set by `oms build` (an esbuild define): the assets bundled at build time, so a bundle serves
- * them without esbuild or the web sources at run time. Undefined when running from source.
- */
-declare const __OMS_WEB_ASSETS__: Readonly<Record<string, string>> | undefined
-const PREBUILT = typeof __OMS_WEB_ASSETS__ === 'undefined' ? undefined : __OMS_WEB_ASSETS__
+/** The assets `oms build` bundled (the gateway's `embed`); undefined when running from source. */
+const PREBUILT = embeddedAssets('gateway')
 
 function toAsset(entry: string, body: string): Asset {
   const hash = createHash('sha256').update(body).digest('base64url').slice(0, 22)

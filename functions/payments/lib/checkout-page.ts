@@ -1,6 +1,6 @@
 /** The local checkout page: line items, total, Pay and Cancel. Self-contained HTML. */
 import { html } from 'hono/html'
-import type { LocalSession } from '../../../runtime/ports/payments.ts'
+import type { LocalSession } from './provider/provider.ts'
 
 /** An amount in the currency's minor unit, with the currency's own number of decimals. */
 export function formatMoney(amount: number, currency: string): string {

@@ -1,6 +1,6 @@
 /** What a verified Stripe event means for an order, if anything. */
 
-import type { PaymentEvent } from '../../../runtime/ports/payments.ts'
+import type { PaymentEvent } from './provider/provider.ts'
 import type { EventBody } from '../../../shared/events.ts'
 
 export type Outcome =

@@ -6,11 +6,12 @@
  * message is retried later.
  */
 
-import type { ConsumerContext } from '../../../runtime/model/context.ts'
+import type { ContextOf } from '../../../runtime/model/domain.ts'
 import { RetryLater } from '../../../runtime/model/retry-later.ts'
 import { isDomainError } from '../../../shared/errors.ts'
+import type { stock } from '../domain.ts'
 
-export async function settleReservation(orderId: string, ctx: ConsumerContext): Promise<void> {
+export async function settleReservation(orderId: string, ctx: ContextOf<typeof stock>): Promise<void> {
   let status: string
   try {
     status = (await ctx.clients.orders.getOrder({ orderId, customerId: '' })).order?.status ?? ''
@@ -24,14 +25,14 @@ export async function settleReservation(orderId: string, ctx: ConsumerContext): 
     case 'pending':
       throw new RetryLater(`order ${orderId} is not settled by orders yet`)
     case 'cancelled': {
-      const released = await ctx.store.stock.release(orderId)
+      const released = await ctx.data.release(orderId)
       return ctx.log.info(
         { orderId, released },
         released ? 'reservation released' : 'no open reservation',
       )
     }
     default: {
-      const committed = await ctx.store.stock.commit(orderId)
+      const committed = await ctx.data.commit(orderId)
       return ctx.log.info(
         { orderId, committed },
         committed ? 'reservation committed' : 'no open reservation',

@@ -4,7 +4,6 @@
  * consumer never sleeps), and parking of messages that fail every try or can never succeed.
  */
 import { randomUUID } from 'node:crypto'
-import type { EventName } from '../../../shared/events.ts'
 import type {
   Bus,
   Delivery,
@@ -24,7 +23,7 @@ interface Queued {
 
 interface Queue {
   consumer: string
-  event: EventName
+  event: string
   ready: Queued[]
   inFlight: number
   handle?: (delivery: Delivery) => Promise<void>
@@ -37,7 +36,7 @@ export function memoryBus(): Bus {
   const parked: ParkedMessage[] = []
   const timers = new Set<NodeJS.Timeout>()
 
-  const declareQueue = (consumer: string, event: EventName): Queue => {
+  const declareQueue = (consumer: string, event: string): Queue => {
     let q = queues.get(consumer)
     if (!q) {
       q = { consumer, event, ready: [], inFlight: 0 }
@@ -90,7 +89,7 @@ export function memoryBus(): Bus {
     }
   }
 
-  const enqueue = (event: EventName, body: string, messageId: string, headers: Headers) => {
+  const enqueue = (event: string, body: string, messageId: string, headers: Headers) => {
     for (const q of queues.values()) {
       if (q.event !== event) continue
       q.ready.push({ messageId, body, headers, attempt: 1 })

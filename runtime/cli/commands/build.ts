@@ -31,11 +31,11 @@ export function registerBuild(program: Command): void {
 Each bundle is ESM for Node 20 with a source map, and holds only what its functions import.
 Adapters of real services (MongoDB, RabbitMQ, Consul, the Stripe API) are split into lazy
 chunks, loaded only when their variable (MONGODB_URI, AMQP_URL, ...) is set.
-Run one with: node dist/<name>.mjs   (e.g. node dist/orders.mjs)
+Run one with: node dist/<name>.mjs   (e.g. node dist/<domain>.mjs)
 
 Examples:
   $ oms build
-  $ oms build gateway orders.create-order --no-minify`,
+  $ oms build <domain> <domain>.<function> --no-minify`,
     )
     .action(async (selectors: string[], opts: { out: string; minify: boolean; json?: boolean }) => {
       await checkSelectors(selectors)

@@ -3,7 +3,8 @@
  * on real services when their variables are set; restarted when the code changes.
  */
 import type { Command } from 'commander'
-import { loadConfig } from '../../config.ts'
+import { loadDomains } from '../../catalog.ts'
+import { loadConfiguration } from '../../config/load-configuration.ts'
 import { supervise } from '../dev/supervisor.ts'
 import { DEBOUNCE_MS } from '../dev/watch.ts'
 import { WATCHED_DIRS } from '../paths.ts'
@@ -22,8 +23,8 @@ export async function runDev({ selectors, watch = true }: DevOptions): Promise<n
   const all = selectors.length === 0
   if (!watch) return runStart({ selectors, all })
   // Fail here, once, on what no code change can fix; the child reports the rest.
-  loadConfig()
   await checkSelectors(selectors)
+  loadConfiguration(await loadDomains())
   return supervise({ startArgs: all ? ['--all'] : selectors })
 }
 
@@ -42,8 +43,8 @@ restarts the process (gracefully) about ${DEBOUNCE_MS} ms after the last change.
 
 Examples:
   $ oms dev
-  $ PORT=9090 KITCHEN_COOK_MS=500 oms dev
-  $ oms dev orders stock --no-watch`,
+  $ PORT=9090 oms dev
+  $ oms dev <domain> <domain> --no-watch`,
     )
     .action(async (selectors: string[], opts: { watch: boolean }) => {
       process.exitCode = await runDev({ selectors, watch: opts.watch })

@@ -3,7 +3,7 @@
  * running oms process, reached over HTTP; with AMQP_URL set, in the broker, reached directly.
  */
 import type { Command } from 'commander'
-import { loadConfig } from '../../config.ts'
+import { loadConfig } from '../../config/load-configuration.ts'
 import type { ParkedMessage } from '../../ports/bus.ts'
 import { stderrLogger } from '../cli-log.ts'
 import { busDlq } from '../dlq/bus-source.ts'
@@ -16,7 +16,7 @@ import { functionName } from '../select.ts'
 export interface DlqOptions {
   /** A running oms process (default: http://127.0.0.1:$PORT, or the broker when AMQP_URL is set). */
   url?: string
-  /** Only this consumer function's messages, e.g. stock.on-order-paid. */
+  /** Only this consumer function's messages (`<domain>.<function>`). */
   fn?: string
   env?: Record<string, string | undefined>
 }
@@ -87,7 +87,7 @@ export function registerDlq(program: Command): void {
   dlq
     .command('ls')
     .description('list parked messages: id, function, event, error, tries, age')
-    .option('--function <name>', 'only this consumer function, e.g. stock.on-order-paid')
+    .option('--function <name>', 'only this consumer function (<domain>.<function>)')
     .option('--json', 'print the messages as JSON, bodies and headers included')
     .option('--url <url>', 'a running oms process (default http://127.0.0.1:$PORT)')
     .addHelpText(
@@ -96,7 +96,7 @@ export function registerDlq(program: Command): void {
 
 Examples:
   $ oms dlq ls
-  $ oms dlq ls --function orders.on-order-paid --json
+  $ oms dlq ls --function <domain>.<function> --json
   $ oms dlq ls --url http://127.0.0.1:9090`,
     )
     .action(async (opts: { function?: string; json?: boolean; url?: string }) => {
@@ -123,7 +123,7 @@ ${WHERE_HELP}
 
 Examples:
   $ oms dlq replay --id 5f0c2a52-9a43-4c47-a0f8-3b3c1d0e4a11
-  $ oms dlq replay --function stock.on-order-paid --all
+  $ oms dlq replay --function <domain>.<function> --all
   $ oms dlq replay --all`,
     )
     .action(async (opts: { function?: string; id?: string; all?: boolean; url?: string }) => {

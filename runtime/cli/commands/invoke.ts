@@ -5,8 +5,8 @@
 import type { Command } from 'commander'
 import { type DomainError, isDomainError } from '../../../shared/errors.ts'
 import { loadFunctions } from '../../catalog.ts'
-import { loadConfig } from '../../config.ts'
 import { createRuntime } from '../../host.ts'
+import { loadConfig } from '../../config/load-configuration.ts'
 import { stderrLogger } from '../cli-log.ts'
 import { usageError } from '../errors.ts'
 import { printJson } from '../output.ts'
@@ -27,17 +27,17 @@ export type InvokeOutcome =
 /** Invokes the function; a DomainError is an outcome, any other error is thrown. */
 export async function invokeFunction(options: InvokeOptions): Promise<InvokeOutcome> {
   const input = await readInput(options)
-  const config = loadConfig(options.env)
+  const { logLevel } = loadConfig(options.env)
   const name = functionName(options.name)
   const functions = await loadFunctions()
   if (!functions.some((fn) => fn.name === name)) {
     throw usageError(`no function named "${options.name}" (see oms ls)`)
   }
   const runtime = await createRuntime({
-    config,
     functions,
+    env: options.env,
     listen: false,
-    log: stderrLogger(config.logLevel),
+    log: stderrLogger(logLevel),
   })
   try {
     return { ok: true, result: await runtime.invoke(name, input) }
@@ -53,7 +53,7 @@ export function registerInvoke(program: Command): void {
   program
     .command('invoke')
     .description('run one function once with a JSON payload and print its result')
-    .argument('<function>', 'the function, e.g. menu.list-items or stock/check-stock')
+    .argument('<function>', 'the function, <domain>.<name> or <domain>/<name> (see oms ls)')
     .option('-d, --data <json>', 'the payload as inline JSON')
     .option('-f, --file <path>', 'read the payload from a JSON file (- for stdin)')
     .addHelpText(
@@ -69,10 +69,9 @@ Prints the result as JSON and exits 0. A domain error prints its JSON error shap
 ({"error": {"code", "message"}}) and exits 1; invalid JSON exits 2.
 
 Examples:
-  $ oms invoke menu.list-items
-  $ oms invoke stock.check-stock --data '{"items": [{"id": "burger", "quantity": 2}]}'
-  $ oms invoke gateway.menu-api --data '{"method": "GET", "path": "/api/menu"}'
-  $ oms invoke orders.on-order-paid --file event.json`,
+  $ oms invoke <domain>.<grpc-function> --data '{"id": "x"}'
+  $ oms invoke <domain>.<http-function> --data '{"method": "GET", "path": "/healthz"}'
+  $ oms invoke <domain>.<consumer> --file event.json`,
     )
     .action(async (name: string, opts: { data?: string; file?: string }) => {
       const outcome = await invokeFunction({ name, data: opts.data, file: opts.file })

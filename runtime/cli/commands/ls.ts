@@ -12,7 +12,7 @@ import { ROOT } from '../paths.ts'
 export interface FunctionListing {
   name: string
   domain: string
-  /** `http`, `grpc menu.getItems`, `consumer order.paid`, `worker order.paid`; absent when it failed to load. */
+  /** `http`, `grpc <Service>.<Method>`, `consumer <topic>`, `worker <topic>`; absent when it failed to load. */
   trigger?: string
   /** Path relative to the project root. */
   file: string
@@ -61,7 +61,7 @@ Exits 1 when a function file fails to load (it is listed with its error).
 
 Examples:
   $ oms ls
-  $ oms ls --json | jq -r '.[] | select(.domain == "orders") | .name'`,
+  $ oms ls --json | jq -r '.[] | select(.trigger == "http") | .name'`,
     )
     .action(async (opts: { json?: boolean }) => {
       const listings = await listFunctions()

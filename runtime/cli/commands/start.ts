@@ -7,32 +7,28 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { loadFunctions } from '../../catalog.ts'
-import { type AppConfig, loadConfig } from '../../config.ts'
-import type { Runtime } from '../../host.ts'
+import type { Env } from '../../config/load-settings.ts'
 import type { LoadedFunction } from '../../model/define.ts'
-import { serve, startRuntime } from '../../serve.ts'
+import { serve } from '../../serve.ts'
 import { CliError, usageError } from '../errors.ts'
 import { checkSelectors } from '../select.ts'
 import { STOP_TIMEOUT_MS } from '../shutdown.ts'
 
 export interface StartOptions {
-  /** Functions (`orders.create-order`) or domains (`orders`) to host; empty with `all`. */
+  /** Functions (`<domain>.<name>`) or domains to host; empty with `all`. */
   selectors: readonly string[]
   all?: boolean
   /** Environment to read the configuration from (default: process.env). */
-  env?: Record<string, string | undefined>
+  env?: Env
 }
 
-/** Checks the options and loads the selected functions and the configuration. */
-async function prepare(
-  options: StartOptions,
-): Promise<{ functions: LoadedFunction[]; config: AppConfig }> {
+/** Checks the options and loads the selected functions. */
+async function prepare(options: StartOptions): Promise<LoadedFunction[]> {
   const { selectors, all = false } = options
   if (all && selectors.length > 0)
     throw usageError('pass either function or domain names, or --all, not both')
   if (!all && selectors.length === 0)
     throw usageError('name the functions or domains to host, or pass --all')
-  const config = loadConfig(options.env)
   await checkSelectors(selectors)
   const functions = await loadFunctions(selectors)
   if (functions.length === 0) {
@@ -40,23 +36,11 @@ async function prepare(
       'no functions to host: no file under functions/ exports a function definition yet',
     )
   }
-  return { functions, config }
+  return functions
 }
 
 const asCliError = (err: unknown) =>
   err instanceof Error && err.message.startsWith('cannot listen') ? new CliError(err.message) : err
-
-/** Loads the selected functions and starts a runtime for them; the caller stops it. */
-export async function startFunctions(
-  options: StartOptions,
-): Promise<{ runtime: Runtime; config: AppConfig }> {
-  const { functions, config } = await prepare(options)
-  try {
-    return { runtime: await startRuntime(functions, config), config }
-  } catch (err) {
-    throw asCliError(err)
-  }
-}
 
 /**
  * Runs a bundle in this process: its entry hosts its functions until SIGTERM / SIGINT and sets
@@ -75,9 +59,9 @@ async function runBundle(dir: string, selectors: readonly string[]): Promise<voi
 
 /** The command's action: start, print the banner, wait for a signal, stop. Returns the exit code. */
 export async function runStart(options: StartOptions): Promise<number> {
-  const { functions, config } = await prepare(options)
+  const functions = await prepare(options)
   try {
-    return await serve(functions, config)
+    return await serve(functions, options.env)
   } catch (err) {
     throw asCliError(err)
   }
@@ -89,7 +73,7 @@ export function registerStart(program: Command): void {
     .description('host the named functions or domains in one process, as one container does')
     .argument(
       '[selectors...]',
-      'functions (orders.create-order or orders/create-order) or domains (orders)',
+      'functions (<domain>.<name> or <domain>/<name>) or domains (<domain>)',
     )
     .option('--all', 'host every function')
     .option(
@@ -104,9 +88,9 @@ deregisters, and exits 0 (exit 1 if that takes more than ${STOP_TIMEOUT_MS / 100
 
 Examples:
   $ oms start --all
-  $ oms start orders stock
-  $ PORT=9090 oms start gateway payments.stripe-webhook
-  $ oms build && oms start --dist dist orders      (what a container runs: node dist/orders.mjs)`,
+  $ oms start <domain> <domain>
+  $ PORT=9090 oms start <domain> <domain>.<function>
+  $ oms build && oms start --dist dist <domain>    (what a container runs: node dist/<domain>.mjs)`,
     )
     .action(async (selectors: string[], opts: { all?: boolean; dist?: string }) => {
       if (opts.dist) return runBundle(opts.dist, selectors)

@@ -4,13 +4,13 @@
  */
 import { type Adapters, createAdapters } from '../../adapters/create-adapters.ts'
 import { loadFunctions } from '../../catalog.ts'
-import type { AppConfig } from '../../config.ts'
+import type { RuntimeConfig } from '../../config/runtime-settings.ts'
 import type { Logger } from '../../ports/logger.ts'
 import { queuesOf } from '../../queue/queues-of.ts'
 import { CliError } from '../errors.ts'
 import type { DlqSource } from './source.ts'
 
-export async function busDlq(config: AppConfig, log: Logger): Promise<DlqSource> {
+export async function busDlq(config: RuntimeConfig, log: Logger): Promise<DlqSource> {
   let adapters: Adapters
   try {
     adapters = await createAdapters(config, log)

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ChannelModel, Options } from 'amqplib'
-import { EVENT_NAMES, type EventName } from '../../../../shared/events.ts'
 import type { Bus, ParkedMessage } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { confirmPublish } from './confirm-publish.ts'
@@ -43,14 +42,16 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   const names = topology(namespace)
   const declared = new Map<
     string,
-    { consumer: string; event: EventName; retryDelaysMs: readonly number[] }
+    { consumer: string; event: string; retryDelaysMs: readonly number[] }
   >()
   const consumers = new Set<Consumer>()
+  /** Exchanges declared on the broker: every topic published or consumed so far. */
+  const exchanges = new Set<string>()
 
   const declareAll = async (model: ChannelModel) => {
     const ch = await model.createChannel()
     try {
-      for (const event of EVENT_NAMES) await declareExchange(ch, names, event)
+      for (const event of exchanges) await declareExchange(ch, names, event)
       for (const c of declared.values()) await declareConsumer(ch, names, c, c.retryDelaysMs)
     } finally {
       await ch.close().catch(() => {})
@@ -68,6 +69,18 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   })
 
   const deadline = () => Date.now() + publishTimeoutMs
+
+  /** Declares a topic's exchange the first time it is published to (publishing to an exchange
+   * that does not exist would close the channel). */
+  const ensureExchange = async (event: string) => {
+    const ch = await (await link.model(deadline())).createChannel()
+    try {
+      await declareExchange(ch, names, event)
+      exchanges.add(event)
+    } finally {
+      await ch.close().catch(() => {})
+    }
+  }
   /** Publishes with a confirm; on a lost channel, waits for the next one and publishes again. */
   const send = async (
     exchange: string,
@@ -93,6 +106,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   const bus: Bus = {
     kind: 'rabbitmq',
     async publish(event, body, headers = {}) {
+      if (!exchanges.has(event)) await ensureExchange(event)
       await send(
         names.exchange(event),
         '',
@@ -102,9 +116,11 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
       )
     },
     async publishRaw(event, body, headers = {}) {
+      if (!exchanges.has(event)) await ensureExchange(event)
       await send(names.exchange(event), '', Buffer.from(body), headers, randomUUID())
     },
     async declare(list) {
+      for (const c of list) exchanges.add(c.event)
       for (const c of list)
         declared.set(c.consumer, {
           ...c,
@@ -114,6 +130,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     },
     async subscribe(subscribeOptions, handle) {
       declared.set(subscribeOptions.consumer, { ...subscribeOptions })
+      exchanges.add(subscribeOptions.event)
       const consumer = createConsumer(subscribeOptions, handle, {
         names,
         log: log.child({ consumer: subscribeOptions.consumer }),

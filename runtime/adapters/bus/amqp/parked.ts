@@ -3,7 +3,6 @@
  * not replayed go back to their parking queue when the channel closes, in their order.
  */
 import type { Channel, GetMessage } from 'amqplib'
-import { isEventName } from '../../../../shared/events.ts'
 import type { ParkedMessage } from '../../../ports/bus.ts'
 import {
   appHeaders,
@@ -28,7 +27,7 @@ export async function takeAll(ch: Channel, queue: string): Promise<GetMessage[]>
 export function describeParked(msg: GetMessage, consumer: string): ParkedMessage | undefined {
   const raw = msg.properties.headers as Record<string, unknown> | undefined
   const event = stringHeader(raw, EVENT) ?? ''
-  if (!isEventName(event)) return undefined
+  if (!event) return undefined
   return {
     id: String(msg.properties.messageId ?? ''),
     consumer: stringHeader(raw, FUNCTION) ?? consumer,

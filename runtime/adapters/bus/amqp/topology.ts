@@ -8,10 +8,9 @@
  *   <ns>.<function>.parked             parking (dead-letter) queue of the function
  */
 import type { Channel } from 'amqplib'
-import type { EventName } from '../../../../shared/events.ts'
 
 export interface Topology {
-  exchange(event: EventName): string
+  exchange(event: string): string
   queue(consumer: string): string
   retryQueue(consumer: string, delayMs: number): string
   parkedQueue(consumer: string): string
@@ -33,7 +32,7 @@ function memo<K>(name: (key: K) => string): (key: K) => string {
 
 export function topology(namespace: string): Topology {
   return {
-    exchange: memo((event: EventName) => `${namespace}.${event}`),
+    exchange: memo((event: string) => `${namespace}.${event}`),
     queue: memo((consumer: string) => `${namespace}.${consumer}`),
     retryQueue: (consumer, delayMs) => `${namespace}.${consumer}.retry.${delayMs}ms`,
     parkedQueue: memo((consumer: string) => `${namespace}.${consumer}.parked`),
@@ -43,7 +42,7 @@ export function topology(namespace: string): Topology {
 export async function declareExchange(
   ch: Channel,
   names: Topology,
-  event: EventName,
+  event: string,
 ): Promise<void> {
   await ch.assertExchange(names.exchange(event), 'fanout', { durable: true })
 }
@@ -52,7 +51,7 @@ export async function declareExchange(
 export async function declareConsumer(
   ch: Channel,
   names: Topology,
-  consumer: { consumer: string; event: EventName },
+  consumer: { consumer: string; event: string },
   retryDelaysMs: readonly number[],
 ): Promise<void> {
   const queue = names.queue(consumer.consumer)

@@ -1,0 +1,105 @@
+/**
+ * The orders domain's data: one document per order. A status move is one guarded update on the
+ * allowed previous statuses, so of any number of racing moves exactly one applies and a late or
+ * duplicate event can never move an order backwards.
+ */
+import { monotonicFactory } from 'ulid'
+import type { Order, OrderItem } from '../../proto/gen/oms.ts'
+import { collection, data } from '../../runtime/model/data.ts'
+import type { Collection } from '../../runtime/ports/documents.ts'
+
+interface OrderDoc extends Omit<Order, 'id'> {
+  _id: string
+  /** Insertion order: breaks ties between orders created in the same millisecond. */
+  seq: string
+}
+
+export interface OrderPatch {
+  status?: string
+  paymentLink?: string
+  updatedAt: string
+}
+
+/** Orders listed when the caller gives no limit. */
+export const DEFAULT_LIST_LIMIT = 100
+
+const nextSeq = monotonicFactory()
+
+const orders = collection<OrderDoc>('orders', {
+  indexes: [
+    {
+      name: 'customer_newest',
+      fields: [
+        ['customerId', 1],
+        ['createdAt', -1],
+        ['seq', -1],
+      ],
+    },
+  ],
+})
+
+const toItem = (i: OrderItem): OrderItem => ({
+  id: i.id,
+  name: i.name,
+  quantity: i.quantity,
+  priceId: i.priceId,
+  unitAmount: i.unitAmount,
+})
+
+const toOrder = (doc: OrderDoc): Order => ({
+  id: doc._id,
+  customerId: doc.customerId,
+  status: doc.status,
+  items: doc.items.map(toItem),
+  total: doc.total,
+  currency: doc.currency,
+  paymentLink: doc.paymentLink,
+  createdAt: doc.createdAt,
+  updatedAt: doc.updatedAt,
+  traceParent: doc.traceParent,
+})
+
+export function orderRepository(orders: Collection<OrderDoc>) {
+  return {
+    /** Inserts a new order; false when the id already exists. */
+    insert(order: Order): Promise<boolean> {
+      // Through toOrder, so exactly the order's own fields are stored.
+      const { id, ...fields } = toOrder({ ...order, _id: order.id, seq: '' })
+      return orders.insert({ _id: id, ...fields, seq: nextSeq() })
+    },
+    async get(id: string): Promise<Order | undefined> {
+      const doc = await orders.get(id)
+      return doc && toOrder(doc)
+    },
+    /** The customer's orders, newest first. */
+    async listByCustomer(customerId: string, limit = DEFAULT_LIST_LIMIT): Promise<Order[]> {
+      const docs = await orders.find('customer_newest', { where: { customerId }, limit })
+      return docs.map(toOrder)
+    },
+    /**
+     * Applies the patch only while the order's status is one of `whenStatus` (any status when
+     * omitted). Returns the updated order, or undefined when the order is missing or the
+     * condition failed.
+     */
+    async update(
+      id: string,
+      patch: OrderPatch,
+      whenStatus?: readonly string[],
+    ): Promise<Order | undefined> {
+      const doc = await orders.update(
+        id,
+        {
+          set: {
+            ...(patch.status !== undefined && { status: patch.status }),
+            ...(patch.paymentLink !== undefined && { paymentLink: patch.paymentLink }),
+            updatedAt: patch.updatedAt,
+          },
+        },
+        whenStatus ? { where: { status: { $in: whenStatus } } } : {},
+      )
+      return doc && toOrder(doc)
+    },
+  }
+}
+
+export const orderData = data({ orders }, (c) => orderRepository(c.orders))

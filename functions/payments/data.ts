@@ -1,0 +1,28 @@
+/**
+ * The payments domain's data: the Stripe events acted on (one document per event id, so each
+ * is acted on once) and the local checkout's sessions.
+ */
+import { collection, data } from '../../runtime/model/data.ts'
+import type { SessionDoc } from './lib/provider/local-payments.ts'
+
+interface HandledEventDoc {
+  _id: string
+  /** When it was handled (epoch ms). */
+  at: number
+}
+
+const webhookEvents = collection<HandledEventDoc>('webhook_events')
+const checkoutSessions = collection<SessionDoc>('checkout_sessions')
+
+export const paymentsData = data({ webhookEvents, checkoutSessions }, (c) => ({
+  /** The local checkout's sessions (used when STRIPE_SECRET_KEY is unset). */
+  sessions: c.checkoutSessions,
+  webhookEvents: {
+    /** Records the Stripe event as handled; true the first time only. */
+    markOnce: (eventId: string) => c.webhookEvents.insert({ _id: eventId, at: Date.now() }),
+    /** Forgets it, so a failed effect is acted on again when Stripe redelivers. */
+    unmark: async (eventId: string) => {
+      await c.webhookEvents.delete(eventId)
+    },
+  },
+}))

@@ -1,0 +1,15 @@
+/** The stock domain: units on hand and reserved per item; reservations never oversell. */
+import { domain } from '../../runtime/model/domain.ts'
+import { SEED_MENU } from '../../shared/seed-menu.ts'
+import { orderService, stockService } from '../../shared/services.ts'
+import { stockData } from './data.ts'
+
+export const stock = domain('stock', {
+  data: stockData,
+  serves: stockService,
+  clients: { orders: orderService },
+  async seed(levels) {
+    if ((await levels.levels()).length > 0) return
+    for (const item of SEED_MENU) await levels.setOnHand(item.id, item.stock)
+  },
+})

@@ -1,0 +1,171 @@
+/**
+ * One collection on MongoDB. Each port operation is one single-document command (insertOne,
+ * findOne, find, findOneAndUpdate, deleteOne), so it is atomic on MongoDB with no
+ * transaction. The filter and change languages are MongoDB's own subset, checked first so a
+ * query the embedded store would refuse is refused here too.
+ */
+import type { Db, Document, Filter as MongoFilter, Collection as MongoCollection, UpdateFilter } from 'mongodb'
+import {
+  type Change,
+  type Collection,
+  type CollectionSpec,
+  DEFAULT_FIND_LIMIT,
+  type Doc,
+  type FindQuery,
+  OUTBOX_FIELD,
+  type OutgoingEvent,
+  type PendingEvents,
+} from '../../../ports/documents.ts'
+import { checkChange, checkFilter } from '../check-change.ts'
+
+/** MongoDB's duplicate-key error code (E11000). */
+const DUPLICATE_KEY = 11000
+
+/** True when a write failed because a unique index already holds its key. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (
+    typeof err === 'object' && err !== null && (err as { code?: unknown }).code === DUPLICATE_KEY
+  )
+}
+
+/** Rounds of read-and-compare before clearing events on a document that keeps changing gives up. */
+const MAX_ROUNDS = 10
+
+type StoredEvent = OutgoingEvent & { at: Date }
+
+/** Documents as the driver sees them: string ids, any fields. */
+interface Stored {
+  _id: string
+  [field: string]: unknown
+}
+
+const filter = (where: object | undefined, id?: string): MongoFilter<Stored> =>
+  (id === undefined ? { ...where } : { ...where, _id: id }) as MongoFilter<Stored>
+
+function visible<D>(doc: Stored | Document): D {
+  const { [OUTBOX_FIELD]: _events, ...rest } = doc
+  return rest as D
+}
+
+function toUpdate(change: Change<object>, events: readonly StoredEvent[]): UpdateFilter<Stored> {
+  const update: Record<string, Record<string, unknown>> = {}
+  const part = (op: string, fields: object | undefined) => {
+    const defined = Object.entries(fields ?? {}).filter(([, v]) => v !== undefined)
+    if (defined.length > 0) update[op] = Object.fromEntries(defined)
+  }
+  part('$set', change.set)
+  if (change.unset?.length)
+    update.$unset = Object.fromEntries(change.unset.map((f) => [f as string, '']))
+  part('$inc', change.inc)
+  part('$addToSet', change.addToSet)
+  part('$pull', change.pull)
+  if (events.length > 0) update.$push = { [OUTBOX_FIELD]: { $each: events } }
+  return update as UpdateFilter<Stored>
+}
+
+export function mongoCollection<D extends Doc>(
+  db: Db,
+  collectionName: string,
+  spec: CollectionSpec,
+): Collection<D> {
+  const docs: MongoCollection<Stored> = db.collection<Stored>(collectionName)
+  const stamp = (events: readonly OutgoingEvent[] | undefined): StoredEvent[] =>
+    (events ?? []).map((e) => ({ ...e, at: new Date() }))
+  const indexFor = (name: string) => {
+    const found = spec.indexes?.find((i) => i.name === name)
+    if (!found) throw new Error(`collection ${spec.name} has no index named ${name}`)
+    return found
+  }
+
+  return {
+    async insert(doc, options) {
+      const events = stamp(options?.events)
+      try {
+        await docs.insertOne((events.length > 0 ? { ...doc, [OUTBOX_FIELD]: events } : { ...doc }) as unknown as Stored)
+        return true
+      } catch (err) {
+        if (isDuplicateKey(err)) return false
+        throw err
+      }
+    },
+
+    async get(id) {
+      const doc = await docs.findOne(filter(undefined, id))
+      return doc ? visible<D>(doc) : undefined
+    },
+
+    async find(name, query: FindQuery<D> = {}) {
+      const index = indexFor(name)
+      const fields = index.fields.map(([f]) => f)
+      for (const field of Object.keys(query.where ?? {}))
+        if (!fields.includes(field))
+          throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
+      checkFilter(query.where)
+      const sign = query.order === 'desc' ? -1 : 1
+      const sort = Object.fromEntries(index.fields.map(([f, d]) => [f, d * sign])) as Record<
+        string,
+        1 | -1
+      >
+      const found = await docs
+        .find(filter(query.where))
+        .sort(sort)
+        .limit(query.limit ?? DEFAULT_FIND_LIMIT)
+        .toArray()
+      return found.map((doc) => visible<D>(doc))
+    },
+
+    async update(id, change, options) {
+      checkChange(change as Change<object>)
+      checkFilter(options?.where)
+      const update = toUpdate(change as Change<object>, stamp(options?.events))
+      if (Object.keys(update).length === 0) {
+        const doc = await docs.findOne(filter(options?.where, id))
+        return doc ? visible<D>(doc) : undefined
+      }
+      const doc = await docs.findOneAndUpdate(filter(options?.where, id), update, {
+        returnDocument: 'after',
+      })
+      return doc ? visible<D>(doc) : undefined
+    },
+
+    async delete(id, where) {
+      checkFilter(where)
+      return (await docs.deleteOne(filter(where, id))).deletedCount === 1
+    },
+
+    async pendingEvents(limit = DEFAULT_FIND_LIMIT) {
+      const found = await docs
+        .find(filter({ [OUTBOX_FIELD]: { $exists: true } }), { projection: { [OUTBOX_FIELD]: 1 } })
+        .limit(limit)
+        .toArray()
+      return found.map(
+        (doc): PendingEvents => ({
+          id: String(doc._id),
+          events: (doc[OUTBOX_FIELD] as StoredEvent[]).map(({ at: _at, ...e }) => e),
+        }),
+      )
+    },
+
+    async clearEvents(id, eventIds) {
+      // Compare-and-set on the whole list: events stored meanwhile make the write miss, and
+      // the next round keeps them.
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const doc = await docs.findOne(filter(undefined, id), {
+          projection: { [OUTBOX_FIELD]: 1 },
+        })
+        const events = doc?.[OUTBOX_FIELD] as StoredEvent[] | undefined
+        if (!events) return
+        const left = events.filter((e) => !eventIds.includes(e.id))
+        if (left.length === events.length) return
+        const result = await docs.updateOne(
+          filter({ [OUTBOX_FIELD]: events }, id),
+          left.length > 0
+            ? ({ $set: { [OUTBOX_FIELD]: left } } as UpdateFilter<Stored>)
+            : ({ $unset: { [OUTBOX_FIELD]: '' } } as UpdateFilter<Stored>),
+        )
+        if (result.matchedCount === 1) return
+      }
+      throw new Error(`events of ${spec.name} ${id} kept changing while being cleared`)
+    },
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * The MongoDB document store (MONGODB_URI): every domain's collections in one database, named
+ * by the URI's path (default `oms`), each collection as `<domain>.<name>`. Needs no
+ * multi-document transactions, so a standalone server does. Connecting is bounded and a failure
+ * names MONGODB_URI; afterwards the driver reconnects by itself, and while the server is away
+ * operations fail after the server-selection bound instead of waiting, and `ping` (behind
+ * /healthz) says so.
+ */
+import { type Db, MongoClient } from 'mongodb'
+import { ConfigError } from '../../../config/config-error.ts'
+import type { DocumentStore } from '../../../ports/documents.ts'
+import type { Logger } from '../../../ports/logger.ts'
+import { checkName } from '../check-change.ts'
+import { mongoCollection } from './mongo-collection.ts'
+
+export interface MongoDocumentsOptions {
+  /** The connection string; its path names the database. */
+  uri: string
+  /** How long the start, or any operation, looks for the server before failing (default 5000 ms). */
+  serverSelectionTimeoutMs?: number
+  /** How long `ping` waits for an answer (default 1500 ms, under /healthz's own bound). */
+  pingTimeoutMs?: number
+  /** How long a sent operation waits for its reply before its connection is dropped (default 30 s). */
+  socketTimeoutMs?: number
+  log?: Logger
+}
+
+/** Database used when the URI names none. */
+export const DEFAULT_DB_NAME = 'oms'
+
+/** The URI without credentials, for messages. */
+const redact = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@')
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
+function dbNameOf(uri: string): string {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(uri)?.[1]
+  return path ? decodeURIComponent(path) : DEFAULT_DB_NAME
+}
+
+/** The collection that holds a domain's collection. */
+export const collectionName = (namespace: string, name: string) => `${namespace}.${name}`
+
+/** Connects and returns the store; fails within the bound, naming MONGODB_URI. */
+export async function mongoDocuments({
+  uri,
+  serverSelectionTimeoutMs = 5000,
+  pingTimeoutMs = 1500,
+  socketTimeoutMs = 30_000,
+  log,
+}: MongoDocumentsOptions): Promise<DocumentStore> {
+  let client: MongoClient
+  try {
+    client = new MongoClient(uri, {
+      appName: 'oms',
+      serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+      connectTimeoutMS: serverSelectionTimeoutMs,
+      socketTimeoutMS: socketTimeoutMs,
+    })
+  } catch (err) {
+    throw new ConfigError(`MONGODB_URI: not a usable connection string: ${messageOf(err)}`)
+  }
+  const db = client.db(dbNameOf(uri))
+  const fail = (err: unknown) =>
+    new ConfigError(
+      `MONGODB_URI: cannot use MongoDB at ${redact(uri)} (tried for up to ${serverSelectionTimeoutMs} ms): ${messageOf(err)}`,
+    )
+  try {
+    await client.connect()
+    await warnIfFerretDb1(client, db, log)
+  } catch (err) {
+    await client.close().catch(() => {})
+    throw fail(err)
+  }
+  log?.info({ db: db.databaseName }, 'MongoDB store connected')
+
+  return {
+    kind: 'mongodb',
+    remote: true,
+    async prepare(namespace, specs) {
+      checkName('namespace', namespace)
+      try {
+        await Promise.all(
+          specs.flatMap((spec) => {
+            checkName('collection', spec.name)
+            const c = db.collection(collectionName(namespace, spec.name))
+            return (spec.indexes ?? []).map((index) =>
+              c.createIndex(Object.fromEntries(index.fields), {
+                name: index.name,
+                ...(index.unique && { unique: true }),
+              }),
+            )
+          }),
+        )
+      } catch (err) {
+        throw fail(err)
+      }
+    },
+    collection: (namespace, spec) =>
+      mongoCollection(db, collectionName(namespace, spec.name), spec),
+    async ping() {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer to ping within ${pingTimeoutMs} ms`)),
+          pingTimeoutMs,
+        )
+      })
+      try {
+        await Promise.race([db.command({ ping: 1 }), timeout])
+      } catch (err) {
+        throw new Error(`MongoDB unavailable: ${messageOf(err)}`)
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+    async close() {
+      await client.close()
+    },
+  }
+}
+
+/**
+ * FerretDB 1.x applies an update by reading the document, changing it and writing it back,
+ * with nothing stopping another connection in between, so two conditional updates can both
+ * apply. Over one connection its commands run one at a time, as MongoDB's do per document.
+ */
+async function warnIfFerretDb1(client: MongoClient, db: Db, log: Logger | undefined) {
+  const info = await db
+    .admin()
+    .command({ buildInfo: 1 })
+    .catch(() => ({}) as Record<string, unknown>)
+  const version: unknown = info.ferretdbVersion
+  if (typeof version === 'string' && version.startsWith('v1.') && client.options.maxPoolSize > 1) {
+    log?.warn(
+      { ferretdb: version, maxPoolSize: client.options.maxPoolSize },
+      'FerretDB 1.x does not apply conditional updates atomically across connections: add maxPoolSize=1 to MONGODB_URI (one process only) or use MongoDB',
+    )
+  }
+}

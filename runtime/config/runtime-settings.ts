@@ -1,0 +1,227 @@
+/**
+ * The runtime's own settings (where to listen, which real services to use, tracing, message
+ * retries, logging) and the configuration the runtime derives from them. Domains declare
+ * theirs next to their code; `load-configuration.ts` reads both at start.
+ */
+import * as z from 'zod'
+import { flag, int, ms, msList, port, url } from './schemas.ts'
+import { type SettingsOf, setting } from './setting.ts'
+
+const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const
+
+/** A standard OTEL_TRACES_SAMPLER value. */
+export type TracesSampler = (typeof SAMPLERS)[number]
+
+const addresses = z
+  .string()
+  .regex(
+    /^\s*[a-z][\w.-]*=[\w.-]+:\d{1,5}\s*(,\s*[a-z][\w.-]*=[\w.-]+:\d{1,5}\s*)*$/,
+    'must be a comma-separated list of name=host:port, e.g. <domain>=127.0.0.1:50051,<domain>.<function>=127.0.0.1:8081',
+  )
+  .transform(
+    (value): Record<string, { host: string; port: number }> =>
+      Object.fromEntries(
+        value.split(',').map((pair) => {
+          const [name = '', address = ''] = pair.trim().split('=')
+          const [host = '', p = '0'] = address.split(':')
+          return [name, { host, port: Number(p) }]
+        }),
+      ),
+  )
+
+/** ADMIN_TOKEN: read by the runtime's operator routes and by any domain with admin routes. */
+export const ADMIN_TOKEN = setting('ADMIN_TOKEN', z.string().min(12, 'must be at least 12 characters'), {
+  secret: true,
+  set: 'enables admin routes and lets other hosts reach the operator routes (12+ characters)',
+  unset: 'admin routes off',
+})
+
+/** PUBLIC_URL: the base of links the system hands out; its default depends on PORT. */
+export const PUBLIC_URL = setting('PUBLIC_URL', url(['http:', 'https:']), {
+  set: 'base of links handed out (payment links, redirects)',
+  unset: '`http://localhost:$PORT`',
+})
+
+export const RUNTIME_SETTINGS = {
+  port: setting('PORT', port, { default: 8080, set: 'HTTP port' }),
+  host: setting('HOST', z.string().min(1), {
+    default: '0.0.0.0',
+    set: 'interface to bind',
+    unset: '`0.0.0.0`',
+  }),
+  advertiseHost: setting(
+    'ADVERTISE_HOST',
+    z
+      .string()
+      .regex(
+        /^(?!0\.0\.0\.0$)[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+        'must be a host name or IP address other processes can dial (not 0.0.0.0), without a port',
+      ),
+    {
+      set: 'the address other processes dial to reach this one (what is registered in Consul)',
+      unset: '`HOST`, or `127.0.0.1` when `HOST` is `0.0.0.0`',
+    },
+  ),
+  grpcPort: setting('GRPC_PORT', port, {
+    default: 0,
+    set: 'gRPC port of the process',
+    unset: 'a free port',
+  }),
+  publicUrl: PUBLIC_URL,
+  amqpUrl: setting('AMQP_URL', url(['amqp:', 'amqps:']), {
+    set: 'RabbitMQ (see [RabbitMQ](#rabbitmq))',
+    unset: 'in-process bus with the same retry and dead-letter semantics',
+  }),
+  amqpNamespace: setting(
+    'AMQP_NAMESPACE',
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be lower-case letters, digits, - or _ (at most 32)'),
+    { default: 'oms', set: 'prefix of every exchange and queue on the broker', unset: '`oms`' },
+  ),
+  publishTimeoutMs: setting('PUBLISH_TIMEOUT_MS', int(100, 600_000), {
+    default: 15_000,
+    set: 'how long a publish waits for the broker (e.g. during a reconnect) before failing',
+  }),
+  mongodbUri: setting('MONGODB_URI', url(['mongodb:', 'mongodb+srv:']), {
+    secret: true,
+    set: "MongoDB for every domain's data; the path names the database, default `oms` (see [MongoDB](#mongodb))",
+    unset: 'embedded in-memory store (see `OMS_STORE_FILE`)',
+  }),
+  storeFile: setting('OMS_STORE_FILE', z.string().min(1), {
+    set: 'without MongoDB: keep the embedded store in this JSON file, so a restart keeps the data (`oms dev` sets it for its reloads)',
+    unset: 'the embedded store lives in memory only',
+  }),
+  consulAddr: setting('CONSUL_HTTP_ADDR', z.string().min(1), {
+    set: 'Consul agent, `host:port` or `http(s)://host:port`: every hosted function registered with a health check, discovery of healthy instances (see [Consul](#consul))',
+    unset: 'in-process registry (with `OMS_ADDRESSES`)',
+  }),
+  addresses: setting('OMS_ADDRESSES', addresses, {
+    default: {},
+    set: "without Consul: a static map `name=host:port,...` keyed by domain or function (a function's own entry wins), e.g. `<domain>=127.0.0.1:50051,<domain>.<function>=127.0.0.1:8081`",
+    unset: 'only functions hosted in this process are found',
+  }),
+  otlpEndpoint: setting('OTEL_EXPORTER_OTLP_ENDPOINT', url(['http:', 'https:']), {
+    set: 'OTLP/HTTP export of traces, e.g. `http://localhost:4318` (Jaeger); the other standard `OTEL_EXPORTER_OTLP_*` variables are honoured (see [Tracing](#tracing))',
+    unset: 'no export (trace ids still flow and are logged)',
+  }),
+  otlpProtocol: setting('OTEL_EXPORTER_OTLP_PROTOCOL', z.enum(['http/protobuf', 'http/json']), {
+    default: 'http/protobuf',
+    set: '`http/protobuf` or `http/json`',
+    unset: '`http/protobuf`',
+  }),
+  sampler: setting('OTEL_TRACES_SAMPLER', z.enum(SAMPLERS), {
+    default: 'parentbased_always_on',
+    set: `which traces are recorded when exporting: ${SAMPLERS.map((s) => `\`${s}\``).join(', ')}`,
+    unset: '`parentbased_always_on`',
+  }),
+  samplerRatio: setting(
+    'OTEL_TRACES_SAMPLER_ARG',
+    z
+      .string()
+      .trim()
+      .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a ratio between 0 and 1, e.g. 0.1')
+      .transform(Number),
+    { default: 1, set: "the ratio samplers' share of traces kept, between 0 and 1" },
+  ),
+  /** The default 2,048 spans overflow (spans are dropped) at a few hundred requests a second. */
+  spanQueueSize: setting('OTEL_BSP_MAX_QUEUE_SIZE', int(1, 10_000_000), {
+    default: 65_536,
+    set: 'spans buffered before export',
+  }),
+  /** OpenTelemetry's default is 5 s. */
+  spanDelayMs: setting('OTEL_BSP_SCHEDULE_DELAY', ms, {
+    default: 500,
+    set: 'ms between span batches',
+  }),
+  tracingDisabled: setting('OTEL_SDK_DISABLED', flag, {
+    default: false,
+    set: '`true` turns tracing off: no spans, no trace context kept or passed on, no trace ids in logs (saves the async-hooks cost of context tracking on every callback)',
+    unset: 'tracing on',
+  }),
+  adminToken: ADMIN_TOKEN,
+  retryDelaysMs: setting('RETRY_DELAYS_MS', msList, {
+    default: [1000, 5000, 30000],
+    set: 'delays before each retry of a failed message',
+    unset: '`1000,5000,30000`',
+  }),
+  prefetch: setting('PREFETCH', int(1, 10_000), {
+    default: 32,
+    set: 'deliveries a consumer handles at once',
+  }),
+  logLevel: setting(
+    'LOG_LEVEL',
+    z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    { default: 'info', set: '`trace` … `fatal`, `silent`', unset: '`info`' },
+  ),
+} as const
+
+type Values = SettingsOf<typeof RUNTIME_SETTINGS>
+
+/** What the runtime runs with. */
+export interface RuntimeConfig {
+  port: number
+  host: string
+  /** The address other processes dial to reach this one (registered in the registry). */
+  advertiseHost: string
+  grpcPort: number
+  /** Base of links the system hands out (payment links, redirects). */
+  publicUrl: string
+  amqpUrl?: string
+  mongodbUri?: string
+  /** Without MongoDB: the file the embedded store is kept in. */
+  storeFile?: string
+  consulAddr?: string
+  otlpEndpoint?: string
+  /** OTLP over HTTP with protobuf (default) or JSON bodies. */
+  otlpProtocol: 'http/protobuf' | 'http/json'
+  /** OTEL_SDK_DISABLED=true: no spans, no trace context (no trace ids in logs), nothing exported. */
+  tracingDisabled: boolean
+  /** OTEL_TRACES_SAMPLER and its ratio (OTEL_TRACES_SAMPLER_ARG, default 1) when exporting. */
+  sampler: { name: TracesSampler; ratio: number }
+  /** The span batch processor: queue size and delay between batches. */
+  spanBatch: { maxQueueSize: number; scheduledDelayMs: number }
+  adminToken?: string
+  retryDelaysMs: readonly number[]
+  prefetch: number
+  /** Prefix of every exchange and queue name on the broker. */
+  amqpNamespace: string
+  /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
+  publishTimeoutMs: number
+  /** Static address map (no Consul): domain or function name → where it listens. */
+  addresses: Readonly<Record<string, { host: string; port: number }>>
+  logLevel: string
+}
+
+export function runtimeConfigOf(v: Values): RuntimeConfig {
+  return {
+    port: v.port,
+    host: v.host,
+    advertiseHost: v.advertiseHost ?? (v.host === '0.0.0.0' ? '127.0.0.1' : v.host),
+    grpcPort: v.grpcPort,
+    publicUrl: (v.publicUrl ?? `http://localhost:${v.port}`).replace(/\/$/, ''),
+    amqpUrl: v.amqpUrl,
+    mongodbUri: v.mongodbUri,
+    storeFile: v.storeFile,
+    consulAddr: v.consulAddr,
+    otlpEndpoint: v.otlpEndpoint,
+    otlpProtocol: v.otlpProtocol,
+    tracingDisabled: v.tracingDisabled,
+    sampler: { name: v.sampler, ratio: v.samplerRatio },
+    spanBatch: { maxQueueSize: v.spanQueueSize, scheduledDelayMs: v.spanDelayMs },
+    adminToken: v.adminToken,
+    retryDelaysMs: v.retryDelaysMs,
+    prefetch: v.prefetch,
+    amqpNamespace: v.amqpNamespace,
+    publishTimeoutMs: v.publishTimeoutMs,
+    addresses: v.addresses,
+    logLevel: v.logLevel,
+  }
+}

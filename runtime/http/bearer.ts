@@ -1,0 +1,33 @@
+/**
+ * The one bearer-token check: `Authorization: Bearer <token>` compared in constant time (over
+ * digests, so neither the token's length nor its content leaks through timing). Used by the
+ * operator routes and by any function's admin routes.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { MiddlewareHandler } from 'hono'
+import { DomainError } from '../../shared/errors.ts'
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+/** Whether the Authorization header carries `token`; never true without a token. */
+export function hasBearer(header: string | undefined, token: string | undefined): boolean {
+  if (!token || !header?.startsWith('Bearer ')) return false
+  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token))
+}
+
+export interface BearerAuthOptions {
+  /** The token; without one every request is refused with `off`. */
+  token: string | undefined
+  /** Why requests are refused while no token is configured. */
+  off: string
+}
+
+/** Middleware: 401 UNAUTHORIZED unless the request carries the token. */
+export function bearerAuth({ token, off }: BearerAuthOptions): MiddlewareHandler {
+  return async (c, next) => {
+    if (!token) throw new DomainError('UNAUTHORIZED', off)
+    if (!hasBearer(c.req.header('authorization'), token))
+      throw new DomainError('UNAUTHORIZED', 'a valid admin token is required (Authorization: Bearer ...)')
+    await next()
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The HTTP binding: every hosted HTTP function's routes in one Hono app on one server (with
+ * the forwards to functions hosted elsewhere, /healthz and the operator routes), registered
+ * where other processes find it. Each function's app is built once with its context and gets
+ * SERVER spans.
+ */
+import type { AddressInfo } from 'node:net'
+import type { ServerType } from '@hono/node-server'
+import type { Hono } from 'hono'
+import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import type { HttpFunction } from '../model/define.ts'
+import type { FunctionFetch } from './function-fetch.ts'
+import { forwardRoutes } from './forward-routes.ts'
+import { healthRoute } from './health-route.ts'
+import { opsRoutes } from './ops-routes.ts'
+import { createRootApp } from './root-app.ts'
+import { tracedApp } from './traced-app.ts'
+
+export interface HttpBinding extends Binding {
+  /** The one app of every hosted HTTP function (usable without a port: app.request). */
+  readonly app: Hono
+  /** Whether this process serves the HTTP function. */
+  hosts(name: string): boolean
+  /** Where it listens, once started. */
+  readonly url: string | undefined
+}
+
+export interface HttpBindingDeps extends BindingDeps {
+  fetchFunction: FunctionFetch
+  /** Serve the operator routes (only when listening for real). */
+  ops: boolean
+}
+
+interface InvokeRequest {
+  method?: string
+  path?: string
+  headers?: Record<string, string>
+  body?: unknown
+}
+
+export function prepareHttp(hosted: readonly Hosted<HttpFunction>[], deps: HttpBindingDeps): HttpBinding {
+  const { config, log, adapters } = deps
+  // The server's module (which also loads Node's fetch implementation) is loaded only by a
+  // process that serves HTTP, and starts loading now, while the rest is prepared.
+  const nodeServer = deps.ops && hosted.length > 0 ? import('@hono/node-server') : undefined
+  nodeServer?.catch(() => {}) // a failure surfaces in start()
+
+  const names = new Set(hosted.map((h) => h.fn.name))
+  const apps: Hono[] = hosted.map(({ fn, ctx, tracer }) =>
+    tracedApp((fn.def.build as (ctx: unknown) => Hono)(ctx), tracer, fn.name),
+  )
+  for (const { fn } of hosted)
+    if (fn.def.forwards) apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
+  if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
+  if (deps.ops && apps.length > 0) apps.unshift(opsRoutes({ bus: adapters.bus, adminToken: config.adminToken }))
+  const app = createRootApp(apps, log)
+  let server: ServerType | undefined
+  let url: string | undefined
+
+  return {
+    app,
+    hosts: (name) => names.has(name),
+    get url() {
+      return url
+    },
+    async start() {
+      if (hosted.length === 0) return
+      const { serve } = await (nodeServer ?? import('@hono/node-server'))
+      const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host })
+      server = started
+      const port = await new Promise<number>((resolve, reject) => {
+        started.once('error', reject)
+        started.once('listening', () => resolve((started.address() as AddressInfo).port))
+      })
+      url = `http://localhost:${port}`
+      for (const { fn } of hosted) await deps.register(fn, port, 'http')
+    },
+    async stop() {
+      if (!server) return
+      const closing = server
+      await new Promise<void>((resolve) => {
+        closing.close(() => resolve())
+        ;(closing as { closeIdleConnections?: () => void }).closeIdleConnections?.()
+      })
+    },
+    async invoke(name, input) {
+      hostedNamed(hosted, name)
+      const req = (input ?? {}) as InvokeRequest
+      const body =
+        req.body === undefined || req.body === null
+          ? undefined
+          : typeof req.body === 'string'
+            ? req.body
+            : JSON.stringify(req.body)
+      const res = await app.request(req.path ?? '/', {
+        method: req.method ?? 'GET',
+        headers: req.headers,
+        body,
+      })
+      const text = await res.text()
+      let json: unknown = text
+      try {
+        json = JSON.parse(text)
+      } catch {}
+      return { status: res.status, body: json }
+    },
+  }
+}

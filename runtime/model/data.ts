@@ -1,0 +1,43 @@
+/**
+ * What a domain stores: its collections (with their indexes) and its repository, written
+ * once against the document store port, so the embedded store and MongoDB run the same code.
+ * A function's context holds its domain's repository and nothing else of the store.
+ */
+import type { Collection, CollectionSpec, Doc, IndexSpec } from '../ports/documents.ts'
+
+export interface CollectionDecl<D extends Doc = Doc> {
+  readonly spec: CollectionSpec
+  /** Type only: the documents it holds. */
+  readonly doc?: D
+}
+
+/** A collection of documents `D`, with its indexes: `[['customerId', 1], ['createdAt', -1]]`. */
+export function collection<D extends Doc>(
+  name: string,
+  options: { indexes?: readonly IndexSpec[] } = {},
+): CollectionDecl<D> {
+  return { spec: { name, indexes: options.indexes ?? [] } }
+}
+
+export type CollectionsSpec = Readonly<Record<string, CollectionDecl<Doc>>>
+
+export type CollectionsOf<C extends CollectionsSpec> = {
+  readonly [K in keyof C]: C[K] extends CollectionDecl<infer D> ? Collection<D> : never
+}
+
+export interface DataSpec<R = unknown> {
+  readonly collections: CollectionsSpec
+  /** Builds the repository over the collections (once per function context). */
+  open(collections: Readonly<Record<string, Collection<Doc>>>): R
+}
+
+/** A domain's data: `data({ items, reservations }, (c) => stockRepository(c))`. */
+export function data<C extends CollectionsSpec, R>(
+  collections: C,
+  open: (collections: CollectionsOf<C>) => R,
+): DataSpec<R> {
+  return {
+    collections,
+    open: open as (collections: Readonly<Record<string, Collection<Doc>>>) => R,
+  }
+}

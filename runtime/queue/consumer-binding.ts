@@ -1,0 +1,90 @@
+/**
+ * The consumer binding: each consumer function on its own queue of the bus. Redeliveries
+ * happen (a lost ack, a reconnect), so the binding records each message id the function has
+ * handled and skips a message it already handled; handlers are written to be idempotent as
+ * well, which covers a crash between the effect and the record. `oms invoke` runs a message
+ * through the same path as a delivery.
+ */
+import { randomUUID } from 'node:crypto'
+import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import type { ConsumerFunction } from '../model/define.ts'
+import { isRetryLater } from '../model/retry-later.ts'
+import type { Delivery, Subscription } from '../ports/bus.ts'
+import { extract, inSpan, SpanKind } from '../telemetry/spans.ts'
+import { handledEvents } from './handled-events.ts'
+import { parseEvent } from './parse-event.ts'
+
+/** Handles one delivery for the function: parse, skip if handled, run in a CONSUMER span, record. */
+function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
+  const handled = handledEvents(deps.adapters.store)
+  const { topic } = fn.def
+  const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
+  return async (delivery: Delivery): Promise<void> => {
+    const message = { id: delivery.messageId, attempt: delivery.attempt, headers: delivery.headers }
+    // One CONSUMER span per delivery (so each retry is its own span), child of the publisher.
+    const attributes = {
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': topic.name,
+      'messaging.consumer.group.name': fn.name,
+      'messaging.message.id': delivery.messageId,
+      'messaging.delivery.attempt': delivery.attempt,
+      'faas.name': fn.name,
+      'faas.trigger': 'pubsub',
+    }
+    const parent = extract(delivery.headers)
+    await inSpan(tracer, `consume ${topic.name}`, { kind: SpanKind.CONSUMER, parent, attributes }, async () => {
+      const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
+      try {
+        const event = parseEvent(topic, delivery.body)
+        if (await handled.has(fn.name, delivery.messageId)) {
+          return log.debug('message already handled; skipped')
+        }
+        await handler(event, { ...ctx, log, message })
+        await handled.mark(fn.name, delivery.messageId)
+      } catch (err) {
+        if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
+        else log.warn({ err, event: topic.name }, 'consumer failed')
+        throw err
+      }
+    })
+  }
+}
+
+export function prepareConsumers(
+  hosted: readonly Hosted<ConsumerFunction>[],
+  deps: BindingDeps,
+): Binding {
+  const handlers = new Map(hosted.map((h) => [h.fn.name, deliveryHandler(h, deps)]))
+  const subscriptions: Subscription[] = []
+  return {
+    async start() {
+      for (const { fn } of hosted) {
+        subscriptions.push(
+          await deps.adapters.bus.subscribe(
+            {
+              consumer: fn.name,
+              event: fn.def.topic.name,
+              prefetch: fn.def.options.prefetch ?? deps.config.prefetch,
+              retryDelaysMs: fn.def.options.retryDelaysMs ?? deps.config.retryDelaysMs,
+            },
+            handlers.get(fn.name)!,
+          ),
+        )
+      }
+    },
+    async stop() {
+      await Promise.allSettled(subscriptions.splice(0).map((s) => s.close()))
+    },
+    async invoke(name, input) {
+      const { fn } = hostedNamed(hosted, name)
+      await handlers.get(name)!({
+        messageId: `invoke-${randomUUID()}`,
+        event: fn.def.topic.name,
+        body: JSON.stringify(input),
+        headers: {},
+        attempt: 1,
+      })
+      return { ok: true }
+    },
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Runs one job of a worker function: the event from the job's payload, checked against its
+ * topic, handled in a span that keeps the trace of the message that created the job. Shared by
+ * the job runner and `oms invoke`.
+ */
+import type { Hosted } from '../model/binding.ts'
+import type { WorkerFunction } from '../model/define.ts'
+import { parseEvent } from '../queue/parse-event.ts'
+import { extract, inSpan } from '../telemetry/spans.ts'
+
+/** A job's payload: the event's body and the message headers (trace context). */
+export function wrapPayload(body: string, headers: Record<string, string>): string {
+  return JSON.stringify({ body, headers })
+}
+
+function unwrap(payload: string): { body: string; headers: Record<string, string> } {
+  try {
+    const parsed = JSON.parse(payload) as { body?: unknown; headers?: unknown }
+    if (typeof parsed.body === 'string')
+      return { body: parsed.body, headers: (parsed.headers ?? {}) as Record<string, string> }
+  } catch {}
+  return { body: payload, headers: {} }
+}
+
+export interface RunnableJob {
+  id: string
+  payload: string
+  attempts: number
+}
+
+export async function runJob(
+  { fn, ctx, tracer }: Hosted<WorkerFunction>,
+  job: RunnableJob,
+  signal: AbortSignal,
+): Promise<void> {
+  const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
+  const { body, headers } = unwrap(job.payload)
+  const attributes = {
+    'faas.name': fn.name,
+    'faas.trigger': 'pubsub',
+    'oms.job.id': job.id,
+    'oms.job.attempt': job.attempts,
+  }
+  const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
+  await inSpan(tracer, `work ${fn.name}`, { parent: extract(headers), attributes }, async () => {
+    const event = parseEvent(fn.def.options.on, body)
+    await handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal })
+  })
+}
