@@ -22,7 +22,7 @@ export function fieldsOf(change: Change<object>): Map<string, string> {
     else if (['set', 'inc', 'addToSet', 'pull'].includes(part))
       for (const [field, value] of Object.entries(fields as object))
         if (value !== undefined) add(part, field)
-    else throw new Error(`change: unknown part "${part}"`)
+        else throw new Error(`change: unknown part "${part}"`)
   }
   return seen
 }
@@ -44,7 +44,8 @@ const OPERATORS = new Set(['$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '
 /** Refuses filters outside the port's language (any adapter would read them differently). */
 export function checkFilter(filter: object | undefined): void {
   for (const [field, condition] of Object.entries(filter ?? {})) {
-    if (field !== '_id' && !FIELD.test(field)) throw new Error(`filter: field "${field}" is not allowed`)
+    if (field !== '_id' && !FIELD.test(field))
+      throw new Error(`filter: field "${field}" is not allowed`)
     if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) continue
     const keys = Object.keys(condition)
     if (!keys.some((k) => k.startsWith('$'))) continue

@@ -18,7 +18,8 @@ export function applyChange(doc: Stored, change: Change<object>): void {
   for (const [field, value] of Object.entries(change.addToSet ?? {})) {
     if (value === undefined) continue
     const list = doc[field] ?? []
-    if (!Array.isArray(list)) throw new Error(`change: cannot addToSet on non-array field "${field}"`)
+    if (!Array.isArray(list))
+      throw new Error(`change: cannot addToSet on non-array field "${field}"`)
     if (!list.some((e) => deepEqual(e, value))) list.push(cloneJson(value as Json))
     doc[field] = list
   }

@@ -8,7 +8,8 @@ function isComparison(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
   const keys = Object.keys(value)
   if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return false
-  for (const k of keys) if (!OPERATORS.has(k)) throw new Error(`filter operator ${k} is not supported`)
+  for (const k of keys)
+    if (!OPERATORS.has(k)) throw new Error(`filter operator ${k} is not supported`)
   return true
 }
 

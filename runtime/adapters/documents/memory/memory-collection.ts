@@ -17,7 +17,7 @@ import {
   type OutgoingEvent,
   type PendingEvents,
 } from '../../../ports/documents.ts'
-import { checkChange } from '../check-change.ts'
+import { checkChange, checkFilter } from '../check-change.ts'
 import { applyChange } from './apply-change.ts'
 import { equalityOf, matches } from './filter.ts'
 import { cloneJson, compareValues } from './values.ts'
@@ -77,9 +77,9 @@ export function memoryCollection<D extends Doc>(
     for (const { spec: s, prefixes } of indexes.values())
       prefixes.forEach((map, k) => {
         const key = keyOf(doc, s.fields, k + 1)
-        let ids = map.get(key)
-        if (!ids) map.set(key, (ids = new Set()))
-        ids.add(doc._id)
+        const ids = map.get(key)
+        if (ids) ids.add(doc._id)
+        else map.set(key, new Set([doc._id]))
       })
   }
   /** Another document already holds this document's values of a unique index. */
@@ -132,6 +132,7 @@ export function memoryCollection<D extends Doc>(
 
     async find(name, query: FindQuery<D> = {}) {
       const { spec: s, prefixes } = indexFor(name)
+      checkFilter(query.where)
       const fields = s.fields.map(([f]) => f)
       for (const field of Object.keys(query.where ?? {}))
         if (!fields.includes(field))
@@ -164,6 +165,7 @@ export function memoryCollection<D extends Doc>(
 
     async update(id, change: Change<D>, options) {
       checkChange(change as Change<object>)
+      checkFilter(options?.where)
       const doc = docs.get(id)
       if (!doc || !matches(doc, options?.where)) return undefined
       const next = cloneJson(doc)
@@ -175,7 +177,9 @@ export function memoryCollection<D extends Doc>(
       const clash = clashes(next)
       if (clash) {
         index(doc)
-        throw new Error(`update of ${spec.name} ${id}: unique index ${clash} already holds its values`)
+        throw new Error(
+          `update of ${spec.name} ${id}: unique index ${clash} already holds its values`,
+        )
       }
       put(next)
       changed()
@@ -183,6 +187,7 @@ export function memoryCollection<D extends Doc>(
     },
 
     async delete(id, where) {
+      checkFilter(where)
       const doc = docs.get(id)
       if (!doc || !matches(doc, where)) return false
       remove(doc)

@@ -4,7 +4,13 @@
  * transaction. The filter and change languages are MongoDB's own subset, checked first so a
  * query the embedded store would refuse is refused here too.
  */
-import type { Db, Document, Filter as MongoFilter, Collection as MongoCollection, UpdateFilter } from 'mongodb'
+import type {
+  Db,
+  Document,
+  Collection as MongoCollection,
+  Filter as MongoFilter,
+  UpdateFilter,
+} from 'mongodb'
 import {
   type Change,
   type Collection,
@@ -81,7 +87,11 @@ export function mongoCollection<D extends Doc>(
     async insert(doc, options) {
       const events = stamp(options?.events)
       try {
-        await docs.insertOne((events.length > 0 ? { ...doc, [OUTBOX_FIELD]: events } : { ...doc }) as unknown as Stored)
+        await docs.insertOne(
+          (events.length > 0
+            ? { ...doc, [OUTBOX_FIELD]: events }
+            : { ...doc }) as unknown as Stored,
+        )
         return true
       } catch (err) {
         if (isDuplicateKey(err)) return false

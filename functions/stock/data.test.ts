@@ -1,0 +1,319 @@
+/**
+ * The stock domain's data on every store adapter: levels, reservations all-or-nothing and once
+ * per order, commit and release once, no oversell under concurrency, and recovery from calls
+ * that died half-way (set up by writing what such a call leaves behind).
+ */
+import { expect, it } from 'vitest'
+import type { DocumentStore } from '../../runtime/ports/documents.ts'
+import { isDomainError } from '../../shared/errors.ts'
+import { eachStore } from '../../test/each-store.ts'
+import { dataOf } from '../../test/fixtures.ts'
+import { stockData } from './data.ts'
+import { stock } from './domain.ts'
+import { STALE_PENDING_MS } from './lib/reservations.ts'
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.unreachable('expected a rejection'),
+    (err: unknown) => err,
+  )
+}
+
+/** The stock repository over `store` with items stocked: `{ id: units }`. */
+async function stockedIn(store: DocumentStore, levels: Record<string, number>) {
+  await store.prepare(
+    'stock',
+    Object.values(stockData.collections).map((c) => c.spec),
+  )
+  const data = dataOf(stock, store)
+  for (const [id, units] of Object.entries(levels)) await data.setOnHand(id, units)
+  return Object.assign(data, {
+    store,
+    level: async (itemId: string) => (await data.levels([itemId]))[0],
+  })
+}
+
+type Stocked = (levels: Record<string, number>) => ReturnType<typeof stockedIn>
+
+eachStore('stock data', ({ fresh }) => {
+  const stocked: Stocked = async (levels) => stockedIn(await fresh(), levels)
+
+  it('sets levels and reads them for given items (in that order, unknown ones left out) or all', async () => {
+    const data = await stocked({ burger: 10, fries: 20, cola: 0 })
+    expect(await data.setOnHand('fries', 25)).toStrictEqual({
+      itemId: 'fries',
+      onHand: 25,
+      reserved: 0,
+      available: 25,
+    })
+    expect(await data.levels(['cola', 'nope', 'burger'])).toStrictEqual([
+      { itemId: 'cola', onHand: 0, reserved: 0, available: 0 },
+      { itemId: 'burger', onHand: 10, reserved: 0, available: 10 },
+    ])
+    expect((await data.levels()).map((l) => [l.itemId, l.onHand])).toEqual([
+      ['burger', 10],
+      ['fries', 25],
+      ['cola', 0],
+    ])
+    expect(await data.levels([])).toEqual([])
+  })
+
+  it('reserves every line, holding units out of what is available', async () => {
+    const data = await stocked({ burger: 10, fries: 20 })
+    expect(
+      await data.reserve('o1', [
+        { itemId: 'fries', quantity: 3 },
+        { itemId: 'burger', quantity: 2 },
+      ]),
+    ).toStrictEqual({
+      ok: true,
+      levels: [
+        { itemId: 'fries', onHand: 20, reserved: 3, available: 17 },
+        { itemId: 'burger', onHand: 10, reserved: 2, available: 8 },
+      ],
+    })
+  })
+
+  it('reserves nothing when one line is short, reporting the shortage; the order id stays free', async () => {
+    const data = await stocked({ burger: 10, fries: 2 })
+    const lines = [
+      { itemId: 'burger', quantity: 4 },
+      { itemId: 'fries', quantity: 3 },
+    ]
+    expect(await data.reserve('o1', lines)).toStrictEqual({
+      ok: false,
+      shortages: [{ itemId: 'fries', requested: 3, available: 2 }],
+    })
+    expect(await data.levels(['burger', 'fries'])).toStrictEqual([
+      { itemId: 'burger', onHand: 10, reserved: 0, available: 10 },
+      { itemId: 'fries', onHand: 2, reserved: 0, available: 2 },
+    ])
+    expect(await data.commit('o1')).toBe(false)
+    await data.setOnHand('fries', 5)
+    expect((await data.reserve('o1', lines)).ok).toBe(true)
+    expect((await data.level('fries'))?.available).toBe(2)
+  })
+
+  it('reports an unknown item as short with nothing available', async () => {
+    const data = await stocked({ burger: 10 })
+    expect(
+      await data.reserve('o1', [
+        { itemId: 'burger', quantity: 1 },
+        { itemId: 'ghost', quantity: 1 },
+      ]),
+    ).toStrictEqual({ ok: false, shortages: [{ itemId: 'ghost', requested: 1, available: 0 }] })
+    expect((await data.level('burger'))?.reserved).toBe(0)
+  })
+
+  it('reserves once per order: repeating it changes nothing', async () => {
+    const data = await stocked({ burger: 10 })
+    const first = await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])
+    expect(await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])).toStrictEqual(first)
+    expect(await data.reserve('o1', [{ itemId: 'burger', quantity: 9 }])).toStrictEqual(first)
+    expect(await data.level('burger')).toStrictEqual({
+      itemId: 'burger',
+      onHand: 10,
+      reserved: 4,
+      available: 6,
+    })
+  })
+
+  it('commits an open reservation once: on hand goes down, available stays', async () => {
+    const data = await stocked({ burger: 10, fries: 5 })
+    await data.reserve('o1', [
+      { itemId: 'burger', quantity: 4 },
+      { itemId: 'fries', quantity: 5 },
+    ])
+    expect(await data.commit('o1')).toBe(true)
+    expect(await data.commit('o1')).toBe(false)
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.levels(['burger', 'fries'])).toStrictEqual([
+      { itemId: 'burger', onHand: 6, reserved: 0, available: 6 },
+      { itemId: 'fries', onHand: 0, reserved: 0, available: 0 },
+    ])
+    // Still the order's reservation: reserving again changes nothing.
+    expect((await data.reserve('o1', [{ itemId: 'burger', quantity: 1 }])).ok).toBe(true)
+    expect((await data.level('burger'))?.reserved).toBe(0)
+  })
+
+  it('releases an open reservation once: its units are available again', async () => {
+    const data = await stocked({ burger: 10 })
+    await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])
+    expect(await data.release('o1')).toBe(true)
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.commit('o1')).toBe(false)
+    expect(await data.level('burger')).toStrictEqual({
+      itemId: 'burger',
+      onHand: 10,
+      reserved: 0,
+      available: 10,
+    })
+  })
+
+  it('answers false to commit and release of an order without a reservation', async () => {
+    const data = await stocked({ burger: 10 })
+    expect(await data.commit('nope')).toBe(false)
+    expect(await data.release('nope')).toBe(false)
+  })
+
+  it('refuses with INVALID_REQUEST to set on hand below what is reserved, changing nothing', async () => {
+    const data = await stocked({ burger: 10 })
+    await data.reserve('o1', [{ itemId: 'burger', quantity: 6 }])
+    const err = await rejection(data.setOnHand('burger', 5))
+    expect(isDomainError(err) && err.code).toBe('INVALID_REQUEST')
+    expect(await data.level('burger')).toStrictEqual({
+      itemId: 'burger',
+      onHand: 10,
+      reserved: 6,
+      available: 4,
+    })
+    expect(await data.setOnHand('burger', 6)).toStrictEqual({
+      itemId: 'burger',
+      onHand: 6,
+      reserved: 6,
+      available: 0,
+    })
+  })
+
+  it('never oversells: of 100 concurrent orders of 1 unit for 10 units, exactly 10 succeed', async () => {
+    const data = await stocked({ brownie: 10 })
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        data.reserve(`o${i}`, [{ itemId: 'brownie', quantity: 1 }]),
+      ),
+    )
+    expect(results.filter((r) => r.ok)).toHaveLength(10)
+    for (const r of results.filter((r) => !r.ok)) {
+      expect(r).toStrictEqual({
+        ok: false,
+        shortages: [{ itemId: 'brownie', requested: 1, available: 0 }],
+      })
+    }
+    expect(await data.level('brownie')).toStrictEqual({
+      itemId: 'brownie',
+      onHand: 10,
+      reserved: 10,
+      available: 0,
+    })
+  })
+
+  it('never oversells multi-line orders: 20 concurrent orders of two items, 5 of each', async () => {
+    const data = await stocked({ burger: 5, fries: 5 })
+    const both = (first: string, second: string) => [
+      { itemId: first, quantity: 1 },
+      { itemId: second, quantity: 1 },
+    ]
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        data.reserve(`o${i}`, i % 2 ? both('burger', 'fries') : both('fries', 'burger')),
+      ),
+    )
+    expect(results.filter((r) => r.ok)).toHaveLength(5)
+    for (const level of await data.levels(['burger', 'fries']))
+      expect(level).toMatchObject({ onHand: 5, reserved: 5, available: 0 })
+  })
+
+  it('holds one reservation for 10 concurrent reserves of the same order', async () => {
+    const data = await stocked({ burger: 10 })
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => data.reserve('o1', [{ itemId: 'burger', quantity: 3 }])),
+    )
+    expect(results.every((r) => r.ok)).toBe(true)
+    expect((await data.level('burger'))?.reserved).toBe(3)
+    expect(await data.commit('o1')).toBe(true)
+    expect(await data.level('burger')).toMatchObject({ onHand: 7, reserved: 0 })
+  })
+
+  it('settles a reservation once when commits and releases race', async () => {
+    const data = await stocked({ burger: 10 })
+    await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? data.commit('o1') : data.release('o1'))),
+    )
+    expect(results.filter(Boolean)).toHaveLength(1)
+    const committed = results.findIndex(Boolean) % 2 === 1
+    expect(await data.level('burger')).toStrictEqual(
+      committed
+        ? { itemId: 'burger', onHand: 6, reserved: 0, available: 6 }
+        : { itemId: 'burger', onHand: 10, reserved: 0, available: 10 },
+    )
+  })
+
+  recoveryTests(stocked)
+})
+
+/** Recovery from calls that died half-way, written as raw documents behind the repository's back. */
+function recoveryTests(stocked: Stocked) {
+  const raw = (store: DocumentStore) => ({
+    items: store.collection<{ _id: string; holds: string[]; reserved: number; available: number }>(
+      'stock',
+      stockData.collections.items!.spec,
+    ),
+    reservations: store.collection<{
+      _id: string
+      attempt: string
+      lines: { itemId: string; quantity: number }[]
+      state: string
+      at: number
+    }>('stock', stockData.collections.reservations!.spec),
+  })
+
+  /** What a reserve of 3 brownies and 2 cookies leaves when it dies after the first hold. */
+  async function deadReserve(store: DocumentStore) {
+    const { items, reservations } = raw(store)
+    await reservations.insert({
+      _id: 'o1',
+      attempt: 'dead',
+      lines: [
+        { itemId: 'brownie', quantity: 3 },
+        { itemId: 'cookie', quantity: 2 },
+      ],
+      state: 'pending',
+      at: Date.now() - STALE_PENDING_MS,
+    })
+    await items.update('brownie', {
+      inc: { reserved: 3, available: -3 },
+      addToSet: { holds: 'dead' },
+    })
+  }
+
+  it('takes over a reserve that died, holding each line once', async () => {
+    const data = await stocked({ brownie: 10, cookie: 10 })
+    await deadReserve(data.store)
+    expect(await data.level('brownie')).toMatchObject({ reserved: 3, available: 7 })
+    const result = await data.reserve('o1', [
+      { itemId: 'brownie', quantity: 3 },
+      { itemId: 'cookie', quantity: 2 },
+    ])
+    expect(result.ok).toBe(true)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 3, available: 7 })
+    expect(await data.level('cookie')).toMatchObject({ onHand: 10, reserved: 2, available: 8 })
+    expect(await data.commit('o1')).toBe(true)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 7, reserved: 0, available: 7 })
+    expect(await data.level('cookie')).toMatchObject({ onHand: 8, reserved: 0, available: 8 })
+  })
+
+  it('gives back what a dead reserve held when the order is released', async () => {
+    const data = await stocked({ brownie: 10, cookie: 10 })
+    await deadReserve(data.store)
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 0, available: 10 })
+    expect((await data.reserve('o1', [{ itemId: 'cookie', quantity: 1 }])).ok).toBe(true)
+    expect(await data.level('cookie')).toMatchObject({ reserved: 1 })
+  })
+
+  it('finishes a commit that died after deciding, on the next call, once', async () => {
+    const data = await stocked({ brownie: 10, cookie: 10 })
+    await data.reserve('o1', [
+      { itemId: 'brownie', quantity: 3 },
+      { itemId: 'cookie', quantity: 2 },
+    ])
+    await raw(data.store).reservations.update('o1', { set: { state: 'committed' } })
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 3 })
+    expect(await data.commit('o1')).toBe(false)
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.commit('o1')).toBe(false)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 7, reserved: 0, available: 7 })
+    expect(await data.level('cookie')).toMatchObject({ onHand: 8, reserved: 0, available: 8 })
+  })
+}
