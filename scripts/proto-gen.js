@@ -1,39 +1,73 @@
-// Generates TypeScript types and grpc-js service definitions from proto/*.proto into
-// proto/gen with buf + ts-proto. With --check, generates into a temporary folder and
-// fails when proto/gen differs (stale generated code).
+// Generates TypeScript types and grpc-js service definitions from the .proto files with buf +
+// ts-proto: proto/ into proto/gen, and each test fixture domain's proto/ into its gen/ (each is a
+// module of buf.yaml's workspace). With
+// --check, generates into a temporary folder and fails when a gen folder differs (stale code).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const GEN_DIR = 'proto/gen'
 const check = process.argv.includes('--check')
 const buf = join('node_modules', '.bin', 'buf')
 
+/** What is generated: the product's contracts (buf.yaml, buf.gen.yaml) and the fixtures'. */
+const TARGETS = [
+  { input: 'proto', genDir: 'proto/gen' },
+  ...readdirSync('test/fixtures/domains', { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join('test/fixtures/domains', d.name))
+    .filter((dir) => readdirSync(dir).includes('proto'))
+    .map((dir) => ({ input: join(dir, 'proto'), genDir: join(dir, 'gen') })),
+]
+
+/** A buf.gen template (as JSON) writing into `out`, with the options of buf.gen.yaml. */
+function templateFor(out) {
+  const yaml = readFileSync('buf.gen.yaml', 'utf8')
+  const opts = [...yaml.matchAll(/^\s+- (\S+=\S+)$/gm)].map((m) => m[1])
+  return JSON.stringify({
+    version: 'v2',
+    plugins: [{ local: './node_modules/.bin/protoc-gen-ts_proto', out, opt: opts }],
+  })
+}
+
+/** Every module is listed in buf.yaml (one workspace, linted together); each is generated alone. */
+function generate(target, outRoot) {
+  const out = join(outRoot ?? '.', target.genDir)
+  execFileSync(buf, ['generate', target.input, '--template', templateFor(out)], {
+    stdio: 'inherit',
+  })
+}
+
 execFileSync(buf, ['lint'], { stdio: 'inherit' })
 if (!check) {
-  rmSync(GEN_DIR, { recursive: true, force: true })
-  execFileSync(buf, ['generate'], { stdio: 'inherit' })
+  for (const t of TARGETS) {
+    rmSync(t.genDir, { recursive: true, force: true })
+    generate(t)
+  }
   process.exit(0)
 }
 
 const out = mkdtempSync(join(tmpdir(), 'oms-proto-'))
 try {
-  execFileSync(buf, ['generate', '--output', out], { stdio: 'inherit' })
-  const fresh = join(out, GEN_DIR)
-  const names = new Set([...readdirSync(fresh), ...readdirSync(GEN_DIR)])
-  const stale = [...names].filter((name) => {
-    try {
-      return !readFileSync(join(fresh, name)).equals(readFileSync(join(GEN_DIR, name)))
-    } catch {
-      return true
+  const stale = []
+  for (const t of TARGETS) {
+    generate(t, out)
+    const fresh = join(out, t.genDir)
+    const names = new Set([...readdirSync(fresh), ...readdirSync(t.genDir)])
+    for (const name of names) {
+      try {
+        if (!readFileSync(join(fresh, name)).equals(readFileSync(join(t.genDir, name))))
+          stale.push(join(t.genDir, name))
+      } catch {
+        stale.push(join(t.genDir, name))
+      }
     }
-  })
+  }
   if (stale.length > 0) {
-    console.error(`proto/gen is stale (${stale.join(', ')}): run npm run proto:gen and commit`)
+    console.error(`generated code is stale (${stale.join(', ')}): run npm run proto:gen and commit`)
     process.exit(1)
   }
-  console.error('proto/gen is up to date')
+  console.error('generated code is up to date')
 } finally {
   rmSync(out, { recursive: true, force: true })
 }
