@@ -14,7 +14,11 @@ import { type AnyDomain, isDomain } from './model/domain.ts'
 export const FUNCTIONS_DIR = resolve(fileURLToPath(new URL('../functions', import.meta.url)))
 
 /** Files of a domain folder that declare the domain rather than being functions. */
-export const DECLARATION_FILES: ReadonlySet<string> = new Set(['domain.ts', 'data.ts', 'settings.ts'])
+export const DECLARATION_FILES: ReadonlySet<string> = new Set([
+  'domain.ts',
+  'data.ts',
+  'settings.ts',
+])
 
 export interface FunctionFile {
   name: string
@@ -70,7 +74,8 @@ export async function loadFunctions(
   const loaded: LoadedFunction[] = []
   for (const f of picked) {
     const mod = (await import(pathToFileURL(f.file).href)) as { default?: unknown }
-    if (isFunctionDef(mod.default)) loaded.push(checked({ name: f.name, domain: f.domain, def: mod.default }))
+    if (isFunctionDef(mod.default))
+      loaded.push(checked({ name: f.name, domain: f.domain, def: mod.default }))
   }
   return loaded
 }

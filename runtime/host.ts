@@ -60,7 +60,11 @@ export interface Runtime {
 }
 
 /** The collections each hosted domain declares, created (indexes) and seeded before serving. */
-async function prepareData(domains: readonly AnyDomain[], functions: readonly LoadedFunction[], adapters: Adapters) {
+async function prepareData(
+  domains: readonly AnyDomain[],
+  functions: readonly LoadedFunction[],
+  adapters: Adapters,
+) {
   const { store } = adapters
   if (functions.some((fn) => fn.def.kind === 'consumer' || fn.def.kind === 'worker'))
     await store.prepare(RUNTIME_NAMESPACE, [HANDLED_EVENTS, JOBS])

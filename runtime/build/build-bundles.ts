@@ -91,7 +91,8 @@ export async function buildBundles({
   const embedded: Record<string, Readonly<Record<string, string>>> = {}
   const wanted = new Set(files.map((f) => f.domain))
   for (const domain of await loadDomains())
-    if (wanted.has(domain.name) && domain.spec.embed) embedded[domain.name] = await domain.spec.embed()
+    if (wanted.has(domain.name) && domain.spec.embed)
+      embedded[domain.name] = await domain.spec.embed()
   // One build for all bundles: shared code lands in shared chunks, each entry loads only its own.
   const { metafile: meta } = await build({
     entryPoints,

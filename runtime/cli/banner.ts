@@ -29,7 +29,10 @@ export function formatBanner(runtime: BannerRuntime): string {
       : `port ${bound.grpcPort}`,
   )
   field('bus', adapters.bus.kind)
-  field('store', `${adapters.store.kind}${config.storeFile && !config.mongodbUri ? ` (kept in ${config.storeFile})` : ''}`)
+  field(
+    'store',
+    `${adapters.store.kind}${config.storeFile && !config.mongodbUri ? ` (kept in ${config.storeFile})` : ''}`,
+  )
   field('registry', adapters.registry.kind)
   for (const { env, value } of configuration.generated) {
     field('generated', `${env}=${value}`)

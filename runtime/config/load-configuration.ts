@@ -65,8 +65,6 @@ export function describeSettings(
   const merged = mergeDeclarations(groups)
   return [...merged.values()].map((setting) => ({
     setting,
-    owners: groups
-      .filter((g) => Object.values(g.settings).includes(setting))
-      .map((g) => g.owner),
+    owners: groups.filter((g) => Object.values(g.settings).includes(setting)).map((g) => g.owner),
   }))
 }

@@ -37,11 +37,15 @@ const addresses = z
   )
 
 /** ADMIN_TOKEN: read by the runtime's operator routes and by any domain with admin routes. */
-export const ADMIN_TOKEN = setting('ADMIN_TOKEN', z.string().min(12, 'must be at least 12 characters'), {
-  secret: true,
-  set: 'enables admin routes and lets other hosts reach the operator routes (12+ characters)',
-  unset: 'admin routes off',
-})
+export const ADMIN_TOKEN = setting(
+  'ADMIN_TOKEN',
+  z.string().min(12, 'must be at least 12 characters'),
+  {
+    secret: true,
+    set: 'enables admin routes and lets other hosts reach the operator routes (12+ characters)',
+    unset: 'admin routes off',
+  },
+)
 
 /** PUBLIC_URL: the base of links the system hands out; its default depends on PORT. */
 export const PUBLIC_URL = setting('PUBLIC_URL', url(['http:', 'https:']), {

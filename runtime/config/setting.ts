@@ -65,8 +65,7 @@ export function setting<S extends z.ZodType>(
     generated: options.generate !== undefined,
     secret: options.secret ?? false,
     whenSet: options.set,
-    whenUnset:
-      options.unset ?? (options.default !== undefined ? String(options.default) : 'unset'),
+    whenUnset: options.unset ?? (options.default !== undefined ? String(options.default) : 'unset'),
   }
 }
 

@@ -2,8 +2,9 @@
  * The gRPC binding: every hosted method on one grpc-js server, registered where callers find
  * it. In process or over the wire, a handler runs in a SERVER span (child of the caller's).
  */
-import type { GrpcFunction } from '../model/define.ts'
+
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import type { GrpcFunction } from '../model/define.ts'
 import { messageCopies, rpcMethodOf } from '../model/grpc-service.ts'
 import { inSpan, SpanKind } from '../telemetry/spans.ts'
 import type { LocalInvoker } from './clients.ts'
@@ -16,7 +17,10 @@ export interface GrpcBinding extends Binding {
   readonly port: number | undefined
 }
 
-export function prepareGrpc(hosted: readonly Hosted<GrpcFunction>[], deps: BindingDeps): GrpcBinding {
+export function prepareGrpc(
+  hosted: readonly Hosted<GrpcFunction>[],
+  deps: BindingDeps,
+): GrpcBinding {
   const invokers = new Map<string, LocalInvoker>()
   for (const { fn, ctx, tracer } of hosted) {
     const { service, method } = fn.def
@@ -61,7 +65,9 @@ export function prepareGrpc(hosted: readonly Hosted<GrpcFunction>[], deps: Bindi
       const { fn } = hostedNamed(hosted, name)
       // As a call would arrive: only the message's fields, defaults filled.
       const copies = messageCopies(fn.def.service, fn.def.method)
-      return copies.response(await (invokers.get(name) as LocalInvoker)(copies.request(input ?? {})))
+      return copies.response(
+        await (invokers.get(name) as LocalInvoker)(copies.request(input ?? {})),
+      )
     },
   }
 }

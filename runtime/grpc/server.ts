@@ -3,14 +3,14 @@
 import {
   type Metadata,
   Server,
-  type ServiceDefinition,
   ServerCredentials,
+  type ServiceDefinition,
   type ServiceError,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { context, propagation, type TextMapGetter } from '@opentelemetry/api'
-import type { Logger } from '../ports/logger.ts'
 import type { GrpcService } from '../model/grpc-service.ts'
+import type { Logger } from '../ports/logger.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
 

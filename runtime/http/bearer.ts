@@ -27,7 +27,10 @@ export function bearerAuth({ token, off }: BearerAuthOptions): MiddlewareHandler
   return async (c, next) => {
     if (!token) throw new DomainError('UNAUTHORIZED', off)
     if (!hasBearer(c.req.header('authorization'), token))
-      throw new DomainError('UNAUTHORIZED', 'a valid admin token is required (Authorization: Bearer ...)')
+      throw new DomainError(
+        'UNAUTHORIZED',
+        'a valid admin token is required (Authorization: Bearer ...)',
+      )
     await next()
   }
 }

@@ -9,8 +9,8 @@ import type { ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
 import type { HttpFunction } from '../model/define.ts'
-import type { FunctionFetch } from './function-fetch.ts'
 import { forwardRoutes } from './forward-routes.ts'
+import type { FunctionFetch } from './function-fetch.ts'
 import { healthRoute } from './health-route.ts'
 import { opsRoutes } from './ops-routes.ts'
 import { createRootApp } from './root-app.ts'
@@ -38,7 +38,10 @@ interface InvokeRequest {
   body?: unknown
 }
 
-export function prepareHttp(hosted: readonly Hosted<HttpFunction>[], deps: HttpBindingDeps): HttpBinding {
+export function prepareHttp(
+  hosted: readonly Hosted<HttpFunction>[],
+  deps: HttpBindingDeps,
+): HttpBinding {
   const { config, log, adapters } = deps
   // The server's module (which also loads Node's fetch implementation) is loaded only by a
   // process that serves HTTP, and starts loading now, while the rest is prepared.
@@ -50,9 +53,11 @@ export function prepareHttp(hosted: readonly Hosted<HttpFunction>[], deps: HttpB
     tracedApp((fn.def.build as (ctx: unknown) => Hono)(ctx), tracer, fn.name),
   )
   for (const { fn } of hosted)
-    if (fn.def.forwards) apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
+    if (fn.def.forwards)
+      apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
   if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
-  if (deps.ops && apps.length > 0) apps.unshift(opsRoutes({ bus: adapters.bus, adminToken: config.adminToken }))
+  if (deps.ops && apps.length > 0)
+    apps.unshift(opsRoutes({ bus: adapters.bus, adminToken: config.adminToken }))
   const app = createRootApp(apps, log)
   let server: ServerType | undefined
   let url: string | undefined

@@ -1,6 +1,6 @@
 /**
  * The function model. A function module's default export declares its trigger and its
- * handler of (input, context) through its domain (`orders.grpcMethod(...)`, see domain.ts);
+ * handler of (input, context) through its domain (`billing.grpcMethod(...)`, see domain.ts);
  * the runtime binds it. Names come from the file path: `functions/<domain>/<name>.ts` is
  * `<domain>.<name>`.
  */

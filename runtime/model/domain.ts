@@ -65,7 +65,12 @@ export interface DomainSpec<S extends SettingsSpec, R, C extends ClientsSpec, G>
 
 type DefOf<G> = G extends GrpcService<infer Def> ? Def : never
 
-export interface Domain<S extends SettingsSpec = SettingsSpec, R = unknown, C extends ClientsSpec = ClientsSpec, G = unknown> {
+export interface Domain<
+  S extends SettingsSpec = SettingsSpec,
+  R = unknown,
+  C extends ClientsSpec = ClientsSpec,
+  G = unknown,
+> {
   readonly [DOMAIN]: true
   readonly name: string
   readonly spec: DomainSpec<S, R, C, G>
@@ -163,17 +168,22 @@ const any = (d: unknown) => d as AnyDomain
 
 export function isDomain(value: unknown): value is AnyDomain {
   return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DOMAIN] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[DOMAIN] === true
   )
 }
 
 /** The context a domain's functions get, for helpers that take one: `ContextOf<typeof billing>`. */
-export type ContextOf<D> = D extends Domain<infer S, infer R, infer C, infer _G>
-  ? Context<SettingsOf<S>, R, ClientsOf<C>>
-  : never
-export type ConsumerContextOf<D> = D extends Domain<infer S, infer R, infer C, infer _G>
-  ? ConsumerContext<SettingsOf<S>, R, ClientsOf<C>>
-  : never
-export type WorkerContextOf<D> = D extends Domain<infer S, infer R, infer C, infer _G>
-  ? WorkerContext<SettingsOf<S>, R, ClientsOf<C>>
-  : never
+export type ContextOf<D> =
+  D extends Domain<infer S, infer R, infer C, infer _G>
+    ? Context<SettingsOf<S>, R, ClientsOf<C>>
+    : never
+export type ConsumerContextOf<D> =
+  D extends Domain<infer S, infer R, infer C, infer _G>
+    ? ConsumerContext<SettingsOf<S>, R, ClientsOf<C>>
+    : never
+export type WorkerContextOf<D> =
+  D extends Domain<infer S, infer R, infer C, infer _G>
+    ? WorkerContext<SettingsOf<S>, R, ClientsOf<C>>
+    : never

@@ -34,12 +34,16 @@ export interface GrpcService<Def extends ServiceDefinition = ServiceDefinition> 
 
 /** Names `X` for which the module exports the definition `XService`. */
 export type ServiceNames<M> = {
-  [K in keyof M]: K extends `${infer Name}Service` ? (M[K] extends ServiceDefinition ? Name : never) : never
+  [K in keyof M]: K extends `${infer Name}Service`
+    ? M[K] extends ServiceDefinition
+      ? Name
+      : never
+    : never
 }[keyof M]
 
 /**
  * The service `name` of a generated module, served by `domain`:
- * `grpcService(proto, 'OrderService', 'orders')` for `proto.OrderServiceService`.
+ * `grpcService(proto, 'LedgerService', 'billing')` for `proto.LedgerServiceService`.
  */
 export function grpcService<M extends object, N extends ServiceNames<M> & string>(
   module: M,

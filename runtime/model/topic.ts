@@ -25,6 +25,8 @@ export function topic<S extends z.ZodType>(name: string, schema: S): Topic<z.out
 
 export function isTopic(value: unknown): value is Topic {
   return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TOPIC] === true
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[TOPIC] === true
   )
 }

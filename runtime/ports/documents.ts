@@ -59,7 +59,9 @@ export interface Comparison<V> {
 export type Filter<D> = { [K in keyof D]?: Elem<D[K]> | Comparison<D[K]> }
 
 type NumberKeys<D> = { [K in keyof D]-?: D[K] extends number | undefined ? K : never }[keyof D]
-type ArrayKeys<D> = { [K in keyof D]-?: D[K] extends readonly unknown[] | undefined ? K : never }[keyof D]
+type ArrayKeys<D> = {
+  [K in keyof D]-?: D[K] extends readonly unknown[] | undefined ? K : never
+}[keyof D]
 
 /** What an update does to the document. */
 export interface Change<D> {

@@ -3,7 +3,7 @@
 export interface Instance {
   /** Unique per process and function. */
   id: string
-  /** The function's name, e.g. `stock.reserve-stock`. */
+  /** The function's name, e.g. `billing.create-invoice`. */
   name: string
   host: string
   port: number

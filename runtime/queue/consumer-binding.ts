@@ -32,21 +32,26 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
       'faas.trigger': 'pubsub',
     }
     const parent = extract(delivery.headers)
-    await inSpan(tracer, `consume ${topic.name}`, { kind: SpanKind.CONSUMER, parent, attributes }, async () => {
-      const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
-      try {
-        const event = parseEvent(topic, delivery.body)
-        if (await handled.has(fn.name, delivery.messageId)) {
-          return log.debug('message already handled; skipped')
+    await inSpan(
+      tracer,
+      `consume ${topic.name}`,
+      { kind: SpanKind.CONSUMER, parent, attributes },
+      async () => {
+        const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
+        try {
+          const event = parseEvent(topic, delivery.body)
+          if (await handled.has(fn.name, delivery.messageId)) {
+            return log.debug('message already handled; skipped')
+          }
+          await handler(event, { ...ctx, log, message })
+          await handled.mark(fn.name, delivery.messageId)
+        } catch (err) {
+          if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
+          else log.warn({ err, event: topic.name }, 'consumer failed')
+          throw err
         }
-        await handler(event, { ...ctx, log, message })
-        await handled.mark(fn.name, delivery.messageId)
-      } catch (err) {
-        if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
-        else log.warn({ err, event: topic.name }, 'consumer failed')
-        throw err
-      }
-    })
+      },
+    )
   }
 }
 

@@ -8,7 +8,15 @@ import type { Bus, EventEnvelope, Publisher } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
 import { inject, inSpan, SpanKind } from './spans.ts'
 
-const OPERATIONS = ['insert', 'get', 'find', 'update', 'delete', 'pendingEvents', 'clearEvents'] as const
+const OPERATIONS = [
+  'insert',
+  'get',
+  'find',
+  'update',
+  'delete',
+  'pendingEvents',
+  'clearEvents',
+] as const
 
 /**
  * Each call of a collection of a database store becomes a `store <collection>.<operation>`
@@ -38,7 +46,9 @@ export function tracedCollection<D extends Doc>(
       },
     }
     wrapped[op] = (...args: unknown[]) =>
-      inSpan(tracer, `store ${namespace}.${name}.${op}`, spec, () => original.apply(collection, args))
+      inSpan(tracer, `store ${namespace}.${name}.${op}`, spec, () =>
+        original.apply(collection, args),
+      )
   }
   return wrapped as unknown as Collection<D>
 }
@@ -46,7 +56,11 @@ export function tracedCollection<D extends Doc>(
 /** Publishing is a PRODUCER span whose context travels in the message headers. */
 export function tracedPublisher(bus: Bus, tracer: Tracer, fn: string): Publisher {
   return {
-    publish<T extends EventEnvelope>(topic: Topic<T>, body: T, headers: Record<string, string> = {}) {
+    publish<T extends EventEnvelope>(
+      topic: Topic<T>,
+      body: T,
+      headers: Record<string, string> = {},
+    ) {
       return inSpan(
         tracer,
         `publish ${topic.name}`,

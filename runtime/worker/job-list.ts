@@ -119,7 +119,9 @@ export function jobList(store: DocumentStore, queue: string, now: () => number =
     async renew(owner: string, ids: readonly string[], leaseMs: number): Promise<void> {
       const until = now() + leaseMs
       await Promise.all(
-        ids.map((id) => jobs.update(key(id), { set: { leaseUntil: until } }, { where: held(owner) })),
+        ids.map((id) =>
+          jobs.update(key(id), { set: { leaseUntil: until } }, { where: held(owner) }),
+        ),
       )
     },
 

@@ -8,7 +8,10 @@ import type { WorkerFunction } from '../model/define.ts'
 import { type JobRunner, startJobRunner } from './job-runner.ts'
 import { runJob, wrapPayload } from './run-job.ts'
 
-export function prepareWorkers(hosted: readonly Hosted<WorkerFunction>[], deps: BindingDeps): Binding {
+export function prepareWorkers(
+  hosted: readonly Hosted<WorkerFunction>[],
+  deps: BindingDeps,
+): Binding {
   const runners: JobRunner[] = []
   return {
     async start() {
@@ -19,7 +22,11 @@ export function prepareWorkers(hosted: readonly Hosted<WorkerFunction>[], deps: 
     },
     async invoke(name, input) {
       const h = hostedNamed(hosted, name)
-      const job = { id: `invoke-${randomUUID()}`, payload: wrapPayload(JSON.stringify(input), {}), attempts: 1 }
+      const job = {
+        id: `invoke-${randomUUID()}`,
+        payload: wrapPayload(JSON.stringify(input), {}),
+        attempts: 1,
+      }
       await runJob(h, job, new AbortController().signal)
       return { ok: true }
     },

@@ -1,6 +1,6 @@
 /**
  * The registry without Consul: instances registered by this process, then a static address
- * map (OMS_ADDRESSES, e.g. `orders=127.0.0.1:50051,payments=127.0.0.1:8081`) keyed by function
+ * map (OMS_ADDRESSES, e.g. `billing=127.0.0.1:50051,billing.webhook=127.0.0.1:8081`) keyed by function
  * name or, more commonly, by domain — each domain process listens on its documented port.
  */
 import type { Instance, Registry } from '../../ports/registry.ts'

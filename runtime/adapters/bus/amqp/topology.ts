@@ -39,11 +39,7 @@ export function topology(namespace: string): Topology {
   }
 }
 
-export async function declareExchange(
-  ch: Channel,
-  names: Topology,
-  event: string,
-): Promise<void> {
+export async function declareExchange(ch: Channel, names: Topology, event: string): Promise<void> {
   await ch.assertExchange(names.exchange(event), 'fanout', { durable: true })
 }
 

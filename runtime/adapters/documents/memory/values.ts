@@ -41,7 +41,7 @@ function typeRank(v: unknown): number {
   return 5
 }
 
-/** Sort order of two field values (as an index orders them). */
+/** Sort order of two field values (as an index sorts them). */
 export function compareValues(a: unknown, b: unknown): number {
   const ra = typeRank(a)
   const rb = typeRank(b)

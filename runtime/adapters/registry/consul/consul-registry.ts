@@ -2,7 +2,7 @@
  * The registry on Consul (used when CONSUL_HTTP_ADDR is set), through the `consul` client.
  *
  * - register: one Consul service instance per hosted function and process, named
- *   `serviceNameOf(fn)` (`stock.reserve-stock` → `stock--reserve-stock`, see service-name.ts)
+ *   `serviceNameOf(fn)` (`billing.create-invoice` → `billing--create-invoice`, see service-name.ts)
  *   with the function's own name in Meta, the runtime's id, advertised address and port, and
  *   its tags (`domain:<d>`, `trigger:<grpc|http>`).
  * - Health: a TCP check on that address and port, every 2 s (1 s timeout), deregistered by
