@@ -3,21 +3,23 @@
  * domain code and details in metadata; the client rebuilds the same DomainError.
  */
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
-import { DomainError, fromGrpcStatus, isDomainError } from '../../shared/errors.ts'
+import { DomainError, fromGrpcStatus } from '../../shared/errors.ts'
+import { toDomainError } from '../model/to-domain-error.ts'
 import type { Logger } from '../ports/logger.ts'
 
 const CODE_KEY = 'oms-error-code'
 const DETAILS_KEY = 'oms-error-details'
 
 export function toServiceError(err: unknown, log: Logger): Partial<ServiceError> {
-  if (isDomainError(err)) {
-    const metadata = new Metadata()
-    metadata.set(CODE_KEY, err.code)
-    if (err.details !== undefined) metadata.set(DETAILS_KEY, JSON.stringify(err.details))
-    return { code: err.grpcStatus, details: err.message, metadata }
+  const { error, expected } = toDomainError(err)
+  if (!expected) {
+    log.error({ err }, 'unhandled error in gRPC handler')
+    return { code: status.INTERNAL, details: error.message }
   }
-  log.error({ err }, 'unhandled error in gRPC handler')
-  return { code: status.INTERNAL, details: 'internal error' }
+  const metadata = new Metadata()
+  metadata.set(CODE_KEY, error.code)
+  if (error.details !== undefined) metadata.set(DETAILS_KEY, JSON.stringify(error.details))
+  return { code: error.grpcStatus, details: error.message, metadata }
 }
 
 export function fromServiceError(err: ServiceError, target: string): DomainError {

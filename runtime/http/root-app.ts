@@ -5,8 +5,8 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
-import { DomainError, isDomainError } from '../../shared/errors.ts'
+import { DomainError } from '../../shared/errors.ts'
+import { toDomainError } from '../model/to-domain-error.ts'
 import type { Logger } from '../ports/logger.ts'
 import { requestHeader } from './node-headers.ts'
 
@@ -49,15 +49,10 @@ export function createRootApp(
     ),
   )
   root.onError((err, c) => {
-    if (isDomainError(err)) return c.json(errorBody(err), err.httpStatus as 400)
-    if (err instanceof HTTPException && err.status < 500) {
-      return c.json(
-        errorBody(new DomainError('INVALID_REQUEST', err.message || 'bad request')),
-        400,
-      )
-    }
-    log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP handler')
-    return c.json({ error: { code: 'INTERNAL', message: 'internal error' } }, 500)
+    const { error, expected } = toDomainError(err)
+    if (!expected)
+      log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP handler')
+    return c.json(errorBody(error), error.httpStatus as 400)
   })
   return root
 }

@@ -14,8 +14,7 @@ import {
   trace,
 } from '@opentelemetry/api'
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
-import { HTTPException } from 'hono/http-exception'
-import { isDomainError } from '../../shared/errors.ts'
+import { toDomainError } from '../model/to-domain-error.ts'
 import { recordError, SpanKind, tracingDisabled, unrecordedParent } from '../telemetry/spans.ts'
 import { requestHeader, setResponseHeader } from './node-headers.ts'
 
@@ -47,12 +46,9 @@ function finish(span: Span, c: HonoContext, status: number): void {
 
 /** A handler threw: the error handler answers with the error's status; a 4xx is no fault. */
 function failed(span: Span, c: HonoContext, err: unknown): never {
-  const status = isDomainError(err)
-    ? err.httpStatus
-    : err instanceof HTTPException && err.status < 500
-      ? 400
-      : 500
-  if (status >= 500 || isDomainError(err)) recordError(span, err)
+  const { error, expected } = toDomainError(err)
+  const status = error.httpStatus
+  recordError(span, expected ? error : err)
   finish(span, c, status)
   throw err
 }
