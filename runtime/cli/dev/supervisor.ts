@@ -4,7 +4,8 @@
  * parent, which forwards one SIGTERM; the child also stops if the parent disappears.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { relative } from 'node:path'
+import { rmSync } from 'node:fs'
+import { join, relative } from 'node:path'
 import { BIN_PATH, ROOT, watchedDirs } from '../paths.ts'
 import { STOP_TIMEOUT_MS, shutdownRequested } from '../shutdown.ts'
 import { DEBOUNCE_MS, watchDirs } from './watch.ts'
@@ -17,6 +18,18 @@ export interface SupervisorOptions {
   debounceMs?: number
   /** How long the child may take to stop before it is killed (default: its own bound + 5 s). */
   killAfterMs?: number
+  /**
+   * The file the embedded store is kept in across restarts of the child, removed when the
+   * session ends (default: one under .oms/dev/ per session, unless MONGODB_URI or
+   * OMS_STORE_FILE is set — then that is used as it is).
+   */
+  storeFile?: string
+}
+
+/** The embedded store's file for this session, or undefined when the user chose the store. */
+function sessionStoreFile(): string | undefined {
+  if (process.env.MONGODB_URI || process.env.OMS_STORE_FILE) return undefined
+  return join(ROOT, '.oms', 'dev', `store-${process.pid}.json`)
 }
 
 const say = (text: string) => process.stderr.write(`oms dev: ${text}\n`)
@@ -25,6 +38,9 @@ const say = (text: string) => process.stderr.write(`oms dev: ${text}\n`)
 export async function supervise(options: SupervisorOptions = {}): Promise<number> {
   const { startArgs = ['--all'], dirs = watchedDirs(), debounceMs = DEBOUNCE_MS } = options
   const killAfterMs = options.killAfterMs ?? STOP_TIMEOUT_MS + 5000
+  // Reloads keep the data: every child of this session uses the same embedded store file.
+  const storeFile = options.storeFile ?? sessionStoreFile()
+  const env = storeFile ? { ...process.env, OMS_STORE_FILE: storeFile } : process.env
   const stopAsked = shutdownRequested()
   let child: { process: ChildProcess; exited: Promise<number | null> } | undefined
   let stopping = false
@@ -34,6 +50,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     const proc = spawn(process.execPath, [BIN_PATH, 'start', ...startArgs], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       detached: true,
+      env,
     })
     const exited = new Promise<number | null>((resolve) => {
       proc.once('exit', (code, signal) => {
@@ -77,6 +94,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     debounceMs,
   )
   say(`watching ${dirs.map((d) => relative(ROOT, d)).join(', ')}`)
+  if (storeFile) say(`the embedded store is kept in ${relative(ROOT, storeFile)} across reloads`)
   spawnChild()
 
   await stopAsked
@@ -84,5 +102,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   watcher.close()
   await restarts
   await stopChild()
+  // A new session starts from the default menu again.
+  if (storeFile && !options.storeFile) rmSync(storeFile, { force: true })
   return killed ? 1 : 0
 }
