@@ -133,7 +133,7 @@ export const RUNTIME_SETTINGS = {
       .trim()
       .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a ratio between 0 and 1, e.g. 0.1')
       .transform(Number),
-    { default: 1, set: "the ratio samplers' share of traces kept, between 0 and 1" },
+    { default: 1, set: 'the share of traces the ratio samplers keep, between 0 and 1' },
   ),
   /** The default 2,048 spans overflow (spans are dropped) at a few hundred requests a second. */
   spanQueueSize: setting('OTEL_BSP_MAX_QUEUE_SIZE', int(1, 10_000_000), {

@@ -17,7 +17,7 @@ export function settingsTable(rows: readonly { setting: Setting; owners: string[
     '|---|---|---|---|',
     ...rows.map(
       ({ setting: s, owners }) =>
-        `| \`${s.env}\` | ${owners.join(', ')} | ${cell(s.whenSet)}${s.secret ? ' (secret)' : ''} | ${cell(s.whenUnset)} |`,
+        `| \`${s.env}\`${s.secret ? ' (secret)' : ''} | ${owners.join(', ')} | ${cell(s.whenSet)} | ${cell(s.whenUnset)} |`,
     ),
   ]
   return lines.join('\n')
