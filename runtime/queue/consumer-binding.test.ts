@@ -1,0 +1,83 @@
+/**
+ * The consumer binding: a delivery is checked against its topic, handled once per message id
+ * (a redelivery is skipped), and `invoke` runs an event through the very same path — the same
+ * schema check, the same handled-message record, a context carrying the message.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as z from 'zod'
+import { memoryBus } from '../adapters/bus/memory-bus.ts'
+import { memoryDocuments } from '../adapters/documents/memory/memory-documents.ts'
+import { createRuntime, type Runtime } from '../host.ts'
+import { createLogger } from '../log.ts'
+import { domain } from '../model/domain.ts'
+import { topic } from '../model/topic.ts'
+import { PoisonMessageError } from '../ports/bus.ts'
+import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './handled-events.ts'
+
+const thingHappened = topic('thing.happened', z.object({ eventId: z.string(), thing: z.string() }))
+const seen: { thing: string; messageId: string; attempt: number }[] = []
+const things = domain('things')
+const onThing = things.consumer(thingHappened, async (event, ctx) => {
+  seen.push({ thing: event.thing, messageId: ctx.message.id, attempt: ctx.message.attempt })
+})
+
+let runtime: Runtime | undefined
+afterEach(async () => {
+  await runtime?.stop()
+  runtime = undefined
+  seen.length = 0
+})
+
+async function host(listen: boolean) {
+  const adapters = {
+    store: memoryDocuments(),
+    bus: memoryBus(),
+    registry: (await import('../adapters/registry/static-registry.ts')).staticRegistry({}),
+  }
+  runtime = await createRuntime({
+    functions: [{ name: 'things.on-thing', domain: 'things', def: onThing }],
+    env: { LOG_LEVEL: 'silent', RETRY_DELAYS_MS: '10' },
+    adapters,
+    log: createLogger('silent'),
+    listen,
+  })
+  await runtime.start()
+  const marks = adapters.store.collection<{ _id: string; fn: string; messageId: string }>(
+    RUNTIME_NAMESPACE,
+    HANDLED_EVENTS,
+  )
+  return { adapters, marks }
+}
+
+describe('consumer binding', () => {
+  it('handles a delivered message once, skipping its redelivery', async () => {
+    const { adapters, marks } = await host(true)
+    await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never)
+    await expect.poll(async () => (await marks.get('things.on-thing/e1')) !== undefined).toBe(true)
+    await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(seen).toEqual([{ thing: 'a', messageId: 'e1', attempt: 1 }])
+    expect(await marks.get('things.on-thing/e1')).toMatchObject({
+      fn: 'things.on-thing',
+      messageId: 'e1',
+    })
+  })
+
+  it('runs an invoked event through the same path: schema, message context, handled record', async () => {
+    const { marks } = await host(false)
+    expect(await runtime?.invoke('things.on-thing', { eventId: 'e2', thing: 'b' })).toEqual({
+      ok: true,
+    })
+    expect(seen).toHaveLength(1)
+    const [call] = seen
+    expect(call).toMatchObject({ thing: 'b', attempt: 1 })
+    expect(call?.messageId).toMatch(/^invoke-/)
+    expect(await marks.get(`things.on-thing/${call?.messageId}`)).toMatchObject({
+      fn: 'things.on-thing',
+    })
+    await expect(runtime?.invoke('things.on-thing', { eventId: 'e3' })).rejects.toBeInstanceOf(
+      PoisonMessageError,
+    )
+    expect(seen).toHaveLength(1)
+  })
+})
