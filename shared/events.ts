@@ -29,7 +29,10 @@ export const orderCreated = topic(
     currency: z.string().min(3),
   }),
 )
-export const orderPaid = topic('order.paid', z.object({ ...base, paymentId: z.string().optional() }))
+export const orderPaid = topic(
+  'order.paid',
+  z.object({ ...base, paymentId: z.string().optional() }),
+)
 export const orderCancelled = topic(
   'order.cancelled',
   z.object({ ...base, reason: z.enum(['customer', 'checkout_expired', 'payment_failed']) }),

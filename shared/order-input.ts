@@ -48,7 +48,11 @@ export const orderItemsSchema = z
 export function parseOrderLines(value: unknown): OrderLineInput[] {
   const parsed = orderItemsSchema.safeParse(value)
   if (!parsed.success)
-    throw new DomainError('INVALID_REQUEST', 'invalid order items', zodDetails(parsed.error, 'items'))
+    throw new DomainError(
+      'INVALID_REQUEST',
+      'invalid order items',
+      zodDetails(parsed.error, 'items'),
+    )
   return parsed.data
 }
 

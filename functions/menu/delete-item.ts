@@ -1,7 +1,7 @@
 // Trigger: gRPC MenuService.DeleteItem — admin: take an item off the menu.
 
-import { menu } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
+import { menu } from './domain.ts'
 
 export default menu.grpcMethod('deleteItem', async ({ id }, ctx) => {
   if (!(await ctx.data.delete(id))) {

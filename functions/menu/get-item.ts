@@ -1,7 +1,7 @@
 // Trigger: gRPC MenuService.GetItem — one item, or ITEM_NOT_FOUND.
 
-import { menu } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
+import { menu } from './domain.ts'
 
 export default menu.grpcMethod('getItem', async ({ id }, ctx) => {
   const item = await ctx.data.get(id)

@@ -1,9 +1,9 @@
 // Trigger: gRPC MenuService.UpsertItem — admin: create or replace a menu item.
 
-import { menu } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
 import { menuItemSchema } from '../../shared/menu-item.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
+import { menu } from './domain.ts'
 
 export default menu.grpcMethod('upsertItem', async ({ item }, ctx) => {
   const parsed = menuItemSchema.safeParse(item ?? {})

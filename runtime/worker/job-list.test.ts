@@ -16,8 +16,11 @@ eachStore('worker job list', ({ fresh }) => {
     const store = await fresh()
     await store.prepare(RUNTIME_NAMESPACE, [JOBS])
     const count = async (state: string) =>
-      (await store.collection(RUNTIME_NAMESPACE, JOBS).find('due', { where: { queue, state } }))
-        .length
+      (
+        await store
+          .collection<{ _id: string; queue: string; state: string }>(RUNTIME_NAMESPACE, JOBS)
+          .find('due', { where: { queue, state } })
+      ).length
     return Object.assign(jobList(store, queue), {
       store,
       counts: async () => ({ queued: await count('queued'), running: await count('running') }),

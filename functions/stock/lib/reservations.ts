@@ -146,7 +146,11 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
 
   /** Flips open → committed | released; then finishes whichever settlement the order has. */
   async function settle(orderId: string, to: 'committed' | 'released'): Promise<boolean> {
-    const won = await reservations.update(orderId, { set: { state: to } }, { where: { state: 'open' } })
+    const won = await reservations.update(
+      orderId,
+      { set: { state: to } },
+      { where: { state: 'open' } },
+    )
     const r = won ?? (await reservations.get(orderId))
     if (r?.state === 'committed') await items.sellAll(r)
     if (r?.state === 'released') await items.unholdAll(r)

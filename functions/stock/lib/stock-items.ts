@@ -112,7 +112,8 @@ export function stockItems(stock: Collection<StockDoc>) {
         const doc = await stock.get(itemId)
         if (!doc) {
           const fresh = { _id: itemId, onHand, reserved: 0, available: onHand, holds: [] }
-          if (await stock.insert({ ...fresh, seq: nextSeq() })) return toLevel({ ...fresh, seq: '' })
+          if (await stock.insert({ ...fresh, seq: nextSeq() }))
+            return toLevel({ ...fresh, seq: '' })
           continue
         }
         if (onHand < doc.reserved) {
