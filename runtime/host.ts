@@ -94,8 +94,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     sampler: config.sampler,
     spanBatch: config.spanBatch,
   })
+  // Only a process hosting a domain with data, or a consumer or worker (whose handled messages
+  // and jobs are kept), connects a store.
+  const keepsData =
+    domains.some((d) => d.spec.data) ||
+    functions.some((fn) => fn.def.kind === 'consumer' || fn.def.kind === 'worker')
   const [adapters, telemetry] = await Promise.all([
-    options.adapters ?? createAdapters(config, log),
+    options.adapters ?? createAdapters(config, log, { store: keepsData }),
     telemetryStarted,
   ])
   const { store, bus, registry } = adapters

@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.ts'
 import type { Registry } from '../ports/registry.ts'
 import { memoryBus } from './bus/memory-bus.ts'
 import { memoryDocuments } from './documents/memory/memory-documents.ts'
+import { noStore } from './documents/no-store.ts'
 import { staticRegistry } from './registry/static-registry.ts'
 
 export interface Adapters {
@@ -42,9 +43,18 @@ async function createRegistry(config: RuntimeConfig, log: Logger): Promise<Regis
   return consulRegistry({ address: config.consulAddr, log: log.child({ adapter: 'consul' }) })
 }
 
-export async function createAdapters(config: RuntimeConfig, log: Logger): Promise<Adapters> {
+export interface AdapterNeeds {
+  /** Whether the process keeps data (default true); without, no store is connected. */
+  store?: boolean
+}
+
+export async function createAdapters(
+  config: RuntimeConfig,
+  log: Logger,
+  { store: needsStore = true }: AdapterNeeds = {},
+): Promise<Adapters> {
   const [store, bus, registry] = await Promise.all([
-    createStore(config, log),
+    needsStore ? createStore(config, log) : noStore(),
     createBus(config, log),
     createRegistry(config, log),
   ])

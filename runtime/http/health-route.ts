@@ -35,7 +35,8 @@ export function healthRoute(deps: { store: DocumentStore; bus: Bus }): Hono {
       {
         status: ok ? 'ok' : 'unavailable',
         checks: {
-          store: { kind: deps.store.kind, ...store },
+          // A process that keeps no data has no store to check.
+          ...(deps.store.kind !== 'none' && { store: { kind: deps.store.kind, ...store } }),
           bus: { kind: deps.bus.kind, ...bus },
         },
       },
