@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
-import { ADMIN_TOKEN, silentLogger, testConfig } from '../../test/fixtures.ts'
+import { ADMIN_TOKEN, dataOf, silentLogger, testEnv } from '../../test/fixtures.ts'
+import { stock } from '../stock/domain.ts'
 
 let runtime: Runtime
 afterEach(() => runtime.stop())
@@ -184,7 +185,7 @@ describe('PUT /api/admin/stock/:itemId', () => {
     const res = await call('PUT', '/api/admin/stock/caviar', { quantity: 5 })
     expect(res.status).toBe(404)
     expect(res.body.error.code).toBe('ITEM_NOT_FOUND')
-    expect(await runtime.adapters.store.stock.levels(['caviar'])).toEqual([])
+    expect(await dataOf(stock, runtime.adapters.store).levels(['caviar'])).toEqual([])
   })
 
   it.each([
@@ -200,7 +201,7 @@ describe('PUT /api/admin/stock/:itemId', () => {
     const res = await call('PUT', '/api/admin/stock/brownie', body)
     expect(res.status).toBe(400)
     expect(res.body.error.code).toBe('INVALID_REQUEST')
-    expect((await runtime.adapters.store.stock.levels(['brownie']))[0]?.onHand).toBe(40)
+    expect((await dataOf(stock, runtime.adapters.store).levels(['brownie']))[0]?.onHand).toBe(40)
   })
 
   it('answers 400 to a level below what open orders hold', async () => {

@@ -2,15 +2,24 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import { createAdapters } from '../../runtime/adapters/create-adapters.ts'
-import type { Store } from '../../runtime/ports/store.ts'
+import type {
+  Collection,
+  CollectionSpec,
+  Doc,
+  DocumentStore,
+} from '../../runtime/ports/documents.ts'
+import { RUNTIME_NAMESPACE } from '../../runtime/queue/handled-events.ts'
+import { JOBS } from '../../runtime/worker/job-list.ts'
 import type { EventBody } from '../../shared/events.ts'
 import {
+  dataOf,
   silentLogger,
   startSystem,
   type TestSystem,
   testConfig,
   waitFor,
 } from '../../test/fixtures.ts'
+import { orders as ordersDomain } from '../orders/domain.ts'
 
 /** The kitchen plus only the orders methods it calls. */
 const KITCHEN_ONLY = ['kitchen.cook', 'orders.get-order', 'orders.update-order']
@@ -22,20 +31,37 @@ let reads: string[]
 
 afterEach(() => sys.stop())
 
+/** The collection, recording the id of every document read from it. */
+function countingReads<D extends Doc>(c: Collection<D>): Collection<D> {
+  return {
+    insert: (doc, options) => c.insert(doc, options),
+    async get(id) {
+      reads.push(id)
+      return c.get(id)
+    },
+    find: (index, query) => c.find(index, query),
+    update: (id, change, options) => c.update(id, change, options),
+    delete: (id, where) => c.delete(id, where),
+    pendingEvents: (limit) => c.pendingEvents(limit),
+    clearEvents: (id, eventIds) => c.clearEvents(id, eventIds),
+  }
+}
+
 async function start(select: string[], env: Record<string, string> = {}) {
   const config = testConfig(env)
   const adapters = await createAdapters(config, silentLogger)
   reads = []
-  const orders = adapters.store.orders
-  const store: Store = {
-    ...adapters.store,
-    orders: {
-      ...orders,
-      async get(id) {
-        reads.push(id)
-        return orders.get(id)
-      },
+  const inner = adapters.store
+  const store: DocumentStore = {
+    kind: inner.kind,
+    remote: inner.remote,
+    prepare: (namespace, specs) => inner.prepare(namespace, specs),
+    collection: <D extends Doc>(namespace: string, spec: CollectionSpec): Collection<D> => {
+      const c = inner.collection<D>(namespace, spec)
+      return namespace === ordersDomain.name && spec.name === 'orders' ? countingReads(c) : c
     },
+    ping: () => inner.ping(),
+    close: () => inner.close(),
   }
   ready = []
   await adapters.bus.subscribe(
@@ -59,19 +85,40 @@ async function insertOrder(status: string): Promise<Order> {
     updatedAt: now,
     traceParent: '',
   }
-  await sys.adapters.store.orders.insert(order)
+  expect(await ordersData().insert(order)).toBe(true)
   return order
 }
 
-const publishPaid = (order: Order, eventId = `${order.id}:paid`) =>
-  sys.adapters.bus.publish('order.paid', {
+/** The orders domain's repository, as the orders functions see it. */
+const ordersData = () => dataOf(ordersDomain, sys.adapters.store)
+
+const publishPaid = (order: Order, eventId = `${order.id}:paid`) => {
+  const paid: EventBody<'order.paid'> = {
     eventId,
     orderId: order.id,
     customerId: order.customerId,
     occurredAt: new Date().toISOString(),
-  })
+  }
+  return sys.adapters.bus.publish('order.paid', paid)
+}
 
-const statusOf = async (id: string) => (await sys.adapters.store.orders.get(id))?.status
+const statusOf = async (id: string) => (await ordersData().get(id))?.status
+
+/** The fields of the runtime's job documents this test reads. */
+interface JobFields {
+  _id: string
+  queue: string
+  state: 'queued' | 'running' | 'done'
+}
+
+/** Jobs of the kitchen's worker that are queued or running. */
+async function openJobs(): Promise<number> {
+  const jobs = sys.adapters.store.collection<JobFields>(RUNTIME_NAMESPACE, JOBS)
+  const queue = 'kitchen.cook'
+  const queued = await jobs.find('due', { where: { queue, state: 'queued' } })
+  const running = await jobs.find('lease', { where: { queue, state: 'running' } })
+  return queued.length + running.length
+}
 
 describe('kitchen.cook', () => {
   it('cooks a paid order: preparing, then ready, then announces order.ready', async () => {
@@ -103,7 +150,7 @@ describe('kitchen.cook', () => {
         eventId: `${id}:ready`,
         orderId: id,
         customerId: 'ann',
-        occurredAt: (await sys.adapters.store.orders.get(id))?.updatedAt,
+        occurredAt: (await ordersData().get(id))?.updatedAt,
       },
     ])
   })
@@ -137,9 +184,8 @@ describe('kitchen.cook', () => {
 
     await publishPaid(order)
     await waitFor(() => (reads.includes(order.id) ? true : undefined))
-    await waitFor(async () => {
-      const { queued, running } = await sys.adapters.store.jobs.counts('kitchen.cook')
-      return queued + running === 0 ? true : undefined
+    await waitFor(async () => ((await openJobs()) === 0 ? true : undefined), {
+      what: 'the kitchen to finish with the order',
     })
     expect(await statusOf(order.id)).toBe('cancelled')
     expect(ready).toEqual([])

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CancelOrderResponse, CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { EventBody } from '../../shared/events.ts'
-import { startSystem, type TestSystem, waitFor } from '../../test/fixtures.ts'
+import { dataOf, startSystem, type TestSystem, waitFor } from '../../test/fixtures.ts'
+import { stock } from '../stock/domain.ts'
+import { orders } from './domain.ts'
 
 // Stock's consumers run too, so the release that order.cancelled causes can be seen.
 let sys: TestSystem
@@ -36,7 +38,7 @@ const cancel = async (orderId: string, customerId = 'ann') =>
   ).order!
 
 async function reserved() {
-  const levels = await sys.adapters.store.stock.levels(['brownie', 'fries'])
+  const levels = await dataOf(stock, sys.adapters.store).levels(['brownie', 'fries'])
   return Object.fromEntries(levels.map((l) => [l.itemId, l.reserved]))
 }
 
@@ -47,7 +49,7 @@ describe('orders.cancel-order', () => {
 
     const result = await cancel(order.id)
     expect(result).toMatchObject({ id: order.id, status: 'cancelled', items: order.items })
-    expect(await sys.adapters.store.orders.get(order.id)).toEqual(result)
+    expect(await dataOf(orders, sys.adapters.store).get(order.id)).toEqual(result)
 
     await waitFor(async () => {
       const r = await reserved()
@@ -69,14 +71,17 @@ describe('orders.cancel-order', () => {
       code: 'INVALID_TRANSITION',
       details: { from: 'paid', to: 'cancelled' },
     })
-    expect((await sys.adapters.store.orders.get(order.id))?.status).toBe('paid')
+    expect((await dataOf(orders, sys.adapters.store).get(order.id))?.status).toBe('paid')
     expect(await reserved()).toEqual({ brownie: 4, fries: 2 })
     expect(cancelled).toEqual([])
   })
 
   it.each(['preparing', 'ready'])('refuses to cancel a %s order', async (status) => {
     const order = await createOrder()
-    await sys.adapters.store.orders.update(order.id, { status, updatedAt: order.updatedAt })
+    await dataOf(orders, sys.adapters.store).update(order.id, {
+      status,
+      updatedAt: order.updatedAt,
+    })
     await expect(cancel(order.id)).rejects.toMatchObject({ code: 'INVALID_TRANSITION' })
   })
 
@@ -92,7 +97,7 @@ describe('orders.cancel-order', () => {
   it("answers ORDER_NOT_FOUND for another customer's order and leaves it pending", async () => {
     const order = await createOrder('ann')
     await expect(cancel(order.id, 'mallory')).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' })
-    expect((await sys.adapters.store.orders.get(order.id))?.status).toBe('pending')
+    expect((await dataOf(orders, sys.adapters.store).get(order.id))?.status).toBe('pending')
     expect(await reserved()).toEqual({ brownie: 4, fries: 2 })
   })
 

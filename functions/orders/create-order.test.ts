@@ -5,7 +5,16 @@ import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
 import type { Bus } from '../../runtime/ports/bus.ts'
 import type { EventBody } from '../../shared/events.ts'
-import { silentLogger, startSystem, testConfig, waitFor } from '../../test/fixtures.ts'
+import {
+  dataOf,
+  silentLogger,
+  startSystem,
+  testConfig,
+  testEnv,
+  waitFor,
+} from '../../test/fixtures.ts'
+import { stock } from '../stock/domain.ts'
+import { orders } from './domain.ts'
 
 type Line = { id: string; quantity: number }
 
@@ -43,7 +52,7 @@ async function createOrder(items: Line[], customerId = 'ann'): Promise<Order> {
 }
 
 async function reserved() {
-  const levels = await runtime.adapters.store.stock.levels()
+  const levels = await dataOf(stock, runtime.adapters.store).levels()
   return Object.fromEntries(levels.map((l) => [l.itemId, l.reserved]))
 }
 
@@ -78,7 +87,7 @@ describe('orders.create-order', () => {
     expect(order.id).toMatch(/^[0-9a-f-]{36}$/)
     expect(Date.parse(order.createdAt)).not.toBeNaN()
     expect(order.updatedAt).toBe(order.createdAt)
-    expect(await runtime.adapters.store.orders.get(order.id)).toEqual(order)
+    expect(await dataOf(orders, runtime.adapters.store).get(order.id)).toEqual(order)
   })
 
   it('reserves the merged quantities', async () => {
@@ -118,7 +127,7 @@ describe('orders.create-order', () => {
         currency: 'eur',
       },
     })
-    expect(await runtime.adapters.store.orders.get(order.id)).toMatchObject({
+    expect(await dataOf(orders, runtime.adapters.store).get(order.id)).toMatchObject({
       total: 950,
       items: [{ unitAmount: 950, priceId: 'price_burger' }],
     })
@@ -132,7 +141,7 @@ describe('orders.create-order', () => {
       ]),
     ).rejects.toMatchObject({ code: 'ITEM_NOT_FOUND', details: { itemIds: ['caviar'] } })
     expect(await reserved()).toEqual(noneReserved)
-    expect(await runtime.adapters.store.orders.listByCustomer('ann')).toEqual([])
+    expect(await dataOf(orders, runtime.adapters.store).listByCustomer('ann')).toEqual([])
     expect(created).toEqual([])
   })
 
@@ -148,7 +157,7 @@ describe('orders.create-order', () => {
       details: { shortages: [{ itemId: 'brownie', requested: 45, available: 40 }] },
     })
     expect(await reserved()).toEqual(noneReserved)
-    expect(await runtime.adapters.store.orders.listByCustomer('ann')).toEqual([])
+    expect(await dataOf(orders, runtime.adapters.store).listByCustomer('ann')).toEqual([])
     expect(created).toEqual([])
   })
 
@@ -163,7 +172,7 @@ describe('orders.create-order', () => {
         currency: 'usd',
       },
     })
-    await runtime.adapters.store.stock.setOnHand('cola', 10)
+    await dataOf(stock, runtime.adapters.store).setOnHand('cola', 10)
     await expect(
       createOrder([
         { id: 'cola', quantity: 1 },
@@ -217,8 +226,8 @@ describe('orders.create-order when order.created cannot be published', () => {
       code: 'UNAVAILABLE',
     })
     expect(await reserved()).toEqual(noneReserved)
-    const orders = await runtime.adapters.store.orders.listByCustomer('ann')
-    expect(orders.filter((o) => o.status === 'pending')).toEqual([])
+    const listed = await dataOf(orders, runtime.adapters.store).listByCustomer('ann')
+    expect(listed.filter((o) => o.status === 'pending')).toEqual([])
   })
 })
 
@@ -231,7 +240,8 @@ describe('orders.create-order with payments listening', () => {
         items: [{ id: 'fries', quantity: 1 }],
       })) as CreateOrderResponse
       const link = await waitFor(
-        async () => (await sys.adapters.store.orders.get(order!.id))?.paymentLink || undefined,
+        async () =>
+          (await dataOf(orders, sys.adapters.store).get(order!.id))?.paymentLink || undefined,
         { what: 'payment link' },
       )
       expect(link).toMatch(/\/checkout\/cs_local_\w+$/)

@@ -54,11 +54,9 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   } catch (err) {
     // The order cannot go on: give the stock back and leave no pending order behind.
     ctx.log.error({ err, orderId }, 'order could not be stored or announced; releasing its stock')
-    await ctx.data.update(
-      orderId,
-      { status: 'cancelled', updatedAt: new Date().toISOString() },
-      ['pending'],
-    )
+    await ctx.data.update(orderId, { status: 'cancelled', updatedAt: new Date().toISOString() }, [
+      'pending',
+    ])
     await ctx.clients.stock.releaseStock({ orderId })
     throw new DomainError('UNAVAILABLE', 'the order could not be placed; please try again')
   }

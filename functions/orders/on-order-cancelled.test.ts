@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { Runtime } from '../../runtime/host.ts'
-import { invokableRuntime } from '../../test/fixtures.ts'
+import { dataOf, invokableRuntime } from '../../test/fixtures.ts'
+import { orders } from './domain.ts'
 
 let runtime: Runtime
 let order: Order
@@ -22,7 +23,7 @@ const cancelled = (orderId: string, reason = 'checkout_expired') => ({
   occurredAt: new Date().toISOString(),
   reason,
 })
-const stored = (id: string) => runtime.adapters.store.orders.get(id)
+const stored = (id: string) => dataOf(orders, runtime.adapters.store).get(id)
 
 describe('orders.on-order-cancelled', () => {
   it.each(['checkout_expired', 'payment_failed', 'customer'])(
@@ -42,7 +43,10 @@ describe('orders.on-order-cancelled', () => {
   })
 
   it.each(['paid', 'preparing', 'ready'])('leaves a %s order as it is', async (status) => {
-    await runtime.adapters.store.orders.update(order.id, { status, updatedAt: order.updatedAt })
+    await dataOf(orders, runtime.adapters.store).update(order.id, {
+      status,
+      updatedAt: order.updatedAt,
+    })
     await runtime.invoke('orders.on-order-cancelled', cancelled(order.id, 'payment_failed'))
     expect((await stored(order.id))?.status).toBe(status)
   })

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { Runtime } from '../../runtime/host.ts'
-import { invokableRuntime } from '../../test/fixtures.ts'
+import { dataOf, invokableRuntime } from '../../test/fixtures.ts'
+import { orders } from './domain.ts'
 
 let runtime: Runtime
 let order: Order
@@ -22,7 +23,7 @@ const paid = (orderId: string, eventId = `evt-${orderId}`) => ({
   occurredAt: new Date().toISOString(),
   paymentId: 'cs_test_1',
 })
-const stored = (id: string) => runtime.adapters.store.orders.get(id)
+const stored = (id: string) => dataOf(orders, runtime.adapters.store).get(id)
 
 describe('orders.on-order-paid', () => {
   it('marks a pending order paid', async () => {
@@ -46,7 +47,10 @@ describe('orders.on-order-paid', () => {
   })
 
   it.each(['preparing', 'ready'])('never moves a %s order back to paid', async (status) => {
-    await runtime.adapters.store.orders.update(order.id, { status, updatedAt: order.updatedAt })
+    await dataOf(orders, runtime.adapters.store).update(order.id, {
+      status,
+      updatedAt: order.updatedAt,
+    })
     await runtime.invoke('orders.on-order-paid', paid(order.id))
     expect((await stored(order.id))?.status).toBe(status)
   })

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order, UpdateOrderResponse } from '../../proto/gen/oms.ts'
 import type { Runtime } from '../../runtime/host.ts'
 import { ORDER_STATUSES, type OrderStatus } from '../../shared/order-status.ts'
-import { invokableRuntime } from '../../test/fixtures.ts'
+import { dataOf, invokableRuntime } from '../../test/fixtures.ts'
+import { orders } from './domain.ts'
 
 let runtime: Runtime
 beforeEach(async () => {
@@ -17,7 +18,7 @@ async function orderIn(status: OrderStatus): Promise<Order> {
     items: [{ id: 'fries', quantity: 1 }],
   })) as CreateOrderResponse
   if (status === 'pending') return order!
-  const moved = await runtime.adapters.store.orders.update(order!.id, {
+  const moved = await dataOf(orders, runtime.adapters.store).update(order!.id, {
     status,
     updatedAt: order!.updatedAt,
   })
@@ -33,7 +34,7 @@ const update = async (orderId: string, status: string, paymentLink = '') =>
     })) as UpdateOrderResponse
   ).order!
 
-const stored = (id: string) => runtime.adapters.store.orders.get(id)
+const stored = (id: string) => dataOf(orders, runtime.adapters.store).get(id)
 
 const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['pending', 'paid'],

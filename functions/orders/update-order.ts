@@ -3,7 +3,6 @@
 // backwards however events interleave; repeating a move is a no-op.
 
 import type { Order } from '../../proto/gen/oms.ts'
-import { orders } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
 import {
   canTransition,
@@ -11,40 +10,37 @@ import {
   isOrderStatus,
   type OrderStatus,
 } from '../../shared/order-status.ts'
+import { orders } from './domain.ts'
 import { findOrder } from './lib/find-order.ts'
 
 /** Reads and conditional writes tried before giving up on an order that keeps changing. */
 const MAX_ROUNDS = 3
 
-export default orders.grpcMethod(
-  'updateOrder',
-  async ({ orderId, status, paymentLink }, ctx) => {
-    const target = status || undefined
-    if (target !== undefined && !isOrderStatus(target)) {
-      throw new DomainError('INVALID_REQUEST', `unknown status ${target}`)
+export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymentLink }, ctx) => {
+  const target = status || undefined
+  if (target !== undefined && !isOrderStatus(target)) {
+    throw new DomainError('INVALID_REQUEST', `unknown status ${target}`)
+  }
+  if (!target && !paymentLink) {
+    throw new DomainError('INVALID_REQUEST', 'nothing to update: give a status or a payment link')
+  }
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const current: Order = await findOrder(ctx, orderId)
+    const moving = target !== undefined && target !== current.status
+    if (!moving && !paymentLink) return { order: current }
+    if (moving && !canTransition(current.status as OrderStatus, target)) {
+      throw invalidTransition(orderId, current.status, target)
     }
-    if (!target && !paymentLink) {
-      throw new DomainError('INVALID_REQUEST', 'nothing to update: give a status or a payment link')
+    const patch = {
+      status: moving ? target : undefined,
+      paymentLink: paymentLink || undefined,
+      updatedAt: new Date().toISOString(),
     }
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const current: Order = await findOrder(ctx, orderId)
-      const moving = target !== undefined && target !== current.status
-      if (!moving && !paymentLink) return { order: current }
-      if (moving && !canTransition(current.status as OrderStatus, target)) {
-        throw invalidTransition(orderId, current.status, target)
-      }
-      const patch = {
-        status: moving ? target : undefined,
-        paymentLink: paymentLink || undefined,
-        updatedAt: new Date().toISOString(),
-      }
-      const order = await ctx.data.update(orderId, patch, [current.status])
-      if (order) {
-        if (moving)
-          ctx.log.info({ orderId, from: current.status, to: target }, 'order status moved')
-        return { order }
-      }
+    const order = await ctx.data.update(orderId, patch, [current.status])
+    if (order) {
+      if (moving) ctx.log.info({ orderId, from: current.status, to: target }, 'order status moved')
+      return { order }
     }
-    throw new DomainError('UNAVAILABLE', `order ${orderId} kept changing; try again`)
-  },
-)
+  }
+  throw new DomainError('UNAVAILABLE', `order ${orderId} kept changing; try again`)
+})

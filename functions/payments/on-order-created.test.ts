@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { Runtime } from '../../runtime/host.ts'
+import type { ContextOf } from '../../runtime/model/domain.ts'
 import type { EventBody, EventName } from '../../shared/events.ts'
-import { invokableRuntime, waitFor } from '../../test/fixtures.ts'
+import { dataOf, invokableRuntime, waitFor } from '../../test/fixtures.ts'
+import { orders } from '../orders/domain.ts'
+import type { payments } from './domain.ts'
+import { paymentsOf } from './lib/payments-of.ts'
 
 let runtime: Runtime
 let published: { event: EventName; body: EventBody<EventName> }[]
@@ -32,8 +36,15 @@ beforeEach(async () => {
 })
 afterEach(() => runtime.stop())
 
-const stored = async () => (await runtime.adapters.store.orders.get(order.id))!
-const local = () => runtime.adapters.payments.local!
+const stored = async () => (await dataOf(orders, runtime.adapters.store).get(order.id))!
+/** The payment provider the local checkout function uses (the local one: no STRIPE_SECRET_KEY). */
+const provider = () =>
+  paymentsOf(runtime.contextOf('payments.local-checkout') as ContextOf<typeof payments>)
+const local = async () => {
+  const checkout = (await provider()).local
+  if (!checkout) throw new Error('payments is not using the local checkout')
+  return checkout
+}
 const sessionIdOf = (link: string) => new URL(link).pathname.split('/').at(-1) ?? ''
 
 describe('payments.on-order-created', () => {
@@ -47,7 +58,7 @@ describe('payments.on-order-created', () => {
 
   it('opens a checkout with the price ids, metadata and the way back to the order page', async () => {
     await runtime.invoke('payments.on-order-created', created)
-    const session = local().session(sessionIdOf((await stored()).paymentLink))
+    const session = await (await local()).session(sessionIdOf((await stored()).paymentLink))
     const orderPage = `http://localhost:0/orders/ann/${order.id}`
     expect(session).toMatchObject({
       orderId: order.id,
@@ -85,7 +96,7 @@ describe('payments.on-order-created', () => {
     const first = (await stored()).paymentLink
     await runtime.invoke('payments.on-order-created', created)
     expect((await stored()).paymentLink).toBe(first)
-    const again = await runtime.adapters.payments.createCheckoutSession({
+    const again = await (await provider()).createCheckoutSession({
       orderId: order.id,
       customerId: 'ann',
       currency: 'eur',
@@ -108,7 +119,7 @@ describe('payments.on-order-created', () => {
     )
     const paid = await waitFor(() => published.find((p) => p.event === 'order.paid'))
     expect(paid.body).toMatchObject({ orderId: order.id, customerId: 'ann' })
-    expect(local().session(sessionIdOf(link))?.status).toBe('complete')
+    expect((await (await local()).session(sessionIdOf(link)))?.status).toBe('complete')
 
     const again = await runtime.app.request(`${path}/pay`, { method: 'POST' })
     expect(again.status).toBe(409)

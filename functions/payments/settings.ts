@@ -19,10 +19,14 @@ export const paymentsSettings = {
     set: 'where the Stripe API is reached, e.g. a local Stripe API server',
     unset: "Stripe's API",
   }),
-  webhookSecret: setting('STRIPE_WEBHOOK_SECRET', z.string().regex(/^whsec_\w+$/, 'must look like whsec_...'), {
-    secret: true,
-    generate: () => `whsec_${randomBytes(24).toString('hex')}`,
-    set: 'verifies webhooks (required with `STRIPE_SECRET_KEY`)',
-    unset: 'a generated secret, printed at start',
-  }),
+  webhookSecret: setting(
+    'STRIPE_WEBHOOK_SECRET',
+    z.string().regex(/^whsec_\w+$/, 'must look like whsec_...'),
+    {
+      secret: true,
+      generate: () => `whsec_${randomBytes(24).toString('hex')}`,
+      set: 'verifies webhooks (required with `STRIPE_SECRET_KEY`)',
+      unset: 'a generated secret, printed at start',
+    },
+  ),
 }

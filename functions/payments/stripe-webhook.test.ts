@@ -6,15 +6,19 @@ import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
 import type { Bus } from '../../runtime/ports/bus.ts'
 import {
+  dataOf,
   post,
   signedStripeEvent,
   silentLogger,
   startSystem,
   type TestSystem,
   testConfig,
+  testEnv,
   WEBHOOK_SECRET,
   waitFor,
 } from '../../test/fixtures.ts'
+import { orders } from '../orders/domain.ts'
+import { stock } from '../stock/domain.ts'
 
 const WEBHOOK = '/api/payments/webhook'
 
@@ -31,19 +35,19 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
   const ids = { orderId: 'order-1', customerId: 'ann' }
 
   beforeEach(async () => {
-    const config = testConfig()
-    const adapters = await createAdapters(config, silentLogger)
+    const env = testEnv()
+    const adapters = await createAdapters(testConfig(), silentLogger)
     published = []
     // Records every publish as it is made, so "nothing published" needs no waiting.
     const bus: Bus = {
       ...adapters.bus,
       async publish(event, body, headers) {
-        published.push({ event, body: body as Record<string, unknown> })
+        published.push({ event, body: { ...body } })
         return adapters.bus.publish(event, body, headers)
       },
     }
     runtime = await createRuntime({
-      config,
+      env,
       functions: await loadFunctions(['payments.stripe-webhook']),
       adapters: { ...adapters, bus },
       log: silentLogger,
@@ -203,8 +207,8 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
   })
   afterEach(() => sys.stop())
 
-  const status = async () => (await sys.adapters.store.orders.get(order.id))?.status
-  const brownie = async () => (await sys.adapters.store.stock.levels(['brownie']))[0]
+  const status = async () => (await dataOf(orders, sys.adapters.store).get(order.id))?.status
+  const brownie = async () => (await dataOf(stock, sys.adapters.store).levels(['brownie']))[0]
   const until = (want: string) =>
     waitFor(async () => ((await status()) === want ? true : undefined), { what: want })
 

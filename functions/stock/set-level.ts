@@ -1,7 +1,7 @@
 // Trigger: gRPC StockService.SetLevel — admin: set the units on hand of an item.
 
-import { stock } from './domain.ts'
 import { DomainError } from '../../shared/errors.ts'
+import { stock } from './domain.ts'
 
 /** Largest stock level an admin may set for one item. */
 export const MAX_ON_HAND = 1_000_000

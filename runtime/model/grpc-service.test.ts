@@ -1,16 +1,25 @@
 /** In-process calls copy messages through their generated types, as the wire would deliver them. */
 import { describe, expect, it } from 'vitest'
-import { messageCopies, SERVICES, type ServiceKey } from './services.ts'
+import * as services from '../../shared/services.ts'
+import { listFunctionFiles } from '../catalog.ts'
+import { functionForMethod, messageCopies, rpcMethodOf } from './grpc-service.ts'
+
+const ALL = Object.values(services)
 
 describe('messageCopies', () => {
   it('exists for every method of every service (requests and responses follow buf naming)', () => {
-    for (const service of Object.keys(SERVICES) as ServiceKey[])
-      for (const method of Object.keys(SERVICES[service].definition))
-        expect(() => messageCopies(service, method), `${service}.${method}`).not.toThrow()
+    expect(ALL.length).toBeGreaterThan(0)
+    for (const service of ALL)
+      for (const method of Object.keys(service.definition))
+        expect(() => messageCopies(service, method), `${service.name}.${method}`).not.toThrow()
+  })
+
+  it('refuses a method the service does not have', () => {
+    expect(() => messageCopies(services.stockService, 'stealStock')).toThrow(/stealStock/)
   })
 
   it('keeps only the schema’s fields, fills defaults and shares nothing with the caller', () => {
-    const copies = messageCopies('stock', 'checkStock')
+    const copies = messageCopies(services.stockService, 'checkStock')
     const items = [{ id: 'fries', quantity: 2, colour: 'gold' }]
     const request = copies.request({ items, extra: true }) as { items: object[] }
     expect(request).toEqual({ items: [{ id: 'fries', quantity: 2 }] })
@@ -22,5 +31,19 @@ describe('messageCopies', () => {
       inStock: false,
       levels: [{ itemId: 'fries', onHand: 0, reserved: 0, available: 0 }],
     })
+  })
+})
+
+describe('the function of a method', () => {
+  it('is named after the serving domain and the method, as the proto names the RPC', () => {
+    expect(rpcMethodOf(services.menuService, 'getItems')).toBe('GetItems')
+    expect(functionForMethod(services.orderService, 'createOrder')).toBe('orders.create-order')
+  })
+
+  it('exists for every method of every service', async () => {
+    const files = new Set((await listFunctionFiles()).map((f) => f.name))
+    for (const service of ALL)
+      for (const method of Object.keys(service.definition))
+        expect(files, `${service.name}.${method}`).toContain(functionForMethod(service, method))
   })
 })

@@ -1,7 +1,7 @@
 /** What a verified Stripe event means for an order, if anything. */
 
-import type { PaymentEvent } from './provider/provider.ts'
 import type { EventBody } from '../../../shared/events.ts'
+import type { PaymentEvent } from './provider/provider.ts'
 
 export type Outcome =
   | { kind: 'paid' }

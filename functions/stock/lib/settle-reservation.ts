@@ -11,7 +11,10 @@ import { RetryLater } from '../../../runtime/model/retry-later.ts'
 import { isDomainError } from '../../../shared/errors.ts'
 import type { stock } from '../domain.ts'
 
-export async function settleReservation(orderId: string, ctx: ContextOf<typeof stock>): Promise<void> {
+export async function settleReservation(
+  orderId: string,
+  ctx: ContextOf<typeof stock>,
+): Promise<void> {
   let status: string
   try {
     status = (await ctx.clients.orders.getOrder({ orderId, customerId: '' })).order?.status ?? ''

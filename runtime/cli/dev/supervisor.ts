@@ -102,7 +102,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   watcher.close()
   await restarts
   await stopChild()
-  // A new session starts from the default menu again.
+  // A new session starts from the seed data again.
   if (storeFile && !options.storeFile) rmSync(storeFile, { force: true })
   return killed ? 1 : 0
 }

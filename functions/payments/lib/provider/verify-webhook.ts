@@ -4,8 +4,8 @@
  */
 import type Stripe from 'stripe'
 import { DomainError } from '../../../../shared/errors.ts'
-import type { PaymentEvent } from './provider.ts'
 import { loadStripe } from './load-stripe.ts'
+import type { PaymentEvent } from './provider.ts'
 
 export async function verifyStripeWebhook(
   rawBody: string,
