@@ -12,8 +12,11 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { Client, credentials } from '@grpc/grpc-js'
+import { loadFunctions } from '../runtime/catalog.ts'
+import { messageCopies } from '../runtime/model/grpc-service.ts'
 import { freePort } from '../test/servers/free-port.ts'
 import { deleteNamespace } from '../test/servers/rabbitmq.ts'
+import { type DomainRole, loadTopology, type Topology } from '../test/servers/topology.ts'
 import { bundles } from './lib/bundles.ts'
 import { profileFlags } from './lib/child.ts'
 import { benchEnv, RABBIT_URL } from './lib/env.ts'
@@ -26,14 +29,33 @@ const TIMEOUT_MS = 20_000
 
 type Probe = { kind: 'http' } | ({ kind: 'grpc' } & GrpcProbe) | { kind: 'banner' }
 
-/** How each domain's first answer is asked for. */
-const PROBES: Record<string, Probe> = {
-  gateway: { kind: 'http' },
-  payments: { kind: 'http' },
-  orders: { kind: 'grpc', service: 'orders', method: 'getOrder', request: { orderId: 'none' } },
-  stock: { kind: 'grpc', service: 'stock', method: 'getLevels', request: { itemIds: [] } },
-  menu: { kind: 'grpc', service: 'menu', method: 'listItems', request: {} },
-  kitchen: { kind: 'banner' },
+/**
+ * How each domain's first answer is asked for, from the catalog: GET /healthz when it hosts an
+ * HTTP function, else a call of one of its gRPC methods (a read: get…/list… when it has one)
+ * with an empty request, else the banner.
+ */
+async function probesOf(topology: Topology): Promise<Record<string, Probe>> {
+  const functions = await loadFunctions()
+  const probes: Record<string, Probe> = {}
+  for (const domain of topology.domains) {
+    if (topology.role(domain).http) {
+      probes[domain] = { kind: 'http' }
+      continue
+    }
+    const methods = functions.flatMap((f) =>
+      f.domain === domain && f.def.kind === 'grpc' ? [f.def] : [],
+    )
+    const method = methods.find((m) => /^(get|list)[A-Z]/.test(m.method)) ?? methods[0]
+    probes[domain] = method
+      ? {
+          kind: 'grpc',
+          service: method.service,
+          method: method.method,
+          request: messageCopies(method.service, method.method).request({}),
+        }
+      : { kind: 'banner' }
+  }
+  return probes
 }
 
 /** The bench environment without NODE_EXTRA_CA_CERTS (see above). */
@@ -43,11 +65,20 @@ function startEnv(vars: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Milliseconds from spawning the domain's bundle to its first answer. */
-async function coldStart(dir: string, domain: string, vars: Record<string, string>) {
-  const probe = PROBES[domain] as Probe
-  const port = await freePort()
-  const own: Record<string, string> =
-    probe.kind === 'http' ? { PORT: String(port) } : { GRPC_PORT: String(port) }
+async function coldStart(
+  dir: string,
+  domain: string,
+  probe: Probe,
+  role: DomainRole,
+  vars: Record<string, string>,
+) {
+  // A port for each server it runs; the probe asks the one it answers on.
+  const ports = { http: await freePort(), grpc: await freePort() }
+  const port = probe.kind === 'grpc' ? ports.grpc : ports.http
+  const own: Record<string, string> = {
+    ...(role.http && { PORT: String(ports.http) }),
+    ...(role.grpc && { GRPC_PORT: String(ports.grpc) }),
+  }
   const grpcClient =
     probe.kind === 'grpc'
       ? new Client(`127.0.0.1:${port}`, credentials.createInsecure())
@@ -111,6 +142,10 @@ export const coldStartBench: Benchmark = {
   async run({ quick }) {
     const runs = quick ? 2 : 7
     const { dir, reports } = await bundles()
+    const topology = await loadTopology()
+    const probes = await probesOf(topology)
+    const start = (domain: string, vars: Record<string, string>) =>
+      coldStart(dir, domain, probes[domain] as Probe, topology.role(domain), vars)
     const namespace = `bench${randomBytes(4).toString('hex')}`
     const configs = {
       embedded: {},
@@ -121,10 +156,10 @@ export const coldStartBench: Benchmark = {
     const times: Record<string, Record<string, number[]>> = {}
     try {
       for (const [config, vars] of Object.entries(configs)) {
-        for (const domain of Object.keys(PROBES)) {
-          await coldStart(dir, domain, vars) // first run warms the OS file cache
+        for (const domain of topology.domains) {
+          await start(domain, vars) // first run warms the OS file cache
           const list: number[] = []
-          for (let i = 0; i < runs; i++) list.push(await coldStart(dir, domain, vars))
+          for (let i = 0; i < runs; i++) list.push(await start(domain, vars))
           times[domain] = { ...times[domain], [config]: list }
         }
       }
@@ -132,11 +167,11 @@ export const coldStartBench: Benchmark = {
       await deleteNamespace(namespace)
     }
     const nodeMs = median(node)
-    const rows: Row[] = Object.keys(PROBES).map((domain) => {
+    const rows: Row[] = topology.domains.map((domain) => {
       const embedded = median(times[domain]?.embedded ?? [])
       const rabbitmq = median(times[domain]?.rabbitmq ?? [])
       const report = reports.find((r) => r.kind === 'domain' && r.name === domain)
-      const probe = PROBES[domain] as Probe
+      const probe = probes[domain] as Probe
       const answer =
         probe.kind === 'http' ? 'GET /healthz' : probe.kind === 'grpc' ? 'gRPC call' : 'up banner'
       return {

@@ -6,8 +6,12 @@
  * (This file runs alone, after every other test file: it stops the broker.)
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { orders } from '../functions/orders/domain.ts'
+import { stock } from '../functions/stock/domain.ts'
 import { type Adapters, createAdapters } from '../runtime/adapters/create-adapters.ts'
+import type { Collection, CollectionSpec, Doc, DocumentStore } from '../runtime/ports/documents.ts'
 import {
+  dataOf,
   post,
   signedStripeEvent,
   silentLogger,
@@ -26,6 +30,41 @@ import {
 
 const ORDERS = 200
 const ITEM = 'fries' // seeded with 200 units: exactly one per order
+
+/** The orders domain's collection of orders, as its data declares it. */
+const ORDERS_COLLECTION = orders.spec.data?.collections.orders?.spec.name ?? ''
+
+/**
+ * The store, recording in `moves` every status an update of an order applies (`<id>:<status>`):
+ * a status move is one guarded update of the order's document, so this sees each move once.
+ */
+function recordingMoves(store: DocumentStore, moves: string[]): DocumentStore {
+  return {
+    kind: store.kind,
+    remote: store.remote,
+    prepare: (namespace, specs) => store.prepare(namespace, specs),
+    ping: () => store.ping(),
+    close: () => store.close(),
+    collection<D extends Doc>(namespace: string, spec: CollectionSpec): Collection<D> {
+      const c = store.collection<D>(namespace, spec)
+      if (namespace !== orders.name || spec.name !== ORDERS_COLLECTION) return c
+      return {
+        insert: (doc, options) => c.insert(doc, options),
+        get: (id) => c.get(id),
+        find: (index, query) => c.find(index, query),
+        async update(id, change, options) {
+          const done = await c.update(id, change, options)
+          const status = (change.set as { status?: unknown } | undefined)?.status
+          if (done && typeof status === 'string' && status) moves.push(`${id}:${status}`)
+          return done
+        },
+        delete: (id, where) => c.delete(id, where),
+        pendingEvents: (limit) => c.pendingEvents(limit),
+        clearEvents: (id, eventIds) => c.clearEvents(id, eventIds),
+      }
+    },
+  }
+}
 
 /** Runs `work` over 0..n-1 with at most `limit` at once; calls `midway` once when half are done. */
 async function inBatches(
@@ -84,20 +123,15 @@ describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', (
       RETRY_DELAYS_MS: '200,1000,3000',
       PUBLISH_TIMEOUT_MS: '60000',
     }
-    adapters = await createAdapters(testConfig(env), silentLogger)
     // Every status move the orders store accepts, to prove none happens twice.
     const moves: string[] = []
-    const orders = adapters.store.orders
-    const update = orders.update.bind(orders)
-    orders.update = async (id, patch, whenStatus) => {
-      const done = await update(id, patch, whenStatus)
-      if (done && patch.status) moves.push(`${id}:${patch.status}`)
-      return done
-    }
-    const [before] = await adapters.store.stock.levels([ITEM])
-    expect(before?.onHand).toBe(ORDERS)
+    const created = await createAdapters(testConfig(env), silentLogger)
+    adapters = { ...created, store: recordingMoves(created.store, moves) }
     sys = await startSystem({ env, adapters })
     const system = sys
+    // Seeded when the system started, before any order.
+    const [before] = await dataOf(stock, adapters.store).levels([ITEM])
+    expect(before?.onHand).toBe(ORDERS)
 
     const ids: string[] = []
     await inBatches(
@@ -134,7 +168,7 @@ describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', (
     await waitFor(
       async () => {
         const statuses = await Promise.all(
-          ids.map(async (id) => (await adapters!.store.orders.get(id))?.status),
+          ids.map(async (id) => (await dataOf(orders, adapters!.store).get(id))?.status),
         )
         return statuses.every((s) => s === 'ready') ? true : undefined
       },
@@ -143,7 +177,7 @@ describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', (
 
     // Nothing lost, nothing twice.
     for (const id of ids) {
-      const order = await adapters.store.orders.get(id)
+      const order = await dataOf(orders, adapters.store).get(id)
       expect(order?.paymentLink).toMatch(/\/checkout\//)
       for (const status of ['paid', 'preparing', 'ready']) {
         expect(
@@ -154,12 +188,12 @@ describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', (
     }
     await waitFor(
       async () => {
-        const [level] = await adapters!.store.stock.levels([ITEM])
+        const [level] = await dataOf(stock, adapters!.store).levels([ITEM])
         return level?.reserved === 0 ? level : undefined
       },
       { what: 'every reservation committed' },
     )
-    const [after] = await adapters.store.stock.levels([ITEM])
+    const [after] = await dataOf(stock, adapters.store).levels([ITEM])
     expect(after).toMatchObject({ onHand: 0, reserved: 0, available: 0 })
     expect(await adapters.bus.parked()).toEqual([])
   }

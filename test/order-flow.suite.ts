@@ -5,8 +5,10 @@
  * the way; plus idempotent webhooks, late payments, other customers and cancellations.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { stock } from '../functions/stock/domain.ts'
 import type { EventName } from '../shared/events.ts'
 import {
+  dataOf,
   post,
   signedStripeEvent,
   startSystem,
@@ -48,7 +50,7 @@ async function available(sys: TestSystem): Promise<Record<string, number>> {
 
 /** Units on hand (what is physically left), read from the store. */
 async function onHand(sys: TestSystem, itemId: string): Promise<number> {
-  const [level] = await sys.adapters.store.stock.levels([itemId])
+  const [level] = await dataOf(stock, sys.adapters.store).levels([itemId])
   return level?.onHand ?? Number.NaN
 }
 

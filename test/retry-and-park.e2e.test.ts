@@ -8,8 +8,9 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadFunctions } from '../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../runtime/host.ts'
-import { consumer } from '../runtime/model/define.ts'
-import { post, silentLogger, testConfig, waitFor } from './fixtures.ts'
+import { domain } from '../runtime/model/domain.ts'
+import { orderCreated } from '../shared/events.ts'
+import { post, silentLogger, testEnv, waitFor } from './fixtures.ts'
 
 const run = promisify(execFile)
 const DELAYS_MS = [100, 200, 400]
@@ -31,7 +32,7 @@ describe('retries with growing delays, then the dead-letter list', () => {
   it('retries a failing consumer, parks it with its error, lists it in oms dlq ls and replays it', async () => {
     const attempts: number[] = []
     let broken = true
-    const flaky = consumer('order.created', async () => {
+    const flaky = domain('test').consumer(orderCreated, async () => {
       attempts.push(Date.now())
       if (broken) throw new Error('receipt printer is on fire')
     })

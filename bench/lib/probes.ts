@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process'
 import { get } from 'node:http'
 import { connect } from 'node:net'
 import { type Client, status } from '@grpc/grpc-js'
-import { methodOf, type ServiceKey } from '../../runtime/grpc/services.ts'
+import { type GrpcService, methodOf } from '../../runtime/model/grpc-service.ts'
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -35,7 +35,7 @@ export function healthz(port: number): Promise<number> {
 }
 
 export interface GrpcProbe {
-  service: ServiceKey
+  service: GrpcService
   method: string
   request: unknown
 }

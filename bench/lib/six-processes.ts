@@ -1,6 +1,8 @@
 /**
- * The six domain bundles as processes on RabbitMQ, in a namespace of their own on the broker
- * (removed again when they stop), with the bench's admin token: what the containers run.
+ * The domain bundles (one per domain of the catalog, six today) as processes on RabbitMQ, in a
+ * namespace of their own on the broker (removed again when they stop), with the bench's admin
+ * token: what the containers run. Which domains, their ports and their start order come from
+ * the catalog (test/servers/processes.ts).
  */
 import { randomBytes } from 'node:crypto'
 import { type ProcessSystem, startProcesses } from '../../test/servers/processes.ts'

@@ -6,30 +6,35 @@
  *   node --import tsx bench/servers/grpc.ts runtime|raw     (GRPC_PORT from the environment)
  */
 import { Server, ServerCredentials, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js'
+import { stock } from '../../functions/stock/domain.ts'
 import {
   type CheckStockRequest,
   type CheckStockResponse,
   StockServiceService,
 } from '../../proto/gen/oms.ts'
-import { memoryStore } from '../../runtime/adapters/store/memory-store.ts'
-import { seedIfEmpty } from '../../runtime/adapters/store/seed.ts'
+import { memoryDocuments } from '../../runtime/adapters/documents/memory/memory-documents.ts'
 import { loadFunctions } from '../../runtime/catalog.ts'
-import { loadConfig } from '../../runtime/config.ts'
 import { createRuntime } from '../../runtime/host.ts'
+import { dataOf } from '../../test/fixtures.ts'
 import { serveParent } from './parent.ts'
 
 const mode = process.argv[2]
 
 if (mode === 'runtime') {
   const runtime = await createRuntime({
-    config: loadConfig(),
     functions: await loadFunctions(['stock.check-stock']),
   })
   await runtime.start()
   serveParent({ port: runtime.bound.grpcPort }, {}, () => runtime.stop())
 } else if (mode === 'raw') {
-  const store = memoryStore()
-  await seedIfEmpty(store)
+  // The same embedded store and repository, prepared and seeded as the runtime does for stock.
+  const store = memoryDocuments()
+  await store.prepare(
+    stock.name,
+    Object.values(stock.spec.data?.collections ?? {}).map((c) => c.spec),
+  )
+  const levelsOf = dataOf(stock, store)
+  await stock.spec.seed?.(levelsOf)
   const server = new Server()
   server.addService(StockServiceService, {
     // The same logic as functions/stock/check-stock.ts, without the runtime around it.
@@ -38,7 +43,7 @@ if (mode === 'runtime') {
       callback: sendUnaryData<CheckStockResponse>,
     ) {
       const { items } = call.request
-      store.stock.levels(items.map((i) => i.id)).then((levels) => {
+      levelsOf.levels(items.map((i) => i.id)).then((levels) => {
         const availableOf = new Map(levels.map((l) => [l.itemId, l.available]))
         const inStock = items.every((i) => (availableOf.get(i.id) ?? 0) >= i.quantity)
         callback(null, { inStock, levels })

@@ -11,38 +11,50 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { presentMenu } from '../../functions/gateway/lib/present.ts'
-import { memoryStore } from '../../runtime/adapters/store/memory-store.ts'
-import { seedIfEmpty } from '../../runtime/adapters/store/seed.ts'
+import { menu } from '../../functions/menu/domain.ts'
+import { stock } from '../../functions/stock/domain.ts'
+import { memoryDocuments } from '../../runtime/adapters/documents/memory/memory-documents.ts'
 import { loadFunctions } from '../../runtime/catalog.ts'
-import { loadConfig } from '../../runtime/config.ts'
 import { createRuntime } from '../../runtime/host.ts'
-import { http } from '../../runtime/model/define.ts'
+import { domain } from '../../runtime/model/domain.ts'
+import { dataOf } from '../../test/fixtures.ts'
 import { serveParent } from './parent.ts'
 
 const mode = process.argv[2]
 
+/** The bench's own domain: nothing but the trivial route. */
+const bench = domain('bench')
+
 /** The trivial route, as a function the runtime hosts. */
-const ping = http(() => new Hono().get('/ping', (c) => c.text('pong')))
+const ping = bench.http(() => new Hono().get('/ping', (c) => c.text('pong')))
 
 if (mode === 'runtime') {
-  const config = loadConfig()
   const functions = [
-    { name: 'bench.ping', domain: 'bench', def: ping },
+    { name: 'bench.ping', domain: bench.name, def: ping },
     ...(await loadFunctions(['gateway.menu-api', 'menu.list-items', 'stock.get-levels'])),
   ]
-  const runtime = await createRuntime({ config, functions })
+  const runtime = await createRuntime({ functions })
   await runtime.start()
   serveParent({ url: runtime.bound.httpUrl?.replace('localhost', '127.0.0.1') }, {}, () =>
     runtime.stop(),
   )
 } else if (mode === 'raw') {
-  const store = memoryStore()
-  await seedIfEmpty(store)
+  // The same embedded store, read through the same repositories, seeded as the domains seed it.
+  const store = memoryDocuments()
+  for (const d of [menu, stock])
+    await store.prepare(
+      d.name,
+      Object.values(d.spec.data?.collections ?? {}).map((c) => c.spec),
+    )
+  const items = dataOf(menu, store)
+  const levels = dataOf(stock, store)
+  await menu.spec.seed?.(items)
+  await stock.spec.seed?.(levels)
   const app = new Hono()
     .get('/ping', (c) => c.text('pong'))
     .get('/api/menu', async (c) => {
-      const [items, levels] = await Promise.all([store.menu.list(), store.stock.levels()])
-      return c.json(presentMenu(items, levels))
+      const [list, all] = await Promise.all([items.list(), levels.levels()])
+      return c.json(presentMenu(list, all))
     })
   const server = serve({ fetch: app.fetch, port: Number(process.env.PORT), hostname: '127.0.0.1' })
   await new Promise<void>((resolve) => server.once('listening', () => resolve()))

@@ -7,7 +7,6 @@
  *   node --import tsx bench/servers/system.ts     (PORT, AMQP_URL, OTEL_* ... from the environment)
  */
 import { loadFunctions } from '../../runtime/catalog.ts'
-import { loadConfig } from '../../runtime/config.ts'
 import { createRuntime } from '../../runtime/host.ts'
 import type { ConsumerFunction, LoadedFunction } from '../../runtime/model/define.ts'
 import { serveParent } from './parent.ts'
@@ -30,9 +29,8 @@ function counted(fn: LoadedFunction): LoadedFunction {
   return { ...fn, def: { ...def, handler } }
 }
 
-const config = loadConfig()
 const functions = (await loadFunctions()).map(counted)
-const runtime = await createRuntime({ config, functions })
+const runtime = await createRuntime({ functions })
 await runtime.start()
 serveParent(
   { url: runtime.bound.httpUrl?.replace('localhost', '127.0.0.1') },

@@ -1,14 +1,61 @@
 /**
  * The system as separate OS processes, each running one domain's esbuild bundle (what a
  * container runs), talking over gRPC on loopback and RabbitMQ, finding each other through the
- * static address map (OMS_ADDRESSES) or Consul.
+ * static address map (OMS_ADDRESSES) or Consul. The domains, their ports, the address map and
+ * the start order all come from the function catalog (see topology.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { freePort } from './free-port.ts'
+import { loadTopology, type Topology } from './topology.ts'
 
-export const DOMAINS = ['gateway', 'orders', 'stock', 'menu', 'payments', 'kitchen'] as const
-export type Domain = (typeof DOMAINS)[number]
+const topology: Topology = await loadTopology()
+
+/** Every domain of the catalog, one process each. */
+export const DOMAINS: readonly string[] = topology.domains
+export type Domain = string
+
+/** The variables naming the ports a domain listens on, given its ports. */
+function portsEnv(domain: Domain, ports: DomainPorts): Record<string, string> {
+  const own = ports.get(domain) ?? {}
+  return {
+    ...(own.http !== undefined && { PORT: String(own.http) }),
+    ...(own.grpc !== undefined && { GRPC_PORT: String(own.grpc) }),
+  }
+}
+
+type DomainPorts = ReadonlyMap<Domain, { http?: number; grpc?: number }>
+
+/** A free port for each server a domain runs: HTTP for HTTP functions, gRPC for gRPC methods. */
+async function pickPorts(): Promise<DomainPorts> {
+  const ports = new Map<Domain, { http?: number; grpc?: number }>()
+  for (const domain of DOMAINS) {
+    const role = topology.role(domain)
+    ports.set(domain, {
+      ...(role.http && { http: await freePort() }),
+      ...(role.grpc && { grpc: await freePort() }),
+    })
+  }
+  return ports
+}
+
+/**
+ * OMS_ADDRESSES: each gRPC domain at its gRPC port, and each HTTP domain that forwards target
+ * at its HTTP port (by function name when the domain also serves gRPC, as one key holds one
+ * address).
+ */
+function addressesOf(ports: DomainPorts): string {
+  const entries: string[] = []
+  for (const domain of DOMAINS) {
+    const role = topology.role(domain)
+    const own = ports.get(domain) ?? {}
+    if (role.grpc) entries.push(`${domain}=127.0.0.1:${own.grpc}`)
+    if (role.forwardTargets.length === 0) continue
+    const keys = role.grpc ? role.forwardTargets : [domain]
+    for (const key of keys) entries.push(`${key}=127.0.0.1:${own.http}`)
+  }
+  return entries.join(',')
+}
 
 export interface DomainProcess {
   domain: Domain
@@ -33,28 +80,16 @@ export async function startProcesses(
   distDir: string,
   env: Record<string, string>,
 ): Promise<ProcessSystem> {
-  const ports = {
-    gateway: await freePort(),
-    payments: await freePort(),
-    orders: await freePort(),
-    stock: await freePort(),
-    menu: await freePort(),
-  }
-  const url = `http://127.0.0.1:${ports.gateway}`
+  const ports = await pickPorts()
+  const entryPort = ports.get(topology.entry)?.http
+  if (entryPort === undefined) throw new Error(`the entry point ${topology.entry} serves no HTTP`)
+  const url = `http://127.0.0.1:${entryPort}`
   const shared: Record<string, string> = {
     HOST: '127.0.0.1',
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
-    OMS_ADDRESSES: `orders=127.0.0.1:${ports.orders},stock=127.0.0.1:${ports.stock},menu=127.0.0.1:${ports.menu},payments=127.0.0.1:${ports.payments}`,
+    OMS_ADDRESSES: addressesOf(ports),
     ...env,
-  }
-  const own: Record<Domain, Record<string, string>> = {
-    gateway: { PORT: String(ports.gateway) },
-    payments: { PORT: String(ports.payments) },
-    orders: { GRPC_PORT: String(ports.orders) },
-    stock: { GRPC_PORT: String(ports.stock) },
-    menu: { GRPC_PORT: String(ports.menu) },
-    kitchen: {},
   }
   const processes = new Map<Domain, DomainProcess>()
   const all: DomainProcess[] = []
@@ -64,7 +99,7 @@ export async function startProcesses(
       process.execPath,
       ['--enable-source-maps', join(distDir, `${domain}.mjs`)],
       {
-        env: { ...process.env, ...shared, ...own[domain], ...extra },
+        env: { ...process.env, ...shared, ...portsEnv(domain, ports), ...extra },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     )
@@ -98,9 +133,8 @@ export async function startProcesses(
     return proc
   }
 
-  // Servers first, then their callers.
-  for (const domain of ['menu', 'stock', 'orders', 'payments', 'kitchen', 'gateway'] as const)
-    await spawnDomain(domain)
+  // Servers first, then their callers; forward targets before the domain forwarding to them.
+  for (const domain of topology.startOrder) await spawnDomain(domain)
   return {
     url,
     env: shared,
