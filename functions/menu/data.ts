@@ -2,10 +2,10 @@
  * The menu's data: one document per item in `items`, listed in the order items were added.
  * Upsert is insert-if-absent, else a replace of the fields; both are single-document writes.
  */
-import { monotonicFactory } from 'ulid'
 import type { MenuItem } from '../../proto/gen/oms.ts'
 import { collection, data } from '../../runtime/model/data.ts'
 import type { Collection } from '../../runtime/ports/documents.ts'
+import { sortableId } from '../../shared/sortable-id.ts'
 
 interface ItemDoc extends Omit<MenuItem, 'id'> {
   _id: string
@@ -15,8 +15,6 @@ interface ItemDoc extends Omit<MenuItem, 'id'> {
 
 /** Most items a menu lists. */
 export const MAX_MENU_ITEMS = 1000
-
-const nextSeq = monotonicFactory()
 
 const items = collection<ItemDoc>('items', { indexes: [{ name: 'added', fields: [['seq', 1]] }] })
 
@@ -47,7 +45,7 @@ export function menuRepository(items: Collection<ItemDoc>) {
       const { id, name, description, priceId, unitAmount, currency } = item
       const fields = { name, description, priceId, unitAmount, currency }
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        if (await items.insert({ _id: id, ...fields, seq: nextSeq() }))
+        if (await items.insert({ _id: id, ...fields, seq: sortableId() }))
           return { item: { id, ...fields }, created: true }
         const replaced = await items.update(id, { set: fields })
         if (replaced) return { item: toItem(replaced), created: false }

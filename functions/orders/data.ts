@@ -3,10 +3,10 @@
  * allowed previous statuses, so of any number of racing moves exactly one applies and a late or
  * duplicate event can never move an order backwards.
  */
-import { monotonicFactory } from 'ulid'
 import type { Order, OrderItem } from '../../proto/gen/oms.ts'
 import { collection, data } from '../../runtime/model/data.ts'
 import type { Collection } from '../../runtime/ports/documents.ts'
+import { sortableId } from '../../shared/sortable-id.ts'
 
 interface OrderDoc extends Omit<Order, 'id'> {
   _id: string
@@ -22,8 +22,6 @@ export interface OrderPatch {
 
 /** Orders listed when the caller gives no limit. */
 export const DEFAULT_LIST_LIMIT = 100
-
-const nextSeq = monotonicFactory()
 
 const orders = collection<OrderDoc>('orders', {
   indexes: [
@@ -65,7 +63,7 @@ export function orderRepository(orders: Collection<OrderDoc>) {
     insert(order: Order): Promise<boolean> {
       // Through toOrder, so exactly the order's own fields are stored.
       const { id, ...fields } = toOrder({ ...order, _id: order.id, seq: '' })
-      return orders.insert({ _id: id, ...fields, seq: nextSeq() })
+      return orders.insert({ _id: id, ...fields, seq: sortableId() })
     },
     async get(id: string): Promise<Order | undefined> {
       const doc = await orders.get(id)

@@ -10,7 +10,7 @@ import { eachStore } from '../../test/each-store.ts'
 import { dataOf } from '../../test/fixtures.ts'
 import { stockData } from './data.ts'
 import { stock } from './domain.ts'
-import { STALE_PENDING_MS } from './lib/reservations.ts'
+import { holdMark, STALE_MS } from './lib/reservations.ts'
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -245,7 +245,7 @@ eachStore('stock data', ({ fresh }) => {
 /** Recovery from calls that died half-way, written as raw documents behind the repository's back. */
 function recoveryTests(stocked: Stocked) {
   const raw = (store: DocumentStore) => ({
-    items: store.collection<{ _id: string; holds: string[]; reserved: number; available: number }>(
+    items: store.collection<{ _id: string; ops: string[]; reserved: number; available: number }>(
       'stock',
       stockData.collections.items!.spec,
     ),
@@ -269,11 +269,11 @@ function recoveryTests(stocked: Stocked) {
         { itemId: 'cookie', quantity: 2 },
       ],
       state: 'pending',
-      at: Date.now() - STALE_PENDING_MS,
+      at: Date.now() - STALE_MS,
     })
     await items.update('brownie', {
       inc: { reserved: 3, available: -3 },
-      addToSet: { holds: 'dead' },
+      addToSet: { ops: holdMark('dead') },
     })
   }
 
@@ -308,12 +308,50 @@ function recoveryTests(stocked: Stocked) {
       { itemId: 'brownie', quantity: 3 },
       { itemId: 'cookie', quantity: 2 },
     ])
-    await raw(data.store).reservations.update('o1', { set: { state: 'committed' } })
-    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 3 })
-    expect(await data.commit('o1')).toBe(false)
+    // A commit that decided, sold the brownies, then died before the cookies.
+    const { items, reservations } = raw(data.store)
+    await reservations.update('o1', {
+      set: { state: 'committing', attempt: 'dying', at: Date.now() - STALE_MS },
+    })
+    await items.update('brownie', {
+      inc: { reserved: -3, onHand: -3 } as never,
+      addToSet: { ops: 's:o1' },
+    })
+    expect(await data.level('brownie')).toMatchObject({ onHand: 7, reserved: 0 })
+    expect(await data.level('cookie')).toMatchObject({ onHand: 10, reserved: 2 })
+
     expect(await data.release('o1')).toBe(false)
+    expect(await data.commit('o1')).toBe(false)
     expect(await data.commit('o1')).toBe(false)
     expect(await data.level('brownie')).toMatchObject({ onHand: 7, reserved: 0, available: 7 })
     expect(await data.level('cookie')).toMatchObject({ onHand: 8, reserved: 0, available: 8 })
+    expect((await reservations.get('o1'))?.state).toBe('committed')
+    for (const id of ['brownie', 'cookie']) expect((await items.get(id))?.ops).toEqual([])
+  })
+
+  it('leaves a settlement younger than the stale bound to its caller', async () => {
+    const data = await stocked({ brownie: 10 })
+    await data.reserve('o1', [{ itemId: 'brownie', quantity: 3 }])
+    const { reservations } = raw(data.store)
+    await reservations.update('o1', {
+      set: { state: 'releasing', attempt: 'busy', at: Date.now() },
+    })
+    expect(await data.commit('o1')).toBe(false)
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 3 })
+  })
+
+  it('keeps no mark per open order on an item: only operations in flight', async () => {
+    const data = await stocked({ brownie: 100 })
+    for (let i = 0; i < 30; i++) await data.reserve(`o${i}`, [{ itemId: 'brownie', quantity: 1 }])
+    for (let i = 0; i < 10; i++) await data.commit(`o${i}`)
+    for (let i = 10; i < 20; i++) await data.release(`o${i}`)
+    expect((await raw(data.store).items.get('brownie'))?.ops).toEqual([])
+    expect(await data.level('brownie')).toStrictEqual({
+      itemId: 'brownie',
+      onHand: 90,
+      reserved: 10,
+      available: 80,
+    })
   })
 }

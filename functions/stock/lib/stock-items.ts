@@ -1,14 +1,17 @@
 /**
  * The stock documents, one per item, and the only updates made to them — each a single guarded
- * update, atomic on its own. `holds` names the reservation attempts holding units of the item,
- * and the update that takes units records the hold, so an attempt holds an item at most once,
- * and giving back or selling (guarded on the hold, which they remove) happens at most once per
- * hold. What the attempts and their states are is in `reservations.ts`.
+ * update, atomic on its own. `ops` names the operations in flight on the item (a reservation
+ * attempt holding units, a settlement selling or giving them back): the update that moves units
+ * records its operation's marker, and is guarded on the marker's absence, so an operation moves
+ * an item's units at most once; giving back a hold is guarded on its marker and removes it, so
+ * it happens at most once too. Markers are removed once their operation is recorded as done in
+ * its reservation (see reservations.ts), so a document holds only the operations in flight —
+ * never one entry per open order.
  */
-import { monotonicFactory } from 'ulid'
 import type { StockLevel } from '../../../proto/gen/oms.ts'
 import type { Change, Collection } from '../../../runtime/ports/documents.ts'
 import { DomainError } from '../../../shared/errors.ts'
+import { sortableId } from '../../../shared/sortable-id.ts'
 
 export interface StockDoc {
   _id: string
@@ -16,8 +19,8 @@ export interface StockDoc {
   reserved: number
   /** onHand − reserved, kept by every update so guards can compare it to a quantity. */
   available: number
-  /** Reservation attempts holding units of this item (their lines say how many). */
-  holds: string[]
+  /** Markers of the operations in flight on this item. */
+  ops: string[]
   /** Set once when the item is added; orders the full list. */
   seq: string
 }
@@ -33,20 +36,12 @@ export interface Shortage {
   available: number
 }
 
-/** A reservation attempt: its id keys its holds; its lines never change. */
-export interface Attempt {
-  attempt: string
-  lines: ReservationLine[]
-}
-
 /** Rounds of read-and-retry before a call that keeps losing races gives up. */
 export const MAX_ROUNDS = 10
 /** Most items a full listing returns. */
 export const MAX_ITEMS = 10_000
 
-const nextSeq = monotonicFactory()
-
-const toLevel = (doc: StockDoc): StockLevel => ({
+const toLevel = (doc: Omit<StockDoc, 'seq' | 'ops'>): StockLevel => ({
   itemId: doc._id,
   onHand: doc.onHand,
   reserved: doc.reserved,
@@ -59,43 +54,38 @@ const byItemId = (lines: readonly ReservationLine[]) =>
 const keptChanging = (itemId: string) =>
   new DomainError('UNAVAILABLE', `stock of ${itemId} kept changing; try again`)
 
+type Inc = NonNullable<Change<StockDoc>['inc']>
+
+/** What settling a line does to its item: a sale (on hand goes down with reserved) or a give-back. */
+export const SELL = (q: number): Inc => ({ reserved: -q, onHand: -q })
+export const GIVE_BACK = (q: number): Inc => ({ reserved: -q, available: q })
+
 export function stockItems(stock: Collection<StockDoc>) {
-  /** What is short for the line now: undefined when the attempt holds it or enough is left. */
-  async function shortageOf(attempt: string, { itemId, quantity }: ReservationLine) {
+  /** What is short for the line now: undefined when the hold is in place or enough is left. */
+  async function shortageOf(marker: string, { itemId, quantity }: ReservationLine) {
     const doc = await stock.get(itemId)
-    if (doc?.holds.includes(attempt)) return undefined
+    if (doc?.ops.includes(marker)) return undefined
     const available = Math.max(0, doc?.available ?? 0)
     return available >= quantity ? undefined : { itemId, requested: quantity, available }
   }
 
-  /** Holds the line for the attempt (at most once); the shortage when there is not enough. */
-  async function hold(attempt: string, line: ReservationLine): Promise<Shortage | undefined> {
+  /** Holds the line under `marker` (at most once); the shortage when there is not enough. */
+  async function hold(marker: string, line: ReservationLine): Promise<Shortage | undefined> {
     const { itemId, quantity } = line
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const held = await stock.update(
         itemId,
-        { inc: { reserved: quantity, available: -quantity }, addToSet: { holds: attempt } },
-        { where: { available: { $gte: quantity }, holds: { $ne: attempt } } },
+        { inc: { reserved: quantity, available: -quantity }, addToSet: { ops: marker } },
+        { where: { available: { $gte: quantity }, ops: { $ne: marker } } },
       )
       if (held) return undefined
       const doc = await stock.get(itemId)
-      if (doc?.holds.includes(attempt)) return undefined
+      if (doc?.ops.includes(marker)) return undefined
       const available = Math.max(0, doc?.available ?? 0)
       if (available < quantity) return { itemId, requested: quantity, available }
       // Units came back between the update and the read: try again.
     }
     throw keptChanging(itemId)
-  }
-
-  /** Applies `inc` to each item the attempt holds and drops the hold. */
-  async function release(r: Attempt, inc: (quantity: number) => Change<StockDoc>['inc']) {
-    for (const { itemId, quantity } of r.lines) {
-      await stock.update(
-        itemId,
-        { inc: inc(quantity), pull: { holds: r.attempt } },
-        { where: { holds: r.attempt } },
-      )
-    }
   }
 
   return {
@@ -111,9 +101,8 @@ export function stockItems(stock: Collection<StockDoc>) {
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const doc = await stock.get(itemId)
         if (!doc) {
-          const fresh = { _id: itemId, onHand, reserved: 0, available: onHand, holds: [] }
-          if (await stock.insert({ ...fresh, seq: nextSeq() }))
-            return toLevel({ ...fresh, seq: '' })
+          const fresh = { _id: itemId, onHand, reserved: 0, available: onHand }
+          if (await stock.insert({ ...fresh, ops: [], seq: sortableId() })) return toLevel(fresh)
           continue
         }
         if (onHand < doc.reserved) {
@@ -137,24 +126,53 @@ export function stockItems(stock: Collection<StockDoc>) {
     },
 
     /**
-     * Holds every line for the attempt, in item id order, stopping at the first shortage;
+     * Holds every line under `marker`, in item id order, stopping at the first shortage;
      * returns the shortages (that one, and any of the lines not tried yet).
      */
-    async holdAll(r: Attempt): Promise<Shortage[]> {
+    async holdAll(marker: string, lines: readonly ReservationLine[]): Promise<Shortage[]> {
       const shortages: Shortage[] = []
-      for (const line of byItemId(r.lines)) {
+      for (const line of byItemId(lines)) {
         const shortage =
-          shortages.length === 0 ? await hold(r.attempt, line) : await shortageOf(r.attempt, line)
+          shortages.length === 0 ? await hold(marker, line) : await shortageOf(marker, line)
         if (shortage) shortages.push(shortage)
       }
       return shortages
     },
 
-    /** Gives back every unit the attempt holds. */
-    unholdAll: (r: Attempt) => release(r, (q) => ({ reserved: -q, available: q })),
+    /** Gives back every unit held under `marker` (exactly once: the marker goes with them). */
+    async unholdAll(marker: string, lines: readonly ReservationLine[]): Promise<void> {
+      for (const { itemId, quantity } of lines) {
+        await stock.update(
+          itemId,
+          { inc: GIVE_BACK(quantity), pull: { ops: marker } },
+          { where: { ops: marker } },
+        )
+      }
+    },
 
-    /** Turns what the attempt holds into a sale: on hand goes down with reserved. */
-    sellAll: (r: Attempt) => release(r, (q) => ({ reserved: -q, onHand: -q })),
+    /** Applies `inc` to every line's item once under `marker` (a line already marked is skipped). */
+    async applyAll(
+      marker: string,
+      lines: readonly ReservationLine[],
+      inc: (quantity: number) => Inc,
+      fence: () => void,
+    ): Promise<void> {
+      for (const { itemId, quantity } of lines) {
+        fence()
+        await stock.update(
+          itemId,
+          { inc: inc(quantity), addToSet: { ops: marker } },
+          { where: { ops: { $ne: marker } } },
+        )
+      }
+    },
+
+    /** Removes markers of operations recorded as done (moves no units). */
+    async forget(markers: readonly string[], lines: readonly ReservationLine[]): Promise<void> {
+      for (const { itemId } of lines)
+        for (const marker of markers)
+          await stock.update(itemId, { pull: { ops: marker } }, { where: { ops: marker } })
+    },
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * One embedded collection. Every operation runs to completion without awaiting anything, so
- * each is atomic, as a single-document write is on MongoDB. Indexes are kept as maps from
- * the values of each leading run of their fields to the documents holding them, so a find
- * pinned on a prefix reads only its bucket; results are sorted by the index's fields.
+ * each is atomic, as a single-document write is on MongoDB. Stored documents are frozen and
+ * never changed (an update stores a new version), so reads hand them out as they are, without
+ * copying; what a caller passes in is copied. Stored events are kept beside the documents.
+ * Indexes are kept as maps from the values of each leading run of their fields to the
+ * documents holding them, so a find pinned on a prefix reads only its bucket; results are
+ * sorted by the index's fields.
  */
 import {
   type Change,
@@ -20,33 +23,44 @@ import {
 import { checkChange, checkFilter } from '../check-change.ts'
 import { applyChange } from './apply-change.ts'
 import { equalityOf, matches } from './filter.ts'
-import { cloneJson, compareValues } from './values.ts'
+import { cloneJson, compareValues, frozenCopy } from './values.ts'
 
-type Stored = Record<string, Json> & { _id: string }
+type Stored = Readonly<Record<string, Json>> & { readonly _id: string }
+type StoredEvent = OutgoingEvent & { at: number }
 
 interface MemoryIndex {
   spec: IndexSpec
-  /** `prefixes[k]`: key of the first k+1 field values → ids. */
-  prefixes: Map<string, Set<string>>[]
+  fields: readonly string[]
+  /**
+   * `prefixes[k]`: key of the first k+1 field values → ids; built the first time a find pins
+   * that many fields (and from the start for a unique index's whole key), kept from then on.
+   */
+  prefixes: (Map<string, Set<string>> | undefined)[]
 }
 
-const keyOf = (doc: Stored, fields: IndexSpec['fields'], k: number) => {
+/** An index key part: cheap for the scalars indexes hold, JSON for anything else. */
+const part = (value: Json | undefined) =>
+  typeof value === 'string'
+    ? `s${value}\u0000`
+    : typeof value === 'number'
+      ? `n${value}\u0000`
+      : `j${JSON.stringify(value ?? null)}\u0000`
+
+const keyOf = (doc: Stored, fields: readonly string[], k: number) => {
   let key = ''
-  for (let i = 0; i < k; i++) key += `${JSON.stringify(doc[fields[i]![0]] ?? null)}\u0000`
+  for (let i = 0; i < k; i++) key += part(doc[fields[i]!])
+  return key
+}
+const keyOfValues = (values: readonly unknown[]) => {
+  let key = ''
+  for (const v of values) key += part(v as Json)
   return key
 }
 
-/** What a caller gets: a copy without the stored events. */
-function visible<D>(doc: Stored): D {
-  const copy = cloneJson(doc)
-  delete copy[OUTBOX_FIELD]
-  return copy as unknown as D
-}
-
 export interface MemoryCollection<D extends Doc> extends Collection<D> {
-  /** Every stored document, for saving to a file. */
-  dump(): Stored[]
-  load(docs: readonly Stored[]): void
+  /** Every stored document, with its stored events, for saving to a file. */
+  dump(): Record<string, Json>[]
+  load(docs: readonly Record<string, Json>[]): void
 }
 
 export function memoryCollection<D extends Doc>(
@@ -56,37 +70,64 @@ export function memoryCollection<D extends Doc>(
   const docs = new Map<string, Stored>()
   const order = new Map<string, number>()
   let seq = 0
-  const withEvents = new Set<string>()
+  const outbox = new Map<string, StoredEvent[]>()
   const indexes = new Map<string, MemoryIndex>(
     (spec.indexes ?? []).map((s) => [
       s.name,
-      { spec: s, prefixes: s.fields.map(() => new Map<string, Set<string>>()) },
+      {
+        spec: s,
+        fields: s.fields.map(([f]) => f),
+        prefixes: s.fields.map((_, k) =>
+          s.unique && k === s.fields.length - 1 ? new Map<string, Set<string>>() : undefined,
+        ),
+      },
     ]),
   )
+  const indexedFields = [...new Set([...indexes.values()].flatMap((i) => i.fields))]
 
   const unindex = (doc: Stored) => {
-    for (const { spec: s, prefixes } of indexes.values())
-      prefixes.forEach((map, k) => {
-        const key = keyOf(doc, s.fields, k + 1)
+    for (const { fields, prefixes } of indexes.values())
+      for (let k = 0; k < prefixes.length; k++) {
+        const map = prefixes[k]
+        if (!map) continue
+        const key = keyOf(doc, fields, k + 1)
         const ids = map.get(key)
         ids?.delete(doc._id)
         if (ids?.size === 0) map.delete(key)
-      })
+      }
   }
   const index = (doc: Stored) => {
-    for (const { spec: s, prefixes } of indexes.values())
-      prefixes.forEach((map, k) => {
-        const key = keyOf(doc, s.fields, k + 1)
-        const ids = map.get(key)
-        if (ids) ids.add(doc._id)
-        else map.set(key, new Set([doc._id]))
-      })
+    for (const { fields, prefixes } of indexes.values())
+      for (let k = 0; k < prefixes.length; k++) {
+        const map = prefixes[k]
+        if (map) addTo(map, keyOf(doc, fields, k + 1), doc._id)
+      }
   }
+  const addTo = (map: Map<string, Set<string>>, key: string, id: string) => {
+    const ids = map.get(key)
+    if (ids) ids.add(id)
+    else map.set(key, new Set([id]))
+  }
+  /** The map of the first k fields' values, built now if no find pinned k fields before. */
+  const prefixMap = (i: MemoryIndex, k: number) => {
+    let map = i.prefixes[k - 1]
+    if (!map) {
+      map = new Map()
+      for (const doc of docs.values()) addTo(map, keyOf(doc, i.fields, k), doc._id)
+      i.prefixes[k - 1] = map
+    }
+    return map
+  }
+  /** Whether an update changed a field some index holds (else the indexes stay as they are). */
+  const indexedFieldsMoved = (before: Stored, after: Stored) =>
+    indexedFields.some(
+      (f) => before[f] !== after[f] && JSON.stringify(before[f]) !== JSON.stringify(after[f]),
+    )
   /** Another document already holds this document's values of a unique index. */
   const clashes = (doc: Stored) => {
-    for (const { spec: s, prefixes } of indexes.values()) {
+    for (const { spec: s, fields, prefixes } of indexes.values()) {
       if (!s.unique) continue
-      const ids = prefixes[s.fields.length - 1]?.get(keyOf(doc, s.fields, s.fields.length))
+      const ids = prefixes[fields.length - 1]?.get(keyOf(doc, fields, fields.length))
       if (ids && [...ids].some((id) => id !== doc._id)) return s.name
     }
     return undefined
@@ -94,19 +135,13 @@ export function memoryCollection<D extends Doc>(
   const put = (doc: Stored) => {
     docs.set(doc._id, doc)
     if (!order.has(doc._id)) order.set(doc._id, seq++)
-    if ((doc[OUTBOX_FIELD] as Json[] | undefined)?.length) withEvents.add(doc._id)
-    else withEvents.delete(doc._id)
     index(doc)
   }
-  const remove = (doc: Stored) => {
-    unindex(doc)
-    docs.delete(doc._id)
-    order.delete(doc._id)
-    withEvents.delete(doc._id)
+  const addEvents = (id: string, events: readonly OutgoingEvent[] | undefined) => {
+    if (!events?.length) return
+    const stamped = events.map((e) => ({ ...cloneJson(e), at: Date.now() }))
+    outbox.set(id, [...(outbox.get(id) ?? []), ...stamped])
   }
-  const stamp = (events: readonly OutgoingEvent[] | undefined) =>
-    (events ?? []).map((e) => cloneJson({ ...e, at: Date.now() }) as unknown as Json)
-
   const indexFor = (name: string) => {
     const found = indexes.get(name)
     if (!found) throw new Error(`collection ${spec.name} has no index named ${name}`)
@@ -116,37 +151,32 @@ export function memoryCollection<D extends Doc>(
   return {
     async insert(doc, options) {
       if (docs.has(doc._id)) return false
-      const stored = cloneJson(doc) as unknown as Stored
-      const events = stamp(options?.events)
-      if (events.length > 0) stored[OUTBOX_FIELD] = events
+      const stored = frozenCopy(doc) as unknown as Stored
       if (clashes(stored)) return false
       put(stored)
+      addEvents(stored._id, options?.events)
       changed()
       return true
     },
 
     async get(id) {
-      const doc = docs.get(id)
-      return doc && visible<D>(doc)
+      return docs.get(id) as D | undefined
     },
 
     async find(name, query: FindQuery<D> = {}) {
-      const { spec: s, prefixes } = indexFor(name)
+      const idx = indexFor(name)
+      const { spec: s, fields } = idx
       checkFilter(query.where)
-      const fields = s.fields.map(([f]) => f)
       for (const field of Object.keys(query.where ?? {}))
         if (!fields.includes(field))
           throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
       const pinned = equalityOf(query.where)
       let k = 0
       while (k < fields.length && pinned.has(fields[k]!)) k++
-      let candidates: Iterable<string>
-      if (k === 0) candidates = docs.keys()
-      else {
-        let key = ''
-        for (let i = 0; i < k; i++) key += `${JSON.stringify(pinned.get(fields[i]!) ?? null)}\u0000`
-        candidates = prefixes[k - 1]?.get(key) ?? []
-      }
+      const candidates: Iterable<string> =
+        k === 0
+          ? docs.keys()
+          : (prefixMap(idx, k).get(keyOfValues(fields.slice(0, k).map((f) => pinned.get(f)))) ?? [])
       const found: Stored[] = []
       for (const id of candidates) {
         const doc = docs.get(id)
@@ -160,7 +190,7 @@ export function memoryCollection<D extends Doc>(
         }
         return ((order.get(a._id) ?? 0) - (order.get(b._id) ?? 0)) * sign
       })
-      return found.slice(0, query.limit ?? DEFAULT_FIND_LIMIT).map((doc) => visible<D>(doc))
+      return found.slice(0, query.limit ?? DEFAULT_FIND_LIMIT) as unknown as D[]
     },
 
     async update(id, change: Change<D>, options) {
@@ -168,60 +198,69 @@ export function memoryCollection<D extends Doc>(
       checkFilter(options?.where)
       const doc = docs.get(id)
       if (!doc || !matches(doc, options?.where)) return undefined
-      const next = cloneJson(doc)
-      applyChange(next, change as Change<object>)
-      const events = stamp(options?.events)
-      if (events.length > 0)
-        next[OUTBOX_FIELD] = [...((next[OUTBOX_FIELD] as Json[] | undefined) ?? []), ...events]
-      unindex(doc)
-      const clash = clashes(next)
-      if (clash) {
-        index(doc)
-        throw new Error(
-          `update of ${spec.name} ${id}: unique index ${clash} already holds its values`,
-        )
+      const draft: Record<string, Json> = { ...doc }
+      applyChange(draft, change as Change<object>)
+      const next = Object.freeze(draft) as Stored
+      const moved = indexedFieldsMoved(doc, next)
+      if (moved) {
+        unindex(doc)
+        const clash = clashes(next)
+        if (clash) {
+          index(doc)
+          throw new Error(
+            `update of ${spec.name} ${id}: unique index ${clash} already holds its values`,
+          )
+        }
       }
-      put(next)
+      docs.set(id, next)
+      if (moved) index(next)
+      addEvents(id, options?.events)
       changed()
-      return visible<D>(next)
+      return next as unknown as D
     },
 
     async delete(id, where) {
       checkFilter(where)
       const doc = docs.get(id)
       if (!doc || !matches(doc, where)) return false
-      remove(doc)
+      unindex(doc)
+      docs.delete(id)
+      order.delete(id)
+      outbox.delete(id)
       changed()
       return true
     },
 
     async pendingEvents(limit = DEFAULT_FIND_LIMIT) {
       const out: PendingEvents[] = []
-      for (const id of withEvents) {
+      for (const [id, events] of outbox) {
         if (out.length >= limit) break
-        const events = (docs.get(id)?.[OUTBOX_FIELD] ?? []) as unknown as (OutgoingEvent & {
-          at: number
-        })[]
         out.push({ id, events: events.map(({ at: _at, ...e }) => cloneJson(e)) })
       }
       return out
     },
 
     async clearEvents(id, eventIds) {
-      const doc = docs.get(id)
-      const events = doc?.[OUTBOX_FIELD] as unknown as OutgoingEvent[] | undefined
-      if (!doc || !events) return
+      const events = outbox.get(id)
+      if (!events) return
       const left = events.filter((e) => !eventIds.includes(e.id))
       if (left.length === events.length) return
-      if (left.length > 0) doc[OUTBOX_FIELD] = left as unknown as Json
-      else delete doc[OUTBOX_FIELD]
-      put(doc)
+      if (left.length > 0) outbox.set(id, left)
+      else outbox.delete(id)
       changed()
     },
 
-    dump: () => [...docs.values()].map(cloneJson),
+    dump: () =>
+      [...docs.values()].map((doc) => {
+        const events = outbox.get(doc._id)
+        return events ? { ...doc, [OUTBOX_FIELD]: events as unknown as Json } : { ...doc }
+      }),
     load(loaded) {
-      for (const doc of loaded) put(cloneJson(doc))
+      for (const { [OUTBOX_FIELD]: events, ...doc } of loaded) {
+        put(frozenCopy(doc) as Stored)
+        if (Array.isArray(events) && events.length > 0)
+          outbox.set(String(doc._id), events as unknown as StoredEvent[])
+      }
     },
   }
 }

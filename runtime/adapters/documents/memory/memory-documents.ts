@@ -17,10 +17,9 @@ export interface MemoryDocumentsOptions {
   saveDelayMs?: number
 }
 
-type Stored = Record<string, Json> & { _id: string }
 interface FileShape {
   version: 1
-  collections: Record<string, Stored[]>
+  collections: Record<string, Record<string, Json>[]>
 }
 
 function readFile(file: string): FileShape['collections'] {

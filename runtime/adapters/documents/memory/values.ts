@@ -17,6 +17,18 @@ export function cloneJson<T>(value: T): T {
   return out as T
 }
 
+/** A deep copy of a JSON value, frozen: stored documents are shared with readers, never changed. */
+export function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key]
+    if (v !== undefined) out[key] = frozenCopy(v)
+  }
+  return Object.freeze(out) as T
+}
+
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false
