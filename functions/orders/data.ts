@@ -61,9 +61,20 @@ export function orderRepository(orders: Collection<OrderDoc>) {
   return {
     /** Inserts a new order; false when the id already exists. */
     insert(order: Order): Promise<boolean> {
-      // Through toOrder, so exactly the order's own fields are stored.
-      const { id, ...fields } = toOrder({ ...order, _id: order.id, seq: '' })
-      return orders.insert({ _id: id, ...fields, seq: sortableId() })
+      // Exactly the order's own fields are stored (the store copies them).
+      return orders.insert({
+        _id: order.id,
+        customerId: order.customerId,
+        status: order.status,
+        items: order.items.map(toItem),
+        total: order.total,
+        currency: order.currency,
+        paymentLink: order.paymentLink,
+        createdAt: order.createdAt,
+        updatedAt: order.updatedAt,
+        traceParent: order.traceParent,
+        seq: sortableId(),
+      })
     },
     async get(id: string): Promise<Order | undefined> {
       const doc = await orders.get(id)

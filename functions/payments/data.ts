@@ -3,7 +3,7 @@
  * is acted on once) and the local checkout's sessions.
  */
 import { collection, data } from '../../runtime/model/data.ts'
-import type { SessionDoc } from './lib/provider/local-payments.ts'
+import { SESSION_INDEX, type SessionDoc } from './lib/provider/local-payments.ts'
 
 interface HandledEventDoc {
   _id: string
@@ -12,7 +12,9 @@ interface HandledEventDoc {
 }
 
 const webhookEvents = collection<HandledEventDoc>('webhook_events')
-const checkoutSessions = collection<SessionDoc>('checkout_sessions')
+const checkoutSessions = collection<SessionDoc>('checkout_sessions', {
+  indexes: [{ name: SESSION_INDEX, fields: [['sessionId', 1]], unique: true }],
+})
 
 export const paymentsData = data({ webhookEvents, checkoutSessions }, (c) => ({
   /** The local checkout's sessions (used when STRIPE_SECRET_KEY is unset). */

@@ -51,13 +51,15 @@ const OPERATORS = new Set(['$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '
 
 /** Refuses filters outside the port's language (any adapter would read them differently). */
 export function checkFilter(filter: object | undefined): void {
-  for (const [field, condition] of Object.entries(filter ?? {})) {
+  for (const field in filter) {
     if (field !== '_id' && !FIELD.test(field))
       throw new Error(`filter: field "${field}" is not allowed`)
+    const condition = (filter as Record<string, unknown>)[field]
     if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) continue
-    const keys = Object.keys(condition)
-    if (!keys.some((k) => k.startsWith('$'))) continue
-    for (const k of keys)
+    let operators = false
+    for (const k in condition) if (k.startsWith('$')) operators = true
+    if (!operators) continue
+    for (const k in condition)
       if (!OPERATORS.has(k)) throw new Error(`filter: operator ${k} is not supported`)
   }
 }

@@ -5,22 +5,27 @@
  * buttons deliver webhooks signed exactly as Stripe signs them. The webhook function cannot
  * tell the difference.
  */
-import { createHash } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { Collection } from '../../../../runtime/ports/documents.ts'
 import { signedCheckoutEvent } from './checkout-event.ts'
 import type { CheckoutRequest, LocalSession, Payments } from './provider.ts'
 import { verifyStripeWebhook } from './verify-webhook.ts'
 
+/** A checkout session, one per order: `_id` is the order id, so creating it twice is one session. */
 export interface SessionDoc extends Omit<LocalSession, 'id' | 'lines'> {
   _id: string
+  /** The session's own id, in its payment link: random, so a link cannot be guessed from an order. */
+  sessionId: string
   lines: LocalSession['lines'][number][]
 }
 
-/** One session per order: its id is derived from the order's, so creating it twice is one session. */
-const sessionIdOf = (orderId: string) =>
-  `cs_local_${createHash('sha256').update(orderId).digest('hex').slice(0, 24)}`
+/** Finds a session by the id in its payment link. */
+export const SESSION_INDEX = 'by_session'
 
-const toSession = ({ _id, ...rest }: SessionDoc): LocalSession => ({ id: _id, ...rest })
+const toSession = ({ _id, sessionId, ...rest }: SessionDoc): LocalSession => ({
+  id: sessionId,
+  ...rest,
+})
 
 export function localPayments(options: {
   publicUrl: string
@@ -29,18 +34,22 @@ export function localPayments(options: {
 }): Payments {
   const { sessions } = options
   const url = (id: string) => `${options.publicUrl}/checkout/${id}`
+  const find = async (sessionId: string) =>
+    (await sessions.find(SESSION_INDEX, { where: { sessionId }, limit: 1 }))[0]
   return {
     kind: 'local',
     async createCheckoutSession(request: CheckoutRequest) {
-      const id = sessionIdOf(request.orderId)
       const { traceParent, ...fields } = request
-      await sessions.insert({
-        _id: id,
+      const fresh = `cs_local_${randomBytes(12).toString('hex')}`
+      const created = await sessions.insert({
+        _id: request.orderId,
+        sessionId: fresh,
         ...fields,
         ...(traceParent && { traceParent }),
         lines: request.lines.map((l) => ({ ...l })),
         status: 'open',
       })
+      const id = created ? fresh : ((await sessions.get(request.orderId))?.sessionId ?? fresh)
       return { id, url: url(id) }
     },
     verifyWebhook(rawBody, signature) {
@@ -48,14 +57,16 @@ export function localPayments(options: {
     },
     local: {
       async session(id) {
-        const doc = await sessions.get(id)
+        const doc = await find(id)
         return doc && toSession(doc)
       },
       signedEvent: (session, outcome) =>
         signedCheckoutEvent(session, outcome, options.webhookSecret),
       async settle(id, outcome) {
+        const doc = await find(id)
+        if (!doc) return
         await sessions.update(
-          id,
+          doc._id,
           { set: { status: outcome === 'paid' ? 'complete' : 'expired' } },
           { where: { status: 'open' } },
         )
