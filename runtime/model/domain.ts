@@ -130,10 +130,10 @@ export function domain<
     [DOMAIN]: true,
     name,
     spec,
-    http: (build) => ({ [FUNCTION]: true, domain: any(self), kind: 'http', build }),
+    http: (build) => ({ [FUNCTION]: true, domain: erased(self), kind: 'http', build }),
     forward: (routes) => ({
       [FUNCTION]: true,
-      domain: any(self),
+      domain: erased(self),
       kind: 'http',
       build: () => new Hono(),
       forwards: routes,
@@ -143,11 +143,11 @@ export function domain<
       if (!service) throw new Error(`domain ${name} declares no service it serves`)
       if (!(method in service.definition))
         throw new Error(`${service.name} has no method ${method}`)
-      return { [FUNCTION]: true, domain: any(self), kind: 'grpc', service, method, handler }
+      return { [FUNCTION]: true, domain: erased(self), kind: 'grpc', service, method, handler }
     },
     consumer: (topic, handler, options = {}) => ({
       [FUNCTION]: true,
-      domain: any(self),
+      domain: erased(self),
       kind: 'consumer',
       topic: topic as Topic,
       options,
@@ -155,7 +155,7 @@ export function domain<
     }),
     worker: (options, handler) => ({
       [FUNCTION]: true,
-      domain: any(self),
+      domain: erased(self),
       kind: 'worker',
       options: options as WorkerOptions<unknown, never>,
       handler,
@@ -164,7 +164,8 @@ export function domain<
   return self
 }
 
-const any = (d: unknown) => d as AnyDomain
+/** The domain as functions carry it: its type parameters erased. */
+const erased = (d: unknown) => d as AnyDomain
 
 export function isDomain(value: unknown): value is AnyDomain {
   return (
