@@ -40,6 +40,19 @@ export function testConfig(env: Record<string, string> = {}): RuntimeConfig {
   return loadConfig(testEnv(env))
 }
 
+/** A domain's repository over a store whose collections for it are created first. */
+export async function preparedDataOf<D extends AnyDomain | Domain<never, unknown, never, unknown>>(
+  domain: D,
+  store: DocumentStore,
+): Promise<DataOf<D>> {
+  const spec = (domain as AnyDomain).spec.data
+  await store.prepare(
+    domain.name,
+    Object.values(spec?.collections ?? {}).map((c) => c.spec),
+  )
+  return dataOf(domain, store)
+}
+
 /** A domain's repository over a store, as the domain's functions see it (`ctx.data`). */
 export function dataOf<D extends AnyDomain | Domain<never, unknown, never, unknown>>(
   domain: D,

@@ -2,8 +2,7 @@
 import { expect, it } from 'vitest'
 import type { MenuItem } from '../../proto/gen/oms.ts'
 import { eachStore } from '../../test/each-store.ts'
-import { dataOf } from '../../test/fixtures.ts'
-import { menuData } from './data.ts'
+import { preparedDataOf } from '../../test/fixtures.ts'
 import { menu } from './domain.ts'
 
 const item = (id: string, overrides: Partial<MenuItem> = {}): MenuItem => ({
@@ -18,12 +17,7 @@ const item = (id: string, overrides: Partial<MenuItem> = {}): MenuItem => ({
 
 eachStore('menu data', ({ fresh }) => {
   async function items() {
-    const store = await fresh()
-    await store.prepare(
-      'menu',
-      Object.values(menuData.collections).map((c) => c.spec),
-    )
-    return dataOf(menu, store)
+    return preparedDataOf(menu, await fresh())
   }
 
   it('adds, replaces, reads, lists in the order added and deletes items', async () => {

@@ -5,8 +5,7 @@
 import { expect, it } from 'vitest'
 import type { Order } from '../../proto/gen/oms.ts'
 import { eachStore } from '../../test/each-store.ts'
-import { dataOf } from '../../test/fixtures.ts'
-import { orderData } from './data.ts'
+import { preparedDataOf } from '../../test/fixtures.ts'
 import { orders } from './domain.ts'
 
 let orderSeq = 0
@@ -34,12 +33,7 @@ const later = () => new Date(Date.now() + 60_000).toISOString()
 
 eachStore('orders data', ({ fresh }) => {
   async function repo() {
-    const store = await fresh()
-    await store.prepare(
-      'orders',
-      Object.values(orderData.collections).map((c) => c.spec),
-    )
-    return dataOf(orders, store)
+    return preparedDataOf(orders, await fresh())
   }
 
   it('inserts an order once and reads it back exactly', async () => {

@@ -1,18 +1,12 @@
 /** The payments domain's data on every store adapter: each Stripe event id acted on once. */
 import { expect, it } from 'vitest'
 import { eachStore } from '../../test/each-store.ts'
-import { dataOf } from '../../test/fixtures.ts'
-import { paymentsData } from './data.ts'
+import { preparedDataOf } from '../../test/fixtures.ts'
 import { payments } from './domain.ts'
 
 eachStore('payments data', ({ fresh }) => {
   async function repo() {
-    const store = await fresh()
-    await store.prepare(
-      'payments',
-      Object.values(paymentsData.collections).map((c) => c.spec),
-    )
-    return dataOf(payments, store)
+    return preparedDataOf(payments, await fresh())
   }
 
   it('marks an event once, and forgets it so a redelivery is acted on', async () => {

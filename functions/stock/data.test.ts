@@ -7,7 +7,7 @@ import { expect, it } from 'vitest'
 import type { DocumentStore } from '../../runtime/ports/documents.ts'
 import { isDomainError } from '../../shared/errors.ts'
 import { eachStore } from '../../test/each-store.ts'
-import { dataOf } from '../../test/fixtures.ts'
+import { preparedDataOf } from '../../test/fixtures.ts'
 import { stockData } from './data.ts'
 import { stock } from './domain.ts'
 import { holdMark, STALE_MS } from './lib/reservations.ts'
@@ -21,11 +21,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 /** The stock repository over `store` with items stocked: `{ id: units }`. */
 async function stockedIn(store: DocumentStore, levels: Record<string, number>) {
-  await store.prepare(
-    'stock',
-    Object.values(stockData.collections).map((c) => c.spec),
-  )
-  const data = dataOf(stock, store)
+  const data = await preparedDataOf(stock, store)
   for (const [id, units] of Object.entries(levels)) await data.setOnHand(id, units)
   return Object.assign(data, {
     store,
