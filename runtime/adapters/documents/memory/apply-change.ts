@@ -4,7 +4,7 @@
  * version, which is never modified.
  */
 import type { Change, Json } from '../../../ports/documents.ts'
-import { deepEqual, frozenCopy } from './values.ts'
+import { deepEqual, frozenCopy, listHas } from './values.ts'
 
 type Stored = Record<string, Json>
 
@@ -35,8 +35,7 @@ export function applyChange(doc: Stored, change: Change<object>): void {
     const list = doc[field] ?? []
     if (!Array.isArray(list))
       throw new Error(`change: cannot addToSet on non-array field "${field}"`)
-    if (!list.some((e) => deepEqual(e, value)))
-      doc[field] = Object.freeze([...list, frozenCopy(value)]) as Json[]
+    if (!listHas(list, value)) doc[field] = Object.freeze([...list, frozenCopy(value)]) as Json[]
   }
   for (const field in pull) {
     const value = pull[field]
@@ -44,7 +43,10 @@ export function applyChange(doc: Stored, change: Change<object>): void {
     const list = doc[field]
     if (list === undefined) continue
     if (!Array.isArray(list)) throw new Error(`change: cannot pull from non-array field "${field}"`)
-    if (list.some((e) => deepEqual(e, value)))
-      doc[field] = Object.freeze(list.filter((e) => !deepEqual(e, value))) as Json[]
+    if (!listHas(list, value)) continue
+    const scalar = value === null || typeof value !== 'object'
+    doc[field] = Object.freeze(
+      list.filter((e) => (scalar ? e !== value : !deepEqual(e, value))),
+    ) as Json[]
   }
 }

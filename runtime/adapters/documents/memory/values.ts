@@ -69,6 +69,18 @@ export function compareValues(a: unknown, b: unknown): number {
 /** The field equals the value, or holds an array containing it. */
 export function equalsOrContains(field: Json | undefined, value: unknown): boolean {
   if (value === null && field === undefined) return true
+  // Scalars (the common case: ids, states, numbers) compare by identity, arrays by includes.
+  if (value === null || typeof value !== 'object') {
+    if (field === value) return true
+    return Array.isArray(field) && field.includes(value as Json)
+  }
   if (deepEqual(field, value)) return true
   return Array.isArray(field) && !Array.isArray(value) && field.some((e) => deepEqual(e, value))
+}
+
+/** Whether the list holds the value (identity for scalars, deep equality otherwise). */
+export function listHas(list: readonly Json[], value: unknown): boolean {
+  return value === null || typeof value !== 'object'
+    ? list.includes(value as Json)
+    : list.some((e) => deepEqual(e, value))
 }
