@@ -157,21 +157,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const bound: Runtime['bound'] = {}
 
+  // Started in this order: servers before what calls them; gRPC stops last, as the others may
+  // still call it while they finish their work in flight.
+  const bindings: Binding[] = [grpc, http, consumers, workers]
+
   async function start() {
     if (!listen) return
     await bus.declare(queuesOf(functions))
-    await grpc?.start()
+    for (const binding of bindings) await binding.start()
     bound.grpcPort = grpc?.port
-    await http?.start()
     bound.httpUrl = http?.url
-    await consumers.start()
-    await workers.start()
   }
 
   async function stop() {
     await Promise.allSettled(instances.splice(0).map((i) => registry.deregister(i.id)))
-    await Promise.allSettled([http?.stop(), consumers.stop(), workers.stop()])
-    await grpc?.stop()
+    const [first, ...rest] = bindings
+    await Promise.allSettled(rest.map((b) => b.stop()))
+    await first?.stop()
     pool.close()
     await telemetry.flush()
     if (ownsAdapters) {
