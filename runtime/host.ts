@@ -146,7 +146,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   }
   grpc = prepareGrpc(ofKind(hosted, 'grpc'), deps)
-  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, ops: listen })
+  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen })
   const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
   const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)
   const byKind: Record<LoadedFunction['def']['kind'], Binding> = {

@@ -27,8 +27,8 @@ export interface HttpBinding extends Binding {
 
 export interface HttpBindingDeps extends BindingDeps {
   fetchFunction: FunctionFetch
-  /** Serve the operator routes (only when listening for real). */
-  ops: boolean
+  /** Whether the process will listen (false: prepared for `oms invoke` only, no operator routes). */
+  listen: boolean
 }
 
 interface InvokeRequest {
@@ -45,7 +45,7 @@ export function prepareHttp(
   const { config, log, adapters } = deps
   // The server's module (which also loads Node's fetch implementation) is loaded only by a
   // process that serves HTTP, and starts loading now, while the rest is prepared.
-  const nodeServer = deps.ops && hosted.length > 0 ? import('@hono/node-server') : undefined
+  const nodeServer = deps.listen && hosted.length > 0 ? import('@hono/node-server') : undefined
   nodeServer?.catch(() => {}) // a failure surfaces in start()
 
   const names = new Set(hosted.map((h) => h.fn.name))
@@ -56,7 +56,7 @@ export function prepareHttp(
     if (fn.def.forwards)
       apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
   if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
-  if (deps.ops && apps.length > 0)
+  if (deps.listen && apps.length > 0)
     apps.unshift(opsRoutes({ bus: adapters.bus, adminToken: config.adminToken }))
   const app = createRootApp(apps, log)
   let server: ServerType | undefined

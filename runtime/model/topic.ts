@@ -22,11 +22,3 @@ export function topic<S extends z.ZodType>(name: string, schema: S): Topic<z.out
     throw new Error(`topic ${name}: use dotted lower-case words, e.g. order.paid`)
   return { [TOPIC]: true, name, schema: schema as z.ZodType<z.output<S>> }
 }
-
-export function isTopic(value: unknown): value is Topic {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[TOPIC] === true
-  )
-}

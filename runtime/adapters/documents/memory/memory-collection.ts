@@ -20,7 +20,7 @@ import {
   type OutgoingEvent,
   type PendingEvents,
 } from '../../../ports/documents.ts'
-import { checkChange, checkFilter } from '../check-change.ts'
+import { checkChange, checkFilter, checkFind } from '../port-checks.ts'
 import { applyChange } from './apply-change.ts'
 import { equalityOf, matches } from './filter.ts'
 import { cloneJson, compareValues, frozenCopy } from './values.ts'
@@ -142,11 +142,6 @@ export function memoryCollection<D extends Doc>(
     const stamped = events.map((e) => ({ ...cloneJson(e), at: Date.now() }))
     outbox.set(id, [...(outbox.get(id) ?? []), ...stamped])
   }
-  const indexFor = (name: string) => {
-    const found = indexes.get(name)
-    if (!found) throw new Error(`collection ${spec.name} has no index named ${name}`)
-    return found
-  }
 
   return {
     async insert(doc, options) {
@@ -164,12 +159,9 @@ export function memoryCollection<D extends Doc>(
     },
 
     async find(name, query: FindQuery<D> = {}) {
-      const idx = indexFor(name)
+      checkFind(spec, name, query.where)
+      const idx = indexes.get(name)!
       const { spec: s, fields } = idx
-      checkFilter(query.where)
-      for (const field of Object.keys(query.where ?? {}))
-        if (!fields.includes(field))
-          throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
       const pinned = equalityOf(query.where)
       let k = 0
       while (k < fields.length && pinned.has(fields[k]!)) k++

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { CollectionSpec, Doc, DocumentStore, Json } from '../../../ports/documents.ts'
-import { checkName } from '../check-change.ts'
+import { checkName } from '../port-checks.ts'
 import { type MemoryCollection, memoryCollection } from './memory-collection.ts'
 
 export interface MemoryDocumentsOptions {

@@ -22,7 +22,7 @@ import {
   type OutgoingEvent,
   type PendingEvents,
 } from '../../../ports/documents.ts'
-import { checkChange, checkFilter } from '../check-change.ts'
+import { checkChange, checkFilter, checkFind } from '../port-checks.ts'
 
 /** MongoDB's duplicate-key error code (E11000). */
 const DUPLICATE_KEY = 11000
@@ -77,11 +77,6 @@ export function mongoCollection<D extends Doc>(
   const docs: MongoCollection<Stored> = db.collection<Stored>(collectionName)
   const stamp = (events: readonly OutgoingEvent[] | undefined): StoredEvent[] =>
     (events ?? []).map((e) => ({ ...e, at: new Date() }))
-  const indexFor = (name: string) => {
-    const found = spec.indexes?.find((i) => i.name === name)
-    if (!found) throw new Error(`collection ${spec.name} has no index named ${name}`)
-    return found
-  }
 
   return {
     async insert(doc, options) {
@@ -105,12 +100,7 @@ export function mongoCollection<D extends Doc>(
     },
 
     async find(name, query: FindQuery<D> = {}) {
-      const index = indexFor(name)
-      const fields = index.fields.map(([f]) => f)
-      for (const field of Object.keys(query.where ?? {}))
-        if (!fields.includes(field))
-          throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
-      checkFilter(query.where)
+      const index = checkFind(spec, name, query.where)
       const sign = query.order === 'desc' ? -1 : 1
       const sort = Object.fromEntries(index.fields.map(([f, d]) => [f, d * sign])) as Record<
         string,

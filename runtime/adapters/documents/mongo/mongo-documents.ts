@@ -10,7 +10,7 @@ import { type Db, MongoClient } from 'mongodb'
 import { ConfigError } from '../../../config/config-error.ts'
 import type { DocumentStore } from '../../../ports/documents.ts'
 import type { Logger } from '../../../ports/logger.ts'
-import { checkName } from '../check-change.ts'
+import { checkName } from '../port-checks.ts'
 import { mongoCollection } from './mongo-collection.ts'
 
 export interface MongoDocumentsOptions {

@@ -1,9 +1,16 @@
 /**
- * Refuses changes the port does not define, the same way in every adapter: a field in two
- * parts of one change, the `_id`, the outbox field, or a name that is not a plain top-level
- * field (MongoDB would read dots and `$` as paths and operators).
+ * Refuses what the document store port does not define, the same way in every adapter: in a
+ * change, a field in two parts, the `_id`, the outbox field, or a name that is not a plain
+ * top-level field (MongoDB would read dots and `$` as paths and operators); in a filter, an
+ * operator outside the port's language; in a find, an unknown index or a condition on a field
+ * the index does not hold; names of namespaces and collections.
  */
-import { type Change, OUTBOX_FIELD } from '../../ports/documents.ts'
+import {
+  type Change,
+  type CollectionSpec,
+  type IndexSpec,
+  OUTBOX_FIELD,
+} from '../../ports/documents.ts'
 
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/
 const PARTS = ['set', 'unset', 'inc', 'addToSet', 'pull'] as const
@@ -17,8 +24,8 @@ function checkField(part: string, field: string, seen: string[]): void {
   seen.push(field)
 }
 
-/** The fields a change touches; throws on anything the port does not define. */
-export function fieldsOf(change: Change<object>): string[] {
+/** Throws on a change the port does not define. */
+export function checkChange(change: Change<object>): void {
   const seen: string[] = []
   for (const part in change) {
     const fields = (change as Record<string, unknown>)[part]
@@ -32,11 +39,6 @@ export function fieldsOf(change: Change<object>): string[] {
     for (const field in fields as object)
       if ((fields as Record<string, unknown>)[field] !== undefined) checkField(part, field, seen)
   }
-  return seen
-}
-
-export function checkChange(change: Change<object>): void {
-  fieldsOf(change)
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,47}$/
@@ -62,4 +64,22 @@ export function checkFilter(filter: object | undefined): void {
     for (const k in condition)
       if (!OPERATORS.has(k)) throw new Error(`filter: operator ${k} is not supported`)
   }
+}
+
+/**
+ * The declared index a find goes through, once its conditions are checked: only on the index's
+ * fields (so every find is served by it), in the port's language.
+ */
+export function checkFind(
+  spec: CollectionSpec,
+  name: string,
+  where: object | undefined,
+): IndexSpec {
+  const index = spec.indexes?.find((i) => i.name === name)
+  if (!index) throw new Error(`collection ${spec.name} has no index named ${name}`)
+  for (const field in where)
+    if (!index.fields.some(([f]) => f === field))
+      throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
+  checkFilter(where)
+  return index
 }
