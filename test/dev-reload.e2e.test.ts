@@ -12,6 +12,8 @@ import { post, waitFor } from './fixtures.ts'
 import { freePort } from './servers/free-port.ts'
 
 const ROOT = join(import.meta.dirname, '..')
+/** A file in a watched folder, written to make oms dev reload. */
+const TOUCHED = join(ROOT, 'shared', `.dev-reload-${process.pid}.txt`)
 
 describe('oms dev', () => {
   let child: ChildProcess | undefined
@@ -20,6 +22,7 @@ describe('oms dev', () => {
       child.kill('SIGINT')
       await new Promise((resolve) => child?.once('exit', resolve))
     }
+    await rm(TOUCHED, { force: true })
   })
 
   it('keeps orders and reservations across a reload, and forgets them when it stops', async () => {
@@ -60,15 +63,20 @@ describe('oms dev', () => {
     }
     expect(await available()).toBe(37)
 
-    // A change to watched code: the process restarts.
-    const touched = join(ROOT, 'shared', `.dev-reload-${process.pid}.txt`)
-    await writeFile(touched, 'reload')
-    await rm(touched, { force: true })
+    // A change to watched code: the process restarts. The file is written until the watcher
+    // reports it (a file made and gone at once can slip past a busy machine's watcher).
+    // It is removed once oms dev has stopped, so its removal restarts nothing mid-test.
+    await waitFor(
+      async () => {
+        await writeFile(TOUCHED, `reload ${Date.now()}`)
+        return /changed; restarting/.test(err) ? true : undefined
+      },
+      { timeoutMs: 20_000, intervalMs: 500, what: 'the change to be seen' },
+    )
     await waitFor(() => (banners() >= 2 ? true : undefined), {
-      timeoutMs: 20_000,
+      timeoutMs: 30_000,
       what: 'a reload',
     })
-    expect(err).toMatch(/changed; restarting/)
 
     const again = await waitFor(async () => {
       const res = await fetch(`${url}/api/customers/ann/orders/${order.id}`).catch(() => undefined)
