@@ -227,12 +227,12 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
           await discard(r)
           continue
         }
-        const shortages = await holdOrAbort(r)
+        const { shortages, levels } = await holdOrAbort(r)
         if (shortages.length === 0) {
           if (await flip(r, 'pending', 'open', { held: r.attempt })) {
             // Done: the holds' marks are no longer needed (a settlement cleans up if this fails).
             await items.forget([holdMark(r.attempt)], r.lines).catch(() => {})
-            return opened(r)
+            return { ok: true, levels }
           }
         } else if (await flip(r, 'pending', 'failed')) {
           await discard(r)

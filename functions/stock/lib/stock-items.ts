@@ -69,8 +69,8 @@ export function stockItems(stock: Collection<StockDoc>) {
     return available >= quantity ? undefined : { itemId, requested: quantity, available }
   }
 
-  /** Holds the line under `marker` (at most once); the shortage when there is not enough. */
-  async function hold(marker: string, line: ReservationLine): Promise<Shortage | undefined> {
+  /** Holds the line under `marker` (at most once): the item after, or the shortage when there is not enough. */
+  async function hold(marker: string, line: ReservationLine): Promise<StockDoc | Shortage> {
     const { itemId, quantity } = line
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const held = await stock.update(
@@ -78,9 +78,9 @@ export function stockItems(stock: Collection<StockDoc>) {
         { inc: { reserved: quantity, available: -quantity }, addToSet: { ops: marker } },
         { where: { available: { $gte: quantity }, ops: { $ne: marker } } },
       )
-      if (held) return undefined
+      if (held) return held
       const doc = await stock.get(itemId)
-      if (doc?.ops.includes(marker)) return undefined
+      if (doc?.ops.includes(marker)) return doc
       const available = Math.max(0, doc?.available ?? 0)
       if (available < quantity) return { itemId, requested: quantity, available }
       // Units came back between the update and the read: try again.
@@ -127,16 +127,27 @@ export function stockItems(stock: Collection<StockDoc>) {
 
     /**
      * Holds every line under `marker`, in item id order, stopping at the first shortage;
-     * returns the shortages (that one, and any of the lines not tried yet).
+     * returns the shortages (that one, and any of the lines not tried yet) and, when there are
+     * none, the levels of the items as the holds left them, in the lines' order.
      */
-    async holdAll(marker: string, lines: readonly ReservationLine[]): Promise<Shortage[]> {
+    async holdAll(
+      marker: string,
+      lines: readonly ReservationLine[],
+    ): Promise<{ shortages: Shortage[]; levels: StockLevel[] }> {
       const shortages: Shortage[] = []
+      const held = new Map<string, StockLevel>()
       for (const line of byItemId(lines)) {
-        const shortage =
-          shortages.length === 0 ? await hold(marker, line) : await shortageOf(marker, line)
-        if (shortage) shortages.push(shortage)
+        if (shortages.length > 0) {
+          const shortage = await shortageOf(marker, line)
+          if (shortage) shortages.push(shortage)
+          continue
+        }
+        const outcome = await hold(marker, line)
+        if ('requested' in outcome) shortages.push(outcome)
+        else held.set(outcome._id, toLevel(outcome))
       }
-      return shortages
+      const levels = shortages.length > 0 ? [] : lines.map((l) => held.get(l.itemId)!)
+      return { shortages, levels }
     },
 
     /** Gives back every unit held under `marker` (exactly once: the marker goes with them). */

@@ -5,7 +5,7 @@
  * buttons deliver webhooks signed exactly as Stripe signs them. The webhook function cannot
  * tell the difference.
  */
-import { randomBytes } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import type { Collection } from '../../../../runtime/ports/documents.ts'
 import { signedCheckoutEvent } from './checkout-event.ts'
 import type { CheckoutRequest, LocalSession, Payments } from './provider.ts'
@@ -40,7 +40,8 @@ export function localPayments(options: {
     kind: 'local',
     async createCheckoutSession(request: CheckoutRequest) {
       const { traceParent, ...fields } = request
-      const fresh = `cs_local_${randomBytes(12).toString('hex')}`
+      // 122 random bits; randomUUID draws from a buffered pool (randomBytes asks the system each time).
+      const fresh = `cs_local_${randomUUID().replaceAll('-', '')}`
       const created = await sessions.insert({
         _id: request.orderId,
         sessionId: fresh,

@@ -6,9 +6,14 @@ const OPERATORS = new Set(['$ne', '$gt', '$gte', '$lt', '$lte', '$in', '$nin', '
 
 function isComparison(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false
-  const keys = Object.keys(value)
-  if (keys.length === 0 || !keys.every((k) => k.startsWith('$'))) return false
-  for (const k of keys)
+  // Loops rather than Object.keys: filters are checked on every guarded write.
+  let any = false
+  for (const k in value) {
+    if (k.charCodeAt(0) !== 36 /* $ */) return false
+    any = true
+  }
+  if (!any) return false
+  for (const k in value)
     if (!OPERATORS.has(k)) throw new Error(`filter operator ${k} is not supported`)
   return true
 }
@@ -23,7 +28,8 @@ function comparable(a: unknown, b: unknown): boolean {
 
 function holds(field: Json | undefined, condition: unknown): boolean {
   if (!isComparison(condition)) return equalsOrContains(field, condition)
-  for (const [op, arg] of Object.entries(condition)) {
+  for (const op in condition) {
+    const arg = condition[op]
     switch (op) {
       case '$ne':
         if (equalsOrContains(field, arg)) return false
@@ -52,7 +58,8 @@ function holds(field: Json | undefined, condition: unknown): boolean {
 
 export function matches(doc: Record<string, Json>, filter: object | undefined): boolean {
   if (!filter) return true
-  for (const [field, condition] of Object.entries(filter)) {
+  for (const field in filter) {
+    const condition = (filter as Record<string, unknown>)[field]
     if (condition === undefined) continue
     if (!holds(doc[field], condition)) return false
   }
