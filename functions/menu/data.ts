@@ -36,10 +36,8 @@ export function menuRepository(items: Collection<ItemDoc>) {
     async list(): Promise<MenuItem[]> {
       return (await items.find('added', { limit: MAX_MENU_ITEMS })).map(toItem)
     },
-    async get(id: string): Promise<MenuItem | undefined> {
-      const doc = await items.get(id)
-      return doc && toItem(doc)
-    },
+    get: (id: string): Promise<MenuItem | undefined> =>
+      items.get(id).then((doc) => doc && toItem(doc)),
     /** Creates or replaces the item; `created` says which. */
     async upsert(item: MenuItem): Promise<{ item: MenuItem; created: boolean }> {
       const { id, name, description, priceId, unitAmount, currency } = item

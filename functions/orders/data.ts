@@ -76,10 +76,8 @@ export function orderRepository(orders: Collection<OrderDoc>) {
         seq: sortableId(),
       })
     },
-    async get(id: string): Promise<Order | undefined> {
-      const doc = await orders.get(id)
-      return doc && toOrder(doc)
-    },
+    get: (id: string): Promise<Order | undefined> =>
+      orders.get(id).then((doc) => doc && toOrder(doc)),
     /** The customer's orders, newest first. */
     async listByCustomer(customerId: string, limit = DEFAULT_LIST_LIMIT): Promise<Order[]> {
       const docs = await orders.find('customer_newest', { where: { customerId }, limit })

@@ -28,7 +28,7 @@ export function handledEvents(store: DocumentStore): HandledEvents {
   const marks: Collection<HandledDoc> = store.collection(RUNTIME_NAMESPACE, HANDLED_EVENTS)
   const id = (fn: string, messageId: string) => `${fn}/${messageId}`
   return {
-    has: async (fn, messageId) => (await marks.get(id(fn, messageId))) !== undefined,
+    has: (fn, messageId) => marks.get(id(fn, messageId)).then((doc) => doc !== undefined),
     mark: (fn, messageId) =>
       marks.insert({ _id: id(fn, messageId), fn, messageId, at: Date.now() }),
   }

@@ -153,7 +153,7 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
   }
 
   /** The reservation for this call to work on: ours (fresh or taken over) or a settled one. */
-  async function attemptFor(orderId: string, lines: ReservationLine[]) {
+  function attemptFor(orderId: string, lines: ReservationLine[]) {
     const fresh: ReservationDoc = {
       _id: orderId,
       attempt: randomUUID(),
@@ -161,7 +161,13 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
       state: 'pending',
       at: Date.now(),
     }
-    if (await reservations.insert(fresh)) return { r: fresh, ours: true }
+    return reservations
+      .insert(fresh)
+      .then((inserted) => (inserted ? { r: fresh, ours: true } : existingFor(orderId)))
+  }
+
+  /** The order's reservation already exists: wait for it to settle, or take a dead one over. */
+  async function existingFor(orderId: string) {
     const r = await settledOrStale(await reservations.get(orderId))
     if (r?.state !== 'pending') return { r, ours: false }
     const taken = await takeOver(r)
@@ -231,7 +237,9 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
         if (shortages.length === 0) {
           if (await flip(r, 'pending', 'open', { held: r.attempt })) {
             // Done: the holds' marks are no longer needed (a settlement cleans up if this fails).
-            await items.forget([holdMark(r.attempt)], r.lines).catch(() => {})
+            try {
+              await items.forget([holdMark(r.attempt)], r.lines)
+            } catch {}
             return { ok: true, levels }
           }
         } else if (await flip(r, 'pending', 'failed')) {

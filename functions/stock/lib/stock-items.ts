@@ -69,21 +69,28 @@ export function stockItems(stock: Collection<StockDoc>) {
     return available >= quantity ? undefined : { itemId, requested: quantity, available }
   }
 
-  /** Holds the line under `marker` (at most once): the item after, or the shortage when there is not enough. */
-  async function hold(marker: string, line: ReservationLine): Promise<StockDoc | Shortage> {
+  /** The hold of a line: one guarded update; the item after, or nothing when it did not apply. */
+  const tryHold = (marker: string, { itemId, quantity }: ReservationLine) =>
+    stock.update(
+      itemId,
+      { inc: { reserved: quantity, available: -quantity }, addToSet: { ops: marker } },
+      { where: { available: { $gte: quantity }, ops: { $ne: marker } } },
+    )
+
+  /**
+   * After a hold that did not apply: the item, if the hold is in place after all, or the
+   * shortage; while units came back in between, holds again.
+   */
+  async function holdAgain(marker: string, line: ReservationLine): Promise<StockDoc | Shortage> {
     const { itemId, quantity } = line
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const held = await stock.update(
-        itemId,
-        { inc: { reserved: quantity, available: -quantity }, addToSet: { ops: marker } },
-        { where: { available: { $gte: quantity }, ops: { $ne: marker } } },
-      )
-      if (held) return held
+    for (let round = 1; round < MAX_ROUNDS; round++) {
       const doc = await stock.get(itemId)
       if (doc?.ops.includes(marker)) return doc
       const available = Math.max(0, doc?.available ?? 0)
       if (available < quantity) return { itemId, requested: quantity, available }
       // Units came back between the update and the read: try again.
+      const held = await tryHold(marker, line)
+      if (held) return held
     }
     throw keptChanging(itemId)
   }
@@ -142,7 +149,8 @@ export function stockItems(stock: Collection<StockDoc>) {
           if (shortage) shortages.push(shortage)
           continue
         }
-        const outcome = await hold(marker, line)
+        // The common case is one update; only a hold that did not apply reads and retries.
+        const outcome = (await tryHold(marker, line)) ?? (await holdAgain(marker, line))
         if ('requested' in outcome) shortages.push(outcome)
         else held.set(outcome._id, toLevel(outcome))
       }

@@ -1,14 +1,44 @@
 /**
- * Applies a checked change to a shallow copy of a stored document (the embedded store's
- * update): changed fields get new frozen values, unchanged ones stay shared with the stored
- * version, which is never modified.
+ * Applies a checked change to a stored document (the embedded store's update): the result is a
+ * new frozen version; changed fields get new frozen values, unchanged ones stay shared with the
+ * stored version, which is never modified. Every guarded write of the embedded store runs
+ * through here, so lists are copied with plain loops rather than spreads and callbacks.
  */
 import type { Change, Json } from '../../../ports/documents.ts'
 import { deepEqual, frozenCopy, listHas } from './values.ts'
 
-type Stored = Record<string, Json>
+type Stored = Readonly<Record<string, Json>>
 
-export function applyChange(doc: Stored, change: Change<object>): void {
+const isScalar = (value: unknown) => value === null || typeof value !== 'object'
+
+function listOf(
+  doc: Record<string, Json>,
+  field: string,
+  part: string,
+): readonly Json[] | undefined {
+  const list = doc[field]
+  if (list === undefined) return undefined
+  if (!Array.isArray(list)) throw new Error(`change: cannot ${part} non-array field "${field}"`)
+  return list
+}
+
+/** The list with `value` appended, frozen. */
+function appended(list: readonly Json[], value: Json): Json[] {
+  const out = new Array<Json>(list.length + 1)
+  for (let i = 0; i < list.length; i++) out[i] = list[i]!
+  out[list.length] = frozenCopy(value)
+  return Object.freeze(out) as Json[]
+}
+
+/** The list without the elements equal to `value`, frozen. */
+function without(list: readonly Json[], value: Json): Json[] {
+  const out: Json[] = []
+  const scalar = isScalar(value)
+  for (const e of list) if (scalar ? e !== value : !deepEqual(e, value)) out.push(e)
+  return Object.freeze(out) as Json[]
+}
+
+export function applyChange<T extends Stored>(doc: T, change: Change<object>): T {
   const { set, unset, inc, addToSet, pull } = change as {
     set?: Record<string, Json | undefined>
     unset?: readonly string[]
@@ -16,37 +46,31 @@ export function applyChange(doc: Stored, change: Change<object>): void {
     addToSet?: Record<string, Json | undefined>
     pull?: Record<string, Json | undefined>
   }
+  const next: Record<string, Json> = { ...doc }
   for (const field in set) {
     const value = set[field]
-    if (value !== undefined) doc[field] = frozenCopy(value)
+    if (value !== undefined) next[field] = frozenCopy(value)
   }
-  if (unset) for (const field of unset) delete doc[field]
+  if (unset) for (const field of unset) delete next[field]
   for (const field in inc) {
     const by = inc[field]
     if (by === undefined) continue
-    const current = doc[field] ?? 0
+    const current = next[field] ?? 0
     if (typeof current !== 'number' || typeof by !== 'number')
       throw new Error(`change: cannot inc non-number field "${field}"`)
-    doc[field] = current + by
+    next[field] = current + by
   }
   for (const field in addToSet) {
     const value = addToSet[field]
     if (value === undefined) continue
-    const list = doc[field] ?? []
-    if (!Array.isArray(list))
-      throw new Error(`change: cannot addToSet on non-array field "${field}"`)
-    if (!listHas(list, value)) doc[field] = Object.freeze([...list, frozenCopy(value)]) as Json[]
+    const list = listOf(next, field, 'addToSet on') ?? []
+    if (!listHas(list, value)) next[field] = appended(list, value)
   }
   for (const field in pull) {
     const value = pull[field]
     if (value === undefined) continue
-    const list = doc[field]
-    if (list === undefined) continue
-    if (!Array.isArray(list)) throw new Error(`change: cannot pull from non-array field "${field}"`)
-    if (!listHas(list, value)) continue
-    const scalar = value === null || typeof value !== 'object'
-    doc[field] = Object.freeze(
-      list.filter((e) => (scalar ? e !== value : !deepEqual(e, value))),
-    ) as Json[]
+    const list = listOf(next, field, 'pull from')
+    if (list && listHas(list, value)) next[field] = without(list, value)
   }
+  return Object.freeze(next) as T
 }

@@ -26,6 +26,10 @@ import { equalityOf, matches } from './filter.ts'
 import { cloneJson, compareValues, frozenCopy } from './values.ts'
 
 type Stored = Readonly<Record<string, Json>> & { readonly _id: string }
+
+// Settled answers shared by every insert (a write path makes one promise fewer).
+const INSERTED = Promise.resolve(true)
+const NOT_INSERTED = Promise.resolve(false)
 type StoredEvent = OutgoingEvent & { at: number }
 
 interface MemoryIndex {
@@ -119,10 +123,12 @@ export function memoryCollection<D extends Doc>(
     return map
   }
   /** Whether an update changed a field some index holds (else the indexes stay as they are). */
-  const indexedFieldsMoved = (before: Stored, after: Stored) =>
-    indexedFields.some(
-      (f) => before[f] !== after[f] && JSON.stringify(before[f]) !== JSON.stringify(after[f]),
-    )
+  const indexedFieldsMoved = (before: Stored, after: Stored) => {
+    for (const f of indexedFields)
+      if (before[f] !== after[f] && JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+        return true
+    return false
+  }
   /** Another document already holds this document's values of a unique index. */
   const clashes = (doc: Stored) => {
     for (const { spec: s, fields, prefixes } of indexes.values()) {
@@ -144,14 +150,14 @@ export function memoryCollection<D extends Doc>(
   }
 
   return {
-    async insert(doc, options) {
-      if (docs.has(doc._id)) return false
+    insert(doc, options) {
+      if (docs.has(doc._id)) return NOT_INSERTED
       const stored = frozenCopy(doc) as unknown as Stored
-      if (clashes(stored)) return false
+      if (clashes(stored)) return NOT_INSERTED
       put(stored)
       addEvents(stored._id, options?.events)
       changed()
-      return true
+      return INSERTED
     },
 
     async get(id) {
@@ -187,12 +193,11 @@ export function memoryCollection<D extends Doc>(
 
     async update(id, change: Change<D>, options) {
       checkChange(change as Change<object>)
-      checkFilter(options?.where)
+      const where = options?.where
+      if (where !== undefined) checkFilter(where)
       const doc = docs.get(id)
-      if (!doc || !matches(doc, options?.where)) return undefined
-      const draft: Record<string, Json> = { ...doc }
-      applyChange(draft, change as Change<object>)
-      const next = Object.freeze(draft) as Stored
+      if (doc === undefined || (where !== undefined && !matches(doc, where))) return undefined
+      const next = applyChange(doc, change as Change<object>)
       const moved = indexedFieldsMoved(doc, next)
       if (moved) {
         unindex(doc)
@@ -206,7 +211,7 @@ export function memoryCollection<D extends Doc>(
       }
       docs.set(id, next)
       if (moved) index(next)
-      addEvents(id, options?.events)
+      if (options?.events !== undefined) addEvents(id, options.events)
       changed()
       return next as unknown as D
     },
