@@ -32,6 +32,12 @@ const INSERTED = Promise.resolve(true)
 const NOT_INSERTED = Promise.resolve(false)
 type StoredEvent = OutgoingEvent & { at: number }
 
+/**
+ * The ids holding one key of an index: a single id as itself (every key of a unique index,
+ * most keys of others), several as a set.
+ */
+type Bucket = string | Set<string>
+
 interface MemoryIndex {
   spec: IndexSpec
   fields: readonly string[]
@@ -39,7 +45,7 @@ interface MemoryIndex {
    * `prefixes[k]`: key of the first k+1 field values → ids; built the first time a find pins
    * that many fields (and from the start for a unique index's whole key), kept from then on.
    */
-  prefixes: (Map<string, Set<string>> | undefined)[]
+  prefixes: (Map<string, Bucket> | undefined)[]
 }
 
 /** An index key part: cheap for the scalars indexes hold, JSON for anything else. */
@@ -60,6 +66,9 @@ const keyOfValues = (values: readonly unknown[]) => {
   for (const v of values) key += part(v as Json)
   return key
 }
+
+const idsOf = (bucket: Bucket | undefined): Iterable<string> =>
+  bucket === undefined ? [] : typeof bucket === 'string' ? [bucket] : bucket
 
 export interface MemoryCollection<D extends Doc> extends Collection<D> {
   /** Every stored document, with its stored events, for saving to a file. */
@@ -82,7 +91,7 @@ export function memoryCollection<D extends Doc>(
         spec: s,
         fields: s.fields.map(([f]) => f),
         prefixes: s.fields.map((_, k) =>
-          s.unique && k === s.fields.length - 1 ? new Map<string, Set<string>>() : undefined,
+          s.unique && k === s.fields.length - 1 ? new Map<string, Bucket>() : undefined,
         ),
       },
     ]),
@@ -96,8 +105,11 @@ export function memoryCollection<D extends Doc>(
         if (!map) continue
         const key = keyOf(doc, fields, k + 1)
         const ids = map.get(key)
-        ids?.delete(doc._id)
-        if (ids?.size === 0) map.delete(key)
+        if (ids === doc._id) map.delete(key)
+        else if (typeof ids === 'object') {
+          ids.delete(doc._id)
+          if (ids.size === 0) map.delete(key)
+        }
       }
   }
   const index = (doc: Stored) => {
@@ -107,10 +119,11 @@ export function memoryCollection<D extends Doc>(
         if (map) addTo(map, keyOf(doc, fields, k + 1), doc._id)
       }
   }
-  const addTo = (map: Map<string, Set<string>>, key: string, id: string) => {
+  const addTo = (map: Map<string, Bucket>, key: string, id: string) => {
     const ids = map.get(key)
-    if (ids) ids.add(id)
-    else map.set(key, new Set([id]))
+    if (ids === undefined) map.set(key, id)
+    else if (typeof ids === 'object') ids.add(id)
+    else if (ids !== id) map.set(key, new Set([ids, id]))
   }
   /** The map of the first k fields' values, built now if no find pinned k fields before. */
   const prefixMap = (i: MemoryIndex, k: number) => {
@@ -134,7 +147,8 @@ export function memoryCollection<D extends Doc>(
     for (const { spec: s, fields, prefixes } of indexes.values()) {
       if (!s.unique) continue
       const ids = prefixes[fields.length - 1]?.get(keyOf(doc, fields, fields.length))
-      if (ids && [...ids].some((id) => id !== doc._id)) return s.name
+      if (ids === undefined || ids === doc._id) continue
+      if (typeof ids === 'string' || [...ids].some((id) => id !== doc._id)) return s.name
     }
     return undefined
   }
@@ -174,7 +188,7 @@ export function memoryCollection<D extends Doc>(
       const candidates: Iterable<string> =
         k === 0
           ? docs.keys()
-          : (prefixMap(idx, k).get(keyOfValues(fields.slice(0, k).map((f) => pinned.get(f)))) ?? [])
+          : idsOf(prefixMap(idx, k).get(keyOfValues(fields.slice(0, k).map((f) => pinned.get(f)))))
       const found: Stored[] = []
       for (const id of candidates) {
         const doc = docs.get(id)
