@@ -13,8 +13,8 @@
  *   compare numbers with numbers and strings with strings (a missing field never matches);
  *   `$in` / `$nin`: equal (or, for arrays, containing) one of / none of; `$exists`.
  * - change: `set` and `unset` top-level fields, `inc` numbers (a missing field counts as 0),
- *   `addToSet` / `pull` one scalar into / out of an array field. A field may appear in one of
- *   them only.
+ *   `addToSet` / `pull` one scalar into / out of an array field, `pullAll` every one of a list
+ *   of scalars out of it. A field may appear in one of them only.
  */
 
 /** A JSON value as stored. */
@@ -70,6 +70,7 @@ export interface Change<D> {
   inc?: Partial<Record<NumberKeys<D>, number>>
   addToSet?: Partial<{ [K in ArrayKeys<D>]: Elem<D[K]> }>
   pull?: Partial<{ [K in ArrayKeys<D>]: Elem<D[K]> }>
+  pullAll?: Partial<{ [K in ArrayKeys<D>]: readonly Elem<D[K]>[] }>
 }
 
 /** An event to publish, carried by the write that causes it. */

@@ -6,7 +6,9 @@
  * an item's units at most once; giving back a hold is guarded on its marker and removes it, so
  * it happens at most once too. Markers are removed once their operation is recorded as done in
  * its reservation (see reservations.ts), so a document holds only the operations in flight —
- * never one entry per open order.
+ * never one entry per open order. Every write to an item reads its whole marker list, so a hot
+ * item's list is kept short: the markers of all operations finishing in one turn of the event
+ * loop go in one `pullAll` write per item.
  */
 import type { StockLevel } from '../../../proto/gen/oms.ts'
 import type { Change, Collection } from '../../../runtime/ports/documents.ts'
@@ -93,6 +95,22 @@ export function stockItems(stock: Collection<StockDoc>) {
       if (held) return held
     }
     throw keptChanging(itemId)
+  }
+
+  /** Markers to remove, per item, gathered until the next removal. */
+  const forgetting = new Map<string, Set<string>>()
+  let removal: Promise<void> | undefined
+
+  async function removeGathered(): Promise<void> {
+    const gathered = [...forgetting]
+    forgetting.clear()
+    removal = undefined
+    await Promise.all(
+      gathered.map(([itemId, marks]) => {
+        const ops = [...marks]
+        return stock.update(itemId, { pullAll: { ops } }, { where: { ops: { $in: ops } } })
+      }),
+    )
   }
 
   return {
@@ -186,11 +204,19 @@ export function stockItems(stock: Collection<StockDoc>) {
       }
     },
 
-    /** Removes markers of operations recorded as done (moves no units). */
-    async forget(markers: readonly string[], lines: readonly ReservationLine[]): Promise<void> {
-      for (const { itemId } of lines)
-        for (const marker of markers)
-          await stock.update(itemId, { pull: { ops: marker } }, { where: { ops: marker } })
+    /**
+     * Removes markers of operations recorded as done (moves no units); resolves once they are
+     * gone. The markers of every operation finishing in the same turn of the event loop are
+     * removed together, one write per item: under load, many orders share that write.
+     */
+    forget(markers: readonly string[], lines: readonly ReservationLine[]): Promise<void> {
+      for (const { itemId } of lines) {
+        const marks = forgetting.get(itemId) ?? new Set<string>()
+        forgetting.set(itemId, marks)
+        for (const marker of markers) marks.add(marker)
+      }
+      removal ??= new Promise<void>((resolve) => setImmediate(resolve)).then(removeGathered)
+      return removal
     },
   }
 }

@@ -172,7 +172,7 @@ eachStore('document store contract', ({ fresh }) => {
     )
   })
 
-  it('applies set, unset, inc (from 0 when missing), addToSet and pull', async () => {
+  it('applies set, unset, inc (from 0 when missing), addToSet, pull and pullAll', async () => {
     const c = await things()
     await c.insert(thing('a', { n: 5, s: 'x', tags: ['t1', 't2', 't1x'], note: 'old' }))
     const after = await c.update('a', {
@@ -193,6 +193,10 @@ eachStore('document store contract', ({ fresh }) => {
     ])
     expect((await c.update('a', { pull: { tags: 't1' } }))?.tags).toEqual(['t2', 't1x', 't3'])
     expect((await c.update('a', { pull: { tags: 'none' } }))?.tags).toEqual(['t2', 't1x', 't3'])
+    expect((await c.update('a', { pullAll: { tags: ['t3', 'none', 't2'] } }))?.tags).toEqual([
+      't1x',
+    ])
+    expect((await c.update('a', { pullAll: { tags: [] } }))?.tags).toEqual(['t1x'])
 
     await c.insert(thing('b'))
     expect(await c.update('b', { inc: { n: 4 }, addToSet: { tags: 'x' } })).toStrictEqual(
@@ -261,6 +265,8 @@ eachStore('document store contract', ({ fresh }) => {
       [{ set: { $where: 1 } as never }],
       [{ set: { _outbox: [] } as never }],
       [{ replace: { n: 2 } } as never],
+      [{ pullAll: { tags: 't1' } as never }],
+      [{ pull: { tags: 't1' }, pullAll: { tags: ['t2'] } }],
       [{ set: { n: 2 } }, { n: { $regex: '1' } }],
       [{ set: { n: 2 } }, { $or: [{ n: 1 }] }],
     ]

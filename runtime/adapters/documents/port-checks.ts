@@ -46,15 +46,21 @@ export function checkChange(change: Change<object>): void {
       part !== 'unset' &&
       part !== 'inc' &&
       part !== 'addToSet' &&
-      part !== 'pull'
+      part !== 'pull' &&
+      part !== 'pullAll'
     )
       throw new Error(`change: unknown part "${part}"`)
     if (part === 'unset') {
       for (const field of fields as readonly string[]) checkField(part, field, seen)
       continue
     }
-    for (const field in fields as object)
-      if ((fields as Record<string, unknown>)[field] !== undefined) checkField(part, field, seen)
+    for (const field in fields as object) {
+      const value = (fields as Record<string, unknown>)[field]
+      if (value === undefined) continue
+      if (part === 'pullAll' && !Array.isArray(value))
+        throw new Error(`change: pullAll of field "${field}" takes a list of values`)
+      checkField(part, field, seen)
+    }
   }
 }
 

@@ -5,11 +5,9 @@
  * through here, so lists are copied with plain loops rather than spreads and callbacks.
  */
 import type { Change, Json } from '../../../ports/documents.ts'
-import { deepEqual, frozenCopy, listHas } from './values.ts'
+import { frozenCopy, listHas } from './values.ts'
 
 type Stored = Readonly<Record<string, Json>>
-
-const isScalar = (value: unknown) => value === null || typeof value !== 'object'
 
 function listOf(
   doc: Record<string, Json>,
@@ -30,21 +28,21 @@ function appended(list: readonly Json[], value: Json): Json[] {
   return Object.freeze(out) as Json[]
 }
 
-/** The list without the elements equal to `value`, frozen. */
-function without(list: readonly Json[], value: Json): Json[] {
+/** The list without the elements equal to any of `values`, frozen. */
+function without(list: readonly Json[], values: readonly Json[]): Json[] {
   const out: Json[] = []
-  const scalar = isScalar(value)
-  for (const e of list) if (scalar ? e !== value : !deepEqual(e, value)) out.push(e)
+  for (const e of list) if (!listHas(values, e)) out.push(e)
   return Object.freeze(out) as Json[]
 }
 
 export function applyChange<T extends Stored>(doc: T, change: Change<object>): T {
-  const { set, unset, inc, addToSet, pull } = change as {
+  const { set, unset, inc, addToSet, pull, pullAll } = change as {
     set?: Record<string, Json | undefined>
     unset?: readonly string[]
     inc?: Record<string, number | undefined>
     addToSet?: Record<string, Json | undefined>
     pull?: Record<string, Json | undefined>
+    pullAll?: Record<string, readonly Json[] | undefined>
   }
   const next: Record<string, Json> = { ...doc }
   for (const field in set) {
@@ -70,7 +68,13 @@ export function applyChange<T extends Stored>(doc: T, change: Change<object>): T
     const value = pull[field]
     if (value === undefined) continue
     const list = listOf(next, field, 'pull from')
-    if (list && listHas(list, value)) next[field] = without(list, value)
+    if (list && listHas(list, value)) next[field] = without(list, [value])
+  }
+  for (const field in pullAll) {
+    const values = pullAll[field]
+    if (values === undefined) continue
+    const list = listOf(next, field, 'pull from')
+    if (list?.some((e) => listHas(values, e))) next[field] = without(list, values)
   }
   return Object.freeze(next) as T
 }

@@ -65,6 +65,7 @@ function toUpdate(change: Change<object>, events: readonly StoredEvent[]): Updat
   part('$inc', change.inc)
   part('$addToSet', change.addToSet)
   part('$pull', change.pull)
+  part('$pullAll', change.pullAll)
   if (events.length > 0) update.$push = { [OUTBOX_FIELD]: { $each: events } }
   return update as UpdateFilter<Stored>
 }
