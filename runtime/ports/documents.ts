@@ -39,6 +39,11 @@ export interface CollectionSpec {
   /** Unique within its domain: letters, digits and `_`. */
   name: string
   indexes?: readonly IndexSpec[]
+  /**
+   * Writes may carry events (the transactional outbox): the runtime's relay publishes them
+   * and clears them. A write with events to a collection without it is refused.
+   */
+  outbox?: boolean
 }
 
 type Elem<V> = V extends readonly (infer E)[] ? E : V

@@ -22,6 +22,7 @@ interface Thing {
 
 const THINGS: CollectionSpec = {
   name: 'things',
+  outbox: true,
   indexes: [
     {
       name: 'by_group',
@@ -310,6 +311,20 @@ eachStore('document store contract', ({ fresh }) => {
     ])
     const found = await c.find('by_group')
     expect(found.map((d) => Object.keys(d).includes('_outbox'))).toEqual([false, false])
+  })
+
+  it('refuses events on a collection without an outbox, writing nothing', async () => {
+    const s = await fresh()
+    await s.prepare('contract', [CODES])
+    const codes = s.collection<{ _id: string; code?: string }>('contract', CODES)
+    expect(
+      (await rejection(codes.insert({ _id: 'a' }, { events: [event('e1')] }))).message,
+    ).toMatch(/codes has no outbox/)
+    expect(await codes.get('a')).toBeUndefined()
+    await codes.insert({ _id: 'a' })
+    await rejection(codes.update('a', { set: { code: 'x' } }, { events: [event('e2')] }))
+    expect(await codes.get('a')).toStrictEqual({ _id: 'a' })
+    expect(await codes.pendingEvents()).toEqual([])
   })
 
   it('clears published events only, keeping those stored since', async () => {

@@ -10,6 +10,7 @@ import {
   type CollectionSpec,
   type IndexSpec,
   OUTBOX_FIELD,
+  type OutgoingEvent,
 } from '../../ports/documents.ts'
 
 const FIELD = /^[A-Za-z][A-Za-z0-9_]*$/
@@ -105,4 +106,15 @@ export function checkFind(
       throw new Error(`find through ${spec.name}.${name}: ${field} is not one of its fields`)
   checkFilter(where)
   return index
+}
+
+/** Refuses events on a write to a collection that has no outbox (no relay would publish them). */
+export function checkEvents(
+  spec: CollectionSpec,
+  events: readonly OutgoingEvent[] | undefined,
+): void {
+  if (events?.length && !spec.outbox)
+    throw new Error(
+      `collection ${spec.name} has no outbox: declare it with outbox: true to store events`,
+    )
 }

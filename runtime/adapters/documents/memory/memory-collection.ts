@@ -20,7 +20,7 @@ import {
   type OutgoingEvent,
   type PendingEvents,
 } from '../../../ports/documents.ts'
-import { checkChange, checkFilter, checkFind } from '../port-checks.ts'
+import { checkChange, checkEvents, checkFilter, checkFind } from '../port-checks.ts'
 import { applyChange } from './apply-change.ts'
 import { equalityOf, matches } from './filter.ts'
 import { cloneJson, compareValues, frozenCopy } from './values.ts'
@@ -165,6 +165,12 @@ export function memoryCollection<D extends Doc>(
 
   return {
     insert(doc, options) {
+      // Not async (an insert answers with a shared settled promise), so a refusal rejects here.
+      try {
+        checkEvents(spec, options?.events)
+      } catch (err) {
+        return Promise.reject(err)
+      }
       if (docs.has(doc._id)) return NOT_INSERTED
       const stored = frozenCopy(doc) as unknown as Stored
       if (clashes(stored)) return NOT_INSERTED
@@ -207,6 +213,7 @@ export function memoryCollection<D extends Doc>(
 
     async update(id, change: Change<D>, options) {
       checkChange(change as Change<object>)
+      checkEvents(spec, options?.events)
       const where = options?.where
       if (where !== undefined) checkFilter(where)
       const doc = docs.get(id)

@@ -6,7 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CollectionSpec } from '../../../ports/documents.ts'
 import { memoryDocuments } from './memory-documents.ts'
 
-const ITEMS: CollectionSpec = { name: 'items', indexes: [{ name: 'by_n', fields: [['n', 1]] }] }
+const ITEMS: CollectionSpec = {
+  name: 'items',
+  outbox: true,
+  indexes: [{ name: 'by_n', fields: [['n', 1]] }],
+}
 
 interface Item {
   _id: string

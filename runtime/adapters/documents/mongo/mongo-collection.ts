@@ -22,7 +22,7 @@ import {
   type OutgoingEvent,
   type PendingEvents,
 } from '../../../ports/documents.ts'
-import { checkChange, checkFilter, checkFind } from '../port-checks.ts'
+import { checkChange, checkEvents, checkFilter, checkFind } from '../port-checks.ts'
 
 /** MongoDB's duplicate-key error code (E11000). */
 const DUPLICATE_KEY = 11000
@@ -81,6 +81,7 @@ export function mongoCollection<D extends Doc>(
 
   return {
     async insert(doc, options) {
+      checkEvents(spec, options?.events)
       const events = stamp(options?.events)
       try {
         await docs.insertOne(
@@ -117,6 +118,7 @@ export function mongoCollection<D extends Doc>(
 
     async update(id, change, options) {
       checkChange(change as Change<object>)
+      checkEvents(spec, options?.events)
       checkFilter(options?.where)
       const update = toUpdate(change as Change<object>, stamp(options?.events))
       if (Object.keys(update).length === 0) {
