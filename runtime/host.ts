@@ -21,6 +21,8 @@ import type { Context } from './model/context.ts'
 import { createContext, openData } from './model/create-context.ts'
 import type { LoadedFunction } from './model/define.ts'
 import type { AnyDomain } from './model/domain.ts'
+import { prepareOutbox } from './outbox/outbox-binding.ts'
+import type { OutboxRelay } from './outbox/outbox-relay.ts'
 import type { Logger } from './ports/logger.ts'
 import type { Instance } from './ports/registry.ts'
 import { prepareConsumers } from './queue/consumer-binding.ts'
@@ -57,6 +59,8 @@ export interface Runtime {
   /** Runs one function once with an input, through its trigger's binding. */
   invoke(name: string, input: unknown): Promise<unknown>
   contextOf(name: string): Context
+  /** The relay of the hosted domains' outboxes: `drain()` publishes what is stored now. */
+  readonly outbox: Pick<OutboxRelay, 'drain'>
 }
 
 /** The collections each hosted domain declares, created (indexes) and seeded before serving. */
@@ -113,9 +117,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const fetchFunction = createFunctionFetch(registry, (name) =>
     http?.hosts(name) ? http.app : undefined,
   )
+  const outbox = prepareOutbox({ domains, store, bus, log, pollMs: config.outboxPollMs })
+  // Without network bindings (`oms invoke`, unit tests) what invoked functions store is still
+  // published on the bus.
+  if (!listen) outbox.start()
   const hosted: Hosted[] = functions.map((fn) => {
     const tracer = telemetry.tracer(fn.domain)
     const ctx = createContext(fn, {
+      storedEvents: outbox.wake,
       settings: configuration.domains.get(fn.domain) ?? {},
       publicUrl: config.publicUrl,
       log,
@@ -165,6 +174,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     if (!listen) return
     await bus.declare(queuesOf(functions))
     for (const binding of bindings) await binding.start()
+    outbox.start()
     bound.grpcPort = grpc?.port
     bound.httpUrl = http?.url
   }
@@ -174,6 +184,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const [first, ...rest] = bindings
     await Promise.allSettled(rest.map((b) => b.stop()))
     await first?.stop()
+    // Last: what the bindings wrote while finishing is published before the bus closes.
+    await outbox.stop()
     pool.close()
     await telemetry.flush()
     if (ownsAdapters) {
@@ -196,6 +208,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     domains,
     app: http.app,
     bound,
+    outbox: { drain: outbox.drain },
     start,
     stop,
     contextOf,

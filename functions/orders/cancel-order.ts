@@ -9,17 +9,20 @@ import { orderCancelledEvent } from './lib/order-events.ts'
 
 export default orders.grpcMethod('cancelOrder', async ({ orderId, customerId }, ctx) => {
   const current = await findOrder(ctx, orderId, customerId)
-  const order =
-    current.status === 'cancelled'
-      ? current
-      : await ctx.data.update(
-          orderId,
-          { status: 'cancelled', updatedAt: new Date().toISOString() },
-          ['pending'],
-        )
+  // A repeat changes nothing: the first cancel stored order.cancelled with its write.
+  if (current.status === 'cancelled') return { order: current }
+  const updatedAt = new Date().toISOString()
+  const event = ctx.bus.event(
+    orderCancelled,
+    orderCancelledEvent({ ...current, updatedAt }, 'customer'),
+  )
+  const order = await ctx.data.update(
+    orderId,
+    { status: 'cancelled', updatedAt },
+    ['pending'],
+    [event],
+  )
   if (!order) throw invalidTransition(orderId, (await findOrder(ctx, orderId)).status, 'cancelled')
-  // Published again on a repeat, so a cancel whose event was lost can be completed by retrying.
-  await ctx.bus.publish(orderCancelled, orderCancelledEvent(order, 'customer'))
   ctx.log.info({ orderId }, 'order cancelled by customer')
   return { order }
 })

@@ -4,6 +4,7 @@ import { type Adapters, createAdapters } from '../../runtime/adapters/create-ada
 import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
 import type { Bus } from '../../runtime/ports/bus.ts'
+import type { CollectionSpec, Doc } from '../../runtime/ports/documents.ts'
 import type { EventBody } from '../../shared/events.ts'
 import {
   dataOf,
@@ -209,25 +210,55 @@ describe('orders.create-order', () => {
   })
 })
 
-describe('orders.create-order when order.created cannot be published', () => {
+describe('orders.create-order while the broker refuses publishes', () => {
+  let refusing = true
   beforeEach(async () => {
+    refusing = true
     const adapters = await createAdapters(testConfig(), silentLogger)
-    const brokenBus: Bus = {
+    const flakyBus: Bus = {
       ...adapters.bus,
-      async publish() {
-        throw new Error('broker unreachable')
+      async publishRaw(event, body, headers, messageId) {
+        if (refusing) throw new Error('broker unreachable')
+        return adapters.bus.publishRaw(event, body, headers, messageId)
       },
     }
-    await host({ ...adapters, bus: brokenBus })
+    await host({ ...adapters, bus: flakyBus })
   })
 
-  it('answers UNAVAILABLE, leaves no pending order and gives the stock back', async () => {
+  it('places the order, and publishes order.created once the broker is back', async () => {
+    const order = await createOrder([{ id: 'burger', quantity: 3 }])
+    expect(order.status).toBe('pending')
+    expect(await reserved()).toMatchObject({ burger: 3 })
+    await expect(runtime.outbox.drain()).rejects.toThrow(/broker unreachable/)
+    expect(created).toEqual([])
+    refusing = false
+    await waitFor(() => created[0])
+    expect(created[0]).toMatchObject({ orderId: order.id, eventId: `${order.id}:created` })
+  })
+})
+
+describe('orders.create-order when the order cannot be stored', () => {
+  beforeEach(async () => {
+    const adapters = await createAdapters(testConfig(), silentLogger)
+    const { store } = adapters
+    const brokenOrders: typeof store = {
+      ...store,
+      collection: <D extends Doc>(namespace: string, spec: CollectionSpec) => {
+        const c = store.collection<D>(namespace, spec)
+        if (namespace !== 'orders') return c
+        return { ...c, insert: async () => Promise.reject(new Error('store unreachable')) }
+      },
+    }
+    await host({ ...adapters, store: brokenOrders })
+  })
+
+  it('answers UNAVAILABLE, publishes nothing and gives the stock back', async () => {
     await expect(createOrder([{ id: 'burger', quantity: 3 }])).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     })
     expect(await reserved()).toEqual(noneReserved)
-    const listed = await dataOf(orders, runtime.adapters.store).listByCustomer('ann')
-    expect(listed.filter((o) => o.status === 'pending')).toEqual([])
+    await runtime.outbox.drain()
+    expect(created).toEqual([])
   })
 })
 

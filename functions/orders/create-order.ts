@@ -49,14 +49,12 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
     traceParent: ctx.trace.traceparent() ?? '',
   }
   try {
-    await ctx.data.insert(order)
-    await ctx.bus.publish(orderCreated, orderCreatedEvent(order))
+    // order.created is stored with the order (the outbox): published once the order exists,
+    // whatever happens to this process after this write.
+    await ctx.data.insert(order, [ctx.bus.event(orderCreated, orderCreatedEvent(order))])
   } catch (err) {
-    // The order cannot go on: give the stock back and leave no pending order behind.
-    ctx.log.error({ err, orderId }, 'order could not be stored or announced; releasing its stock')
-    await ctx.data.update(orderId, { status: 'cancelled', updatedAt: new Date().toISOString() }, [
-      'pending',
-    ])
+    // Not stored: give the stock back.
+    ctx.log.error({ err, orderId }, 'order could not be stored; releasing its stock')
     await ctx.clients.stock.releaseStock({ orderId })
     throw new DomainError('UNAVAILABLE', 'the order could not be placed; please try again')
   }

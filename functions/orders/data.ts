@@ -5,7 +5,7 @@
  */
 import type { Order, OrderItem } from '../../proto/gen/oms.ts'
 import { collection, data } from '../../runtime/model/data.ts'
-import type { Collection } from '../../runtime/ports/documents.ts'
+import type { Collection, OutgoingEvent } from '../../runtime/ports/documents.ts'
 import { sortableId } from '../../shared/sortable-id.ts'
 
 interface OrderDoc extends Omit<Order, 'id'> {
@@ -24,6 +24,8 @@ export interface OrderPatch {
 export const DEFAULT_LIST_LIMIT = 100
 
 const orders = collection<OrderDoc>('orders', {
+  // order.created and order.cancelled are stored with the write that causes them.
+  outbox: true,
   indexes: [
     {
       name: 'customer_newest',
@@ -59,22 +61,25 @@ const toOrder = (doc: OrderDoc): Order => ({
 
 export function orderRepository(orders: Collection<OrderDoc>) {
   return {
-    /** Inserts a new order; false when the id already exists. */
-    insert(order: Order): Promise<boolean> {
+    /** Inserts a new order, with the events it causes; false when the id already exists. */
+    insert(order: Order, events?: readonly OutgoingEvent[]): Promise<boolean> {
       // Exactly the order's own fields are stored (the store copies them).
-      return orders.insert({
-        _id: order.id,
-        customerId: order.customerId,
-        status: order.status,
-        items: order.items.map(toItem),
-        total: order.total,
-        currency: order.currency,
-        paymentLink: order.paymentLink,
-        createdAt: order.createdAt,
-        updatedAt: order.updatedAt,
-        traceParent: order.traceParent,
-        seq: sortableId(),
-      })
+      return orders.insert(
+        {
+          _id: order.id,
+          customerId: order.customerId,
+          status: order.status,
+          items: order.items.map(toItem),
+          total: order.total,
+          currency: order.currency,
+          paymentLink: order.paymentLink,
+          createdAt: order.createdAt,
+          updatedAt: order.updatedAt,
+          traceParent: order.traceParent,
+          seq: sortableId(),
+        },
+        events && { events },
+      )
     },
     get: (id: string): Promise<Order | undefined> =>
       orders.get(id).then((doc) => doc && toOrder(doc)),
@@ -85,13 +90,14 @@ export function orderRepository(orders: Collection<OrderDoc>) {
     },
     /**
      * Applies the patch only while the order's status is one of `whenStatus` (any status when
-     * omitted). Returns the updated order, or undefined when the order is missing or the
-     * condition failed.
+     * omitted), storing `events` with it. Returns the updated order, or undefined when the
+     * order is missing or the condition failed.
      */
     async update(
       id: string,
       patch: OrderPatch,
       whenStatus?: readonly string[],
+      events?: readonly OutgoingEvent[],
     ): Promise<Order | undefined> {
       const doc = await orders.update(
         id,
@@ -102,7 +108,10 @@ export function orderRepository(orders: Collection<OrderDoc>) {
             updatedAt: patch.updatedAt,
           },
         },
-        whenStatus ? { where: { status: { $in: whenStatus } } } : {},
+        {
+          ...(whenStatus && { where: { status: { $in: whenStatus } } }),
+          ...(events && { events }),
+        },
       )
       return doc && toOrder(doc)
     },

@@ -9,14 +9,15 @@ eachStore('payments data', ({ fresh }) => {
     return preparedDataOf(payments, await fresh())
   }
 
-  it('marks an event once, and forgets it so a redelivery is acted on', async () => {
-    const { webhookEvents } = await repo()
-    expect(await webhookEvents.markOnce('evt_1')).toBe(true)
-    expect(await webhookEvents.markOnce('evt_1')).toBe(false)
+  it('marks an event once, storing the events it causes with the first mark only', async () => {
+    const store = await fresh()
+    const { webhookEvents } = await preparedDataOf(payments, store)
+    const effect = (id: string) => ({ topic: 'order.paid', id, body: `{"eventId":"${id}"}` })
+    expect(await webhookEvents.markOnce('evt_1', [effect('evt_1')])).toBe(true)
+    expect(await webhookEvents.markOnce('evt_1', [effect('evt_1-again')])).toBe(false)
     expect(await webhookEvents.markOnce('evt_2')).toBe(true)
-    await webhookEvents.unmark('evt_1')
-    expect(await webhookEvents.markOnce('evt_1')).toBe(true)
-    await webhookEvents.unmark('never-marked')
+    const marks = store.collection('payments', payments.spec.data!.collections.webhookEvents!.spec)
+    expect(await marks.pendingEvents()).toStrictEqual([{ id: 'evt_1', events: [effect('evt_1')] }])
   })
 
   it('answers true to exactly one of 20 concurrent marks', async () => {

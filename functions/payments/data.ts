@@ -3,6 +3,7 @@
  * is acted on once) and the local checkout's sessions.
  */
 import { collection, data } from '../../runtime/model/data.ts'
+import type { OutgoingEvent } from '../../runtime/ports/documents.ts'
 import { SESSION_INDEX, type SessionDoc } from './lib/provider/local-payments.ts'
 
 interface HandledEventDoc {
@@ -11,7 +12,8 @@ interface HandledEventDoc {
   at: number
 }
 
-const webhookEvents = collection<HandledEventDoc>('webhook_events')
+// The event a Stripe event causes is stored with its mark (the outbox): acted on exactly once.
+const webhookEvents = collection<HandledEventDoc>('webhook_events', { outbox: true })
 const checkoutSessions = collection<SessionDoc>('checkout_sessions', {
   indexes: [{ name: SESSION_INDEX, fields: [['sessionId', 1]], unique: true }],
 })
@@ -20,11 +22,8 @@ export const paymentsData = data({ webhookEvents, checkoutSessions }, (c) => ({
   /** The local checkout's sessions (used when STRIPE_SECRET_KEY is unset). */
   sessions: c.checkoutSessions,
   webhookEvents: {
-    /** Records the Stripe event as handled; true the first time only. */
-    markOnce: (eventId: string) => c.webhookEvents.insert({ _id: eventId, at: Date.now() }),
-    /** Forgets it, so a failed effect is acted on again when Stripe redelivers. */
-    unmark: async (eventId: string) => {
-      await c.webhookEvents.delete(eventId)
-    },
+    /** Records the Stripe event as handled, with the events it causes; true the first time only. */
+    markOnce: (eventId: string, events: readonly OutgoingEvent[] = []) =>
+      c.webhookEvents.insert({ _id: eventId, at: Date.now() }, { events }),
   },
 }))

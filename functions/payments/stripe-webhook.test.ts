@@ -38,12 +38,16 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     const env = testEnv()
     const adapters = await createAdapters(testConfig(), silentLogger)
     published = []
-    // Records every publish as it is made, so "nothing published" needs no waiting.
+    // Records every publish (the outbox relay's included) as it is made.
     const bus: Bus = {
       ...adapters.bus,
       async publish(event, body, headers) {
         published.push({ event, body: { ...body } })
         return adapters.bus.publish(event, body, headers)
+      },
+      async publishRaw(event, body, headers, messageId) {
+        published.push({ event, body: JSON.parse(body) })
+        return adapters.bus.publishRaw(event, body, headers, messageId)
       },
     }
     runtime = await createRuntime({
@@ -55,10 +59,16 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     })
   })
   afterEach(() => runtime.stop())
+  /** Delivers, then lets the outbox relay publish what the webhook stored. */
+  const deliverAll = async (event: Parameters<typeof deliver>[1]) => {
+    const res = await deliver(runtime.app, event)
+    await runtime.outbox.drain()
+    return res
+  }
 
   it('answers 200 to a valid paid checkout and publishes order.paid', async () => {
     const event = signedStripeEvent({ ...ids, id: 'evt_paid_1' })
-    const res = await deliver(runtime.app, event)
+    const res = await deliverAll(event)
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ received: true })
     expect(published).toEqual([
@@ -94,7 +104,7 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     ],
     ['a garbage signature', () => ({ ...signedStripeEvent(ids), signature: 't=1,v1=abc' })],
   ])('answers 400 INVALID_SIGNATURE to %s and publishes nothing', async (_what, make) => {
-    const res = await deliver(runtime.app, make())
+    const res = await deliverAll(make())
     expect(res.status).toBe(400)
     expect(await res.json()).toEqual({
       error: { code: 'INVALID_SIGNATURE', message: expect.any(String) },
@@ -105,7 +115,7 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
   it('answers 400 INVALID_REQUEST to a correctly signed body that is not JSON', async () => {
     const payload = 'not json'
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-    const res = await deliver(runtime.app, { payload, signature })
+    const res = await deliverAll({ payload, signature })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST')
     expect(published).toEqual([])
@@ -113,35 +123,34 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
 
   it('accepts a signature made a few minutes ago, within the tolerance', async () => {
     const event = signedStripeEvent({ ...ids, timestamp: Math.floor(Date.now() / 1000) - 4 * 60 })
-    expect((await deliver(runtime.app, event)).status).toBe(200)
+    expect((await deliverAll(event)).status).toBe(200)
     expect(published).toHaveLength(1)
   })
 
   it('acts on the same event id once, answering 200 every time', async () => {
     const event = signedStripeEvent({ ...ids, id: 'evt_dup' })
     const statuses = []
-    for (let i = 0; i < 3; i++) statuses.push((await deliver(runtime.app, event)).status)
+    for (let i = 0; i < 3; i++) statuses.push((await deliverAll(event)).status)
     expect(statuses).toEqual([200, 200, 200])
     expect(published).toHaveLength(1)
   })
 
   it('acts once even when the same event arrives three times at once', async () => {
     const event = signedStripeEvent({ ...ids, id: 'evt_race' })
-    const res = await Promise.all([1, 2, 3].map(() => deliver(runtime.app, event)))
+    const res = await Promise.all([1, 2, 3].map(() => deliverAll(event)))
     expect(res.map((r) => r.status)).toEqual([200, 200, 200])
     expect(published).toHaveLength(1)
   })
 
   it('ignores a completed checkout whose payment is still unpaid', async () => {
-    const res = await deliver(runtime.app, signedStripeEvent({ ...ids, paymentStatus: 'unpaid' }))
+    const res = await deliverAll(signedStripeEvent({ ...ids, paymentStatus: 'unpaid' }))
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ received: true, ignored: expect.any(String) })
     expect(published).toEqual([])
   })
 
   it('publishes order.paid when a delayed payment succeeds', async () => {
-    const res = await deliver(
-      runtime.app,
+    const res = await deliverAll(
       signedStripeEvent({
         ...ids,
         type: 'checkout.session.async_payment_succeeded',
@@ -158,10 +167,7 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     ['checkout.session.expired', 'checkout_expired'],
     ['checkout.session.async_payment_failed', 'payment_failed'],
   ])('publishes order.cancelled for %s', async (type, reason) => {
-    const res = await deliver(
-      runtime.app,
-      signedStripeEvent({ ...ids, type, paymentStatus: 'unpaid' }),
-    )
+    const res = await deliverAll(signedStripeEvent({ ...ids, type, paymentStatus: 'unpaid' }))
     expect(res.status).toBe(200)
     expect(published).toEqual([
       {
@@ -172,10 +178,7 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
   })
 
   it('ignores event types it does not handle', async () => {
-    const res = await deliver(
-      runtime.app,
-      signedStripeEvent({ ...ids, type: 'checkout.session.created' }),
-    )
+    const res = await deliverAll(signedStripeEvent({ ...ids, type: 'checkout.session.created' }))
     expect(res.status).toBe(200)
     expect(published).toEqual([])
   })
@@ -188,7 +191,7 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
       data: { object: { id: 'cs_x', object: 'checkout.session', payment_status: 'paid' } },
     })
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
-    const res = await deliver(runtime.app, { payload, signature })
+    const res = await deliverAll({ payload, signature })
     expect(res.status).toBe(200)
     expect(published).toEqual([])
   })

@@ -25,18 +25,15 @@ export default payments.http((ctx) =>
       ctx.log.info({ eventId: event.id, type: event.type, why }, 'webhook ignored')
       return c.json({ received: true, ignored: why })
     }
-    if (!(await ctx.data.webhookEvents.markOnce(event.id))) {
-      return c.json({ received: true, duplicate: true })
-    }
     const base = { eventId: event.id, orderId, customerId, occurredAt: new Date().toISOString() }
-    try {
-      if (outcome.kind === 'paid')
-        await ctx.bus.publish(orderPaid, { ...base, paymentId: event.session?.id })
-      else await ctx.bus.publish(orderCancelled, { ...base, reason: outcome.reason })
-    } catch (err) {
-      // Not published: forget the event so Stripe's redelivery is acted on.
-      await ctx.data.webhookEvents.unmark(event.id)
-      throw err
+    const effect =
+      outcome.kind === 'paid'
+        ? ctx.bus.event(orderPaid, { ...base, paymentId: event.session?.id })
+        : ctx.bus.event(orderCancelled, { ...base, reason: outcome.reason })
+    // The mark and the event it causes are one write: a crash after it loses nothing, and
+    // Stripe's redelivery finds the mark.
+    if (!(await ctx.data.webhookEvents.markOnce(event.id, [effect]))) {
+      return c.json({ received: true, duplicate: true })
     }
     ctx.log.info({ eventId: event.id, type: event.type, orderId }, 'webhook accepted')
     return c.json({ received: true })

@@ -69,6 +69,7 @@ describe('loadConfig (the runtime alone)', () => {
       adminToken: undefined,
       retryDelaysMs: [1000, 5000, 30000],
       prefetch: 32,
+      outboxPollMs: 1000,
       amqpNamespace: 'oms',
       publishTimeoutMs: 15_000,
       addresses: {},

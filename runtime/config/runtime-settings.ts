@@ -160,6 +160,10 @@ export const RUNTIME_SETTINGS = {
     default: 32,
     set: 'deliveries a consumer handles at once',
   }),
+  outboxPollMs: setting('OUTBOX_POLL_MS', int(10, 3_600_000), {
+    default: 1000,
+    set: 'how often the outbox relay looks for events stored by a process that stopped before publishing them',
+  }),
   logLevel: setting(
     'LOG_LEVEL',
     z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
@@ -195,6 +199,8 @@ export interface RuntimeConfig {
   adminToken?: string
   retryDelaysMs: readonly number[]
   prefetch: number
+  /** How often the outbox relay looks for events a stopped process left unpublished. */
+  outboxPollMs: number
   /** Prefix of every exchange and queue name on the broker. */
   amqpNamespace: string
   /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
@@ -223,6 +229,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     adminToken: v.adminToken,
     retryDelaysMs: v.retryDelaysMs,
     prefetch: v.prefetch,
+    outboxPollMs: v.outboxPollMs,
     amqpNamespace: v.amqpNamespace,
     publishTimeoutMs: v.publishTimeoutMs,
     addresses: v.addresses,

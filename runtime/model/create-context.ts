@@ -25,6 +25,8 @@ export interface ContextDeps {
   pool: ClientPool
   tracer: Tracer
   fetchFunction: FunctionFetch
+  /** A write stored events (the outbox relay then publishes them soon). */
+  storedEvents?: () => void
 }
 
 /** The repository type of a domain. */
@@ -47,15 +49,33 @@ export function openData<D extends AnyDomain | Domain<never, unknown, never, unk
   return spec.open(collections) as DataOf<D>
 }
 
+/** The collection, telling `storedEvents` after each write that stored events. */
+function wakingOnEvents<D extends Doc>(c: Collection<D>, storedEvents: () => void): Collection<D> {
+  const woken = <T>(result: Promise<T>) => {
+    result.then(storedEvents, () => {})
+    return result
+  }
+  return {
+    ...c,
+    insert: (doc, options) =>
+      options?.events?.length ? woken(c.insert(doc, options)) : c.insert(doc, options),
+    update: (id, change, options) =>
+      options?.events?.length
+        ? woken(c.update(id, change, options))
+        : c.update(id, change, options),
+  }
+}
+
 export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
-  const { log, store, bus, pool, tracer, fetchFunction } = deps
+  const { log, store, bus, pool, tracer, fetchFunction, storedEvents } = deps
   const domain = fn.def.domain
   return {
     fn: { name: fn.name, domain: fn.domain },
     settings: deps.settings,
-    data: openData(domain, store, (c, name) =>
-      tracedCollection(c, store, domain.name, name, tracer, fn.name),
-    ),
+    data: openData(domain, store, (c, name) => {
+      const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name)
+      return storedEvents ? wakingOnEvents(traced, storedEvents) : traced
+    }),
     clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),
     publicUrl: deps.publicUrl,
     log: log.child({ fn: fn.name }),

@@ -14,9 +14,15 @@ export interface CollectionDecl<D extends Doc = Doc> {
 /** A collection of documents `D`, with its indexes: `[['customerId', 1], ['createdAt', -1]]`. */
 export function collection<D extends Doc>(
   name: string,
-  options: { indexes?: readonly IndexSpec[] } = {},
+  options: {
+    indexes?: readonly IndexSpec[]
+    /** Its writes may carry events, which the runtime publishes (the transactional outbox). */
+    outbox?: boolean
+  } = {},
 ): CollectionDecl<D> {
-  return { spec: { name, indexes: options.indexes ?? [] } }
+  return {
+    spec: { name, indexes: options.indexes ?? [], ...(options.outbox && { outbox: true }) },
+  }
 }
 
 export type CollectionsSpec = Readonly<Record<string, CollectionDecl<Doc>>>

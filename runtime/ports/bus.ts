@@ -11,9 +11,23 @@ export interface EventEnvelope {
   eventId: string
 }
 
+/** An event to store with a write (the outbox): what `Publisher.event` makes. */
+export interface StoredEvent {
+  topic: string
+  id: string
+  body: string
+  headers: Headers
+}
+
 /** What a function sees: publishing to topics only. */
 export interface Publisher {
   publish<T extends EventEnvelope>(topic: Topic<T>, body: T, headers?: Headers): Promise<void>
+  /**
+   * The event, checked against its topic and carrying the current trace, to store with the
+   * write that causes it (`{ events: [...] }` on a collection declared with an outbox): the
+   * runtime publishes it once that write is in, whatever crashes in between.
+   */
+  event<T extends EventEnvelope>(topic: Topic<T>, body: T): StoredEvent
 }
 
 export interface Delivery {
@@ -61,8 +75,11 @@ export interface Bus {
   readonly kind: string
   /** Publishes an event to every consumer of its topic (its id is the message id). */
   publish(event: string, body: EventEnvelope, headers?: Headers): Promise<void>
-  /** Publishes a body as given, unchecked (replays, tooling and tests). */
-  publishRaw(event: string, body: string, headers?: Headers): Promise<void>
+  /**
+   * Publishes a body as given, unchecked (the outbox relay, replays, tooling and tests), with
+   * this message id (default: a fresh one).
+   */
+  publishRaw(event: string, body: string, headers?: Headers, messageId?: string): Promise<void>
   subscribe(
     options: SubscribeOptions,
     handle: (delivery: Delivery) => Promise<void>,

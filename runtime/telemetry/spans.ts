@@ -109,6 +109,19 @@ export function inSpan<T>(
   })
 }
 
+/**
+ * A span for a moment (e.g. a message made now, sent later): started and ended at once, as a
+ * child of the active span; returns the trace context headers that name it (or the parent,
+ * where no span is recorded).
+ */
+export function createSpan(tracer: Tracer, name: string, spec: SpanSpec): Record<string, string> {
+  const parent = context.active()
+  if (disabled || unrecordedParent(parent)) return inject({}, parent)
+  const span = tracer.startSpan(name, { kind: spec.kind, attributes: spec.attributes }, parent)
+  span.end()
+  return inject({}, trace.setSpan(parent, span))
+}
+
 /** Writes the active trace context into `headers` (traceparent, tracestate). */
 export function inject(
   headers: Record<string, string> = {},

@@ -6,7 +6,7 @@ import type { Tracer } from '@opentelemetry/api'
 import type { Topic } from '../model/topic.ts'
 import type { Bus, EventEnvelope, Publisher } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
-import { inject, inSpan, SpanKind } from './spans.ts'
+import { createSpan, inject, inSpan, SpanKind } from './spans.ts'
 
 const OPERATIONS = [
   'insert',
@@ -75,6 +75,23 @@ export function tracedPublisher(bus: Bus, tracer: Tracer, fn: string): Publisher
         },
         () => bus.publish(topic.name, body, inject({ ...headers })),
       )
+    },
+    event(topic, body) {
+      const parsed = topic.schema.safeParse(body)
+      if (!parsed.success)
+        throw new Error(`${topic.name} event does not meet its schema: ${parsed.error.message}`)
+      // The message is made now and sent later by the outbox relay: a PRODUCER span of the
+      // `create` operation, whose context travels in the event (consumers are its children).
+      const headers = createSpan(tracer, `publish ${topic.name}`, {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.operation.type': 'create',
+          'messaging.destination.name': topic.name,
+          'messaging.message.id': body.eventId,
+          'faas.name': fn,
+        },
+      })
+      return { topic: topic.name, id: body.eventId, body: JSON.stringify(body), headers }
     },
   }
 }

@@ -102,8 +102,8 @@ export function memoryBus(): Bus {
     async publish(event, body, headers = {}) {
       enqueue(event, JSON.stringify(body), body.eventId ?? randomUUID(), headers)
     },
-    async publishRaw(event, body, headers = {}) {
-      enqueue(event, body, randomUUID(), headers)
+    async publishRaw(event, body, headers = {}, messageId = randomUUID()) {
+      enqueue(event, body, messageId, headers)
     },
     async declare(consumers) {
       for (const { consumer, event } of consumers) declareQueue(consumer, event)

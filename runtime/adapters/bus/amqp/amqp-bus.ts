@@ -115,9 +115,9 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
         body.eventId,
       )
     },
-    async publishRaw(event, body, headers = {}) {
+    async publishRaw(event, body, headers = {}, messageId = randomUUID()) {
       if (!exchanges.has(event)) await ensureExchange(event)
-      await send(names.exchange(event), '', Buffer.from(body), headers, randomUUID())
+      await send(names.exchange(event), '', Buffer.from(body), headers, messageId)
     },
     async declare(list) {
       for (const c of list) exchanges.add(c.event)
