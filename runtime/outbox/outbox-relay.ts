@@ -6,6 +6,7 @@
  * it runs when a write here stored events, every `pollMs` (events left by a process that
  * died), and after a failure with a growing delay. Consumers deduplicate on the event id.
  */
+import { crashPoint } from '../faults/crash-point.ts'
 import type { Bus } from '../ports/bus.ts'
 import type { Collection, Doc, PendingEvents } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
@@ -54,7 +55,9 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /** One document's events, in the order they were stored, then cleared. */
   async function relay(source: OutboxSource, pending: PendingEvents): Promise<void> {
+    crashPoint('outbox.before-publish')
     for (const e of pending.events) await bus.publishRaw(e.topic, e.body, e.headers ?? {}, e.id)
+    crashPoint('outbox.before-clear')
     await source.collection.clearEvents(
       pending.id,
       pending.events.map((e) => e.id),
