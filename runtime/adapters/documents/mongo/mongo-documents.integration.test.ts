@@ -6,6 +6,8 @@
  */
 import { MongoClient } from 'mongodb'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stock } from '../../../../functions/stock/domain.ts'
+import { preparedDataOf } from '../../../../test/fixtures.ts'
 import {
   type MongoServer,
   mongoUnavailable,
@@ -50,6 +52,30 @@ describe.skipIf(mongoUnavailable())('MongoDB document store', () => {
   afterAll(async () => {
     await server?.close()
   })
+
+  it('never oversells through a plain URI (FerretDB 1.x gets one connection by itself)', async () => {
+    // What a user writes: no maxPoolSize. 58 concurrent orders for 38 units.
+    const plain = server.uri('plain').replace(/[?&]maxPoolSize=\d+/, '')
+    expect(plain).not.toContain('maxPoolSize')
+    const store = await mongoDocuments({ uri: plain })
+    try {
+      const stockData = await preparedDataOf(stock, store)
+      await stockData.setOnHand('burger', 38)
+      const results = await Promise.all(
+        Array.from({ length: 58 }, (_, i) =>
+          stockData.reserve(`o${i}`, [{ itemId: 'burger', quantity: 1 }]),
+        ),
+      )
+      expect(results.filter((r) => r.ok)).toHaveLength(38)
+      expect((await stockData.levels(['burger']))[0]).toMatchObject({
+        onHand: 38,
+        reserved: 38,
+        available: 0,
+      })
+    } finally {
+      await store.close()
+    }
+  }, 60_000)
 
   it('keeps a domain’s collection as <domain>.<collection>, with its declared indexes', async () => {
     const uri = server.uri('layout')

@@ -6,7 +6,7 @@
  * operations fail after the server-selection bound instead of waiting, and `ping` (behind
  * /healthz) says so.
  */
-import { type Db, MongoClient } from 'mongodb'
+import { MongoClient } from 'mongodb'
 import { ConfigError } from '../../../config/config-error.ts'
 import type { DocumentStore } from '../../../ports/documents.ts'
 import type { Logger } from '../../../ports/logger.ts'
@@ -49,29 +49,45 @@ export async function mongoDocuments({
   socketTimeoutMs = 30_000,
   log,
 }: MongoDocumentsOptions): Promise<DocumentStore> {
-  let client: MongoClient
-  try {
-    client = new MongoClient(uri, {
-      appName: 'oms',
-      serverSelectionTimeoutMS: serverSelectionTimeoutMs,
-      connectTimeoutMS: serverSelectionTimeoutMs,
-      socketTimeoutMS: socketTimeoutMs,
-    })
-  } catch (err) {
-    throw new ConfigError(`MONGODB_URI: not a usable connection string: ${messageOf(err)}`)
+  const connect = async (extra: { maxPoolSize?: number } = {}) => {
+    let client: MongoClient
+    try {
+      client = new MongoClient(uri, {
+        appName: 'oms',
+        serverSelectionTimeoutMS: serverSelectionTimeoutMs,
+        connectTimeoutMS: serverSelectionTimeoutMs,
+        socketTimeoutMS: socketTimeoutMs,
+        ...extra,
+      })
+    } catch (err) {
+      throw new ConfigError(`MONGODB_URI: not a usable connection string: ${messageOf(err)}`)
+    }
+    try {
+      await client.connect()
+      return client
+    } catch (err) {
+      await client.close().catch(() => {})
+      throw fail(err)
+    }
   }
-  const db = client.db(dbNameOf(uri))
   const fail = (err: unknown) =>
     new ConfigError(
       `MONGODB_URI: cannot use MongoDB at ${redact(uri)} (tried for up to ${serverSelectionTimeoutMs} ms): ${messageOf(err)}`,
     )
-  try {
-    await client.connect()
-    await warnIfFerretDb1(client, db, log)
-  } catch (err) {
-    await client.close().catch(() => {})
-    throw fail(err)
+  let client = await connect()
+  const ferretDb = await ferretDb1Version(client)
+  if (ferretDb && client.options.maxPoolSize > 1) {
+    // FerretDB 1.x runs a conditional update as a read and a write: two connections racing on
+    // one document can both apply (oversold stock). One connection serializes this process's
+    // operations, which is safe while one process writes each domain's data.
+    await client.close()
+    client = await connect({ maxPoolSize: 1 })
+    log?.warn(
+      { ferretdb: ferretDb },
+      'FerretDB 1.x does not apply conditional updates atomically across connections: this process uses one connection (its operations serialized); run one process per domain on it, or use MongoDB',
+    )
   }
+  const db = client.db(dbNameOf(uri))
   log?.info({ db: db.databaseName }, 'MongoDB store connected')
 
   return {
@@ -125,16 +141,12 @@ export async function mongoDocuments({
  * with nothing stopping another connection in between, so two conditional updates can both
  * apply. Over one connection its commands run one at a time, as MongoDB's do per document.
  */
-async function warnIfFerretDb1(client: MongoClient, db: Db, log: Logger | undefined) {
-  const info = await db
-    .admin()
+/** The FerretDB version when the server is FerretDB 1.x (it says so in buildInfo). */
+async function ferretDb1Version(client: MongoClient): Promise<string | undefined> {
+  const info = await client
+    .db('admin')
     .command({ buildInfo: 1 })
     .catch(() => ({}) as Record<string, unknown>)
   const version: unknown = info.ferretdbVersion
-  if (typeof version === 'string' && version.startsWith('v1.') && client.options.maxPoolSize > 1) {
-    log?.warn(
-      { ferretdb: version, maxPoolSize: client.options.maxPoolSize },
-      'FerretDB 1.x does not apply conditional updates atomically across connections: add maxPoolSize=1 to MONGODB_URI (one process only) or use MongoDB',
-    )
-  }
+  return typeof version === 'string' && version.startsWith('v1.') ? version : undefined
 }
