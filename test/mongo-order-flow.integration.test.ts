@@ -130,5 +130,37 @@ describe.skipIf(mongoUnavailable())('MongoDB store end to end', () => {
         what: 'the cancelled order’s fries to be released',
       })
     })
+
+    it('answers 503 UNAVAILABLE with the JSON error shape while the store is down', async (ctx) => {
+      const { restart } = server
+      if (!restart) return ctx.skip('the server at MONGODB_URI is not ours to restart')
+      const sys = await start({ MONGODB_URI: server.uri('outage') })
+      const placed = await order(sys, [{ id: 'burger', quantity: 1 }])
+      await restart.stop()
+      try {
+        for (const [path, init] of [
+          [`/api/customers/ann/orders/${placed.id}`, undefined],
+          ['/api/customers/ann/orders', post({ items: [{ id: 'burger', quantity: 1 }] })],
+          ['/api/menu', undefined],
+        ] as const) {
+          const res = await sys.json(path, init)
+          expect({ path, status: res.status, code: res.body?.error?.code }).toEqual({
+            path,
+            status: 503,
+            code: 'UNAVAILABLE',
+          })
+          expect(res.body.error.message).toEqual(expect.any(String))
+        }
+      } finally {
+        await restart.start()
+      }
+      await waitFor(
+        async () =>
+          (await sys.json(`/api/customers/ann/orders/${placed.id}`)).status === 200
+            ? true
+            : undefined,
+        { timeoutMs: 15_000, what: 'the API to answer again once the store is back' },
+      )
+    }, 60_000)
   })
 })

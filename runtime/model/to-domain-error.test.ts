@@ -7,6 +7,7 @@ import { DomainError } from '../../shared/errors.ts'
 import { toServiceError } from '../grpc/errors.ts'
 import { createRootApp } from '../http/root-app.ts'
 import { createLogger } from '../log.ts'
+import { StoreUnavailableError } from '../ports/documents.ts'
 import { toDomainError } from './to-domain-error.ts'
 
 const log = createLogger('silent')
@@ -59,5 +60,17 @@ describe('toDomainError', () => {
     expect(denied.metadata?.get('oms-error-code')).toEqual(['UNAUTHORIZED'])
     const crash = toServiceError(new Error('secret detail'), log)
     expect(crash).toEqual({ code: 13, details: 'internal error' })
+  })
+
+  it('says a store that cannot be reached as UNAVAILABLE, over gRPC too', () => {
+    const down = new StoreUnavailableError('MongoDB unavailable: connection refused')
+    expect(toDomainError(down)).toMatchObject({
+      error: { code: 'UNAVAILABLE', httpStatus: 503 },
+      expected: true,
+    })
+    expect(toDomainError(down).error.message).not.toContain('refused')
+    const overGrpc = toServiceError(down, log)
+    expect(overGrpc.code).toBe(14) // UNAVAILABLE
+    expect(overGrpc.metadata?.get('oms-error-code')).toEqual(['UNAVAILABLE'])
   })
 })

@@ -148,3 +148,11 @@ export const DEFAULT_FIND_LIMIT = 100
 
 /** The field that holds a document's stored events. */
 export const OUTBOX_FIELD = '_outbox'
+
+/**
+ * The store cannot be reached (down, restarting, unreachable): the operation may or may not
+ * have applied, and trying again later is the answer. Callers see UNAVAILABLE (HTTP 503).
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError'
+}

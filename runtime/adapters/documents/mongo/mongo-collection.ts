@@ -4,12 +4,17 @@
  * transaction. The filter and change languages are MongoDB's own subset, checked first so a
  * query the embedded store would refuse is refused here too.
  */
-import type {
-  Db,
-  Document,
-  Collection as MongoCollection,
-  Filter as MongoFilter,
-  UpdateFilter,
+import {
+  type Db,
+  type Document,
+  type Collection as MongoCollection,
+  type Filter as MongoFilter,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type UpdateFilter,
 } from 'mongodb'
 import {
   type Change,
@@ -21,6 +26,7 @@ import {
   OUTBOX_FIELD,
   type OutgoingEvent,
   type PendingEvents,
+  StoreUnavailableError,
 } from '../../../ports/documents.ts'
 import { checkChange, checkEvents, checkFilter, checkFind } from '../port-checks.ts'
 
@@ -70,7 +76,36 @@ function toUpdate(change: Change<object>, events: readonly StoredEvent[]): Updat
   return update as UpdateFilter<Stored>
 }
 
+/** The driver's errors for a server it cannot reach (down, restarting, unreachable). */
+const isUnreachable = (err: unknown) =>
+  err instanceof MongoNetworkError ||
+  err instanceof MongoServerSelectionError ||
+  err instanceof MongoNotConnectedError ||
+  err instanceof MongoTopologyClosedError ||
+  err instanceof MongoServerClosedError
+
+/** The collection, its unreachable-server errors said as the port's StoreUnavailableError. */
+function saidAsUnavailable<D extends Doc>(c: Collection<D>): Collection<D> {
+  const said = (err: unknown) => {
+    throw isUnreachable(err)
+      ? new StoreUnavailableError(`MongoDB unavailable: ${(err as Error).message}`, { cause: err })
+      : err
+  }
+  const out: Record<string, unknown> = {}
+  for (const [name, op] of Object.entries(c) as [string, (...a: unknown[]) => Promise<unknown>][])
+    out[name] = (...args: unknown[]) => op(...args).catch(said)
+  return out as unknown as Collection<D>
+}
+
 export function mongoCollection<D extends Doc>(
+  db: Db,
+  collectionName: string,
+  spec: CollectionSpec,
+): Collection<D> {
+  return saidAsUnavailable(rawCollection<D>(db, collectionName, spec))
+}
+
+function rawCollection<D extends Doc>(
   db: Db,
   collectionName: string,
   spec: CollectionSpec,

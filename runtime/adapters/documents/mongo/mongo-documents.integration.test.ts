@@ -14,7 +14,7 @@ import {
   startMongoServer,
 } from '../../../../test/servers/ferretdb.ts'
 import { healthRoute } from '../../../http/health-route.ts'
-import type { CollectionSpec } from '../../../ports/documents.ts'
+import { type CollectionSpec, StoreUnavailableError } from '../../../ports/documents.ts'
 import { memoryBus } from '../../bus/memory-bus.ts'
 import { mongoDocuments } from './mongo-documents.ts'
 
@@ -122,7 +122,7 @@ describe.skipIf(mongoUnavailable())('MongoDB document store', () => {
 
       await restart.stop()
       const started = performance.now()
-      await expect(items.get('burger')).rejects.toThrow()
+      await expect(items.get('burger')).rejects.toBeInstanceOf(StoreUnavailableError)
       expect(performance.now() - started).toBeLessThan(5000)
       const down = await healthz()
       expect(down.status).toBe(503)
