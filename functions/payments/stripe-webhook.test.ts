@@ -121,6 +121,43 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     expect(published).toEqual([])
   })
 
+  it.each([
+    ['null', 'null'],
+    ['an array', '[]'],
+    [
+      'an event whose id is a number',
+      JSON.stringify({ id: 7, type: 'checkout.session.completed', data: { object: {} } }),
+    ],
+    [
+      'a session whose metadata has a numeric order id',
+      JSON.stringify({
+        id: 'evt_bad_meta',
+        object: 'event',
+        type: 'checkout.session.completed',
+        data: {
+          object: {
+            id: 'cs_1',
+            object: 'checkout.session',
+            payment_status: 'paid',
+            metadata: { orderId: 12, customerId: 'ann' },
+          },
+        },
+      }),
+    ],
+  ])(
+    'answers 400 INVALID_REQUEST to a correctly signed body that is %s, publishing nothing',
+    async (_what, payload) => {
+      const signature = Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: WEBHOOK_SECRET,
+      })
+      const res = await deliverAll({ payload, signature })
+      expect(res.status).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST')
+      expect(published).toEqual([])
+    },
+  )
+
   it('accepts a signature made a few minutes ago, within the tolerance', async () => {
     const event = signedStripeEvent({ ...ids, timestamp: Math.floor(Date.now() / 1000) - 4 * 60 })
     expect((await deliverAll(event)).status).toBe(200)

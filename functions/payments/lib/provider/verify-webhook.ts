@@ -3,9 +3,36 @@
  * the default 5-minute tolerance) and keeps the fields the system acts on.
  */
 import type Stripe from 'stripe'
+import * as z from 'zod'
 import { DomainError } from '../../../../shared/errors.ts'
+import { zodDetails } from '../../../../shared/zod-details.ts'
 import { loadStripe } from './load-stripe.ts'
 import type { PaymentEvent } from './provider.ts'
+
+/** What a signed body must be before it is acted on: an event, and for a session its fields. */
+const eventSchema = z.object({
+  id: z.string().min(1),
+  type: z.string().min(1),
+  data: z.object({ object: z.looseObject({ object: z.string().optional() }) }),
+})
+const sessionSchema = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal('checkout.session'),
+  payment_status: z.string().optional(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+})
+
+/** The schema's output, or INVALID_REQUEST naming what is wrong (signed is not well-formed). */
+function wellFormed<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success)
+    throw new DomainError(
+      'INVALID_REQUEST',
+      'webhook body is not a well-formed Stripe event',
+      zodDetails(parsed.error),
+    )
+  return parsed.data
+}
 
 export async function verifyStripeWebhook(
   rawBody: string,
@@ -24,16 +51,16 @@ export async function verifyStripeWebhook(
     const reason = err instanceof Error ? err.message.split('\n')[0] : 'unverifiable'
     throw new DomainError('INVALID_SIGNATURE', `webhook signature rejected: ${reason}`)
   }
-  const object = event.data?.object as unknown as Record<string, unknown> | undefined
-  if (object?.object !== 'checkout.session') return { id: event.id, type: event.type }
-  const metadata = (object.metadata ?? {}) as Record<string, string>
+  const { id, type, data } = wellFormed(eventSchema, event as unknown)
+  if (data.object.object !== 'checkout.session') return { id, type }
+  const session = wellFormed(sessionSchema, data.object)
   return {
-    id: event.id,
-    type: event.type,
+    id,
+    type,
     session: {
-      id: String(object.id),
-      paymentStatus: typeof object.payment_status === 'string' ? object.payment_status : undefined,
-      metadata,
+      id: session.id,
+      paymentStatus: session.payment_status,
+      metadata: session.metadata ?? {},
     },
   }
 }
