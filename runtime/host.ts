@@ -124,7 +124,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const hosted: Hosted[] = functions.map((fn) => {
     const tracer = telemetry.tracer(fn.domain)
     const ctx = createContext(fn, {
-      storedEvents: outbox.stored,
+      storedEvents: outbox.wake,
       settings: configuration.domains.get(fn.domain) ?? {},
       publicUrl: config.publicUrl,
       log,

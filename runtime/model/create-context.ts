@@ -6,7 +6,6 @@
 import { type Tracer, trace } from '@opentelemetry/api'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
-import type { StoredWrite } from '../outbox/outbox-relay.ts'
 import type { Bus } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
@@ -26,8 +25,8 @@ export interface ContextDeps {
   pool: ClientPool
   tracer: Tracer
   fetchFunction: FunctionFetch
-  /** A write stored events (handed to the outbox relay, which publishes them now). */
-  storedEvents?: (write: StoredWrite) => void
+  /** A write stored events (the outbox relay then publishes them soon). */
+  storedEvents?: () => void
 }
 
 /** The repository type of a domain. */
@@ -50,25 +49,20 @@ export function openData<D extends AnyDomain | Domain<never, unknown, never, unk
   return spec.open(collections) as DataOf<D>
 }
 
-/** The collection, handing to `storedEvents` the events of each write that stored some. */
-function handingOverEvents<D extends Doc>(
-  c: Collection<D>,
-  source: string,
-  storedEvents: (write: StoredWrite) => void,
-): Collection<D> {
+/** The collection, telling `storedEvents` after each write that stored events. */
+function wakingOnEvents<D extends Doc>(c: Collection<D>, storedEvents: () => void): Collection<D> {
+  const woken = <T>(result: Promise<T>) => {
+    result.then(storedEvents, () => {})
+    return result
+  }
   return {
     ...c,
-    async insert(doc, options) {
-      const inserted = await c.insert(doc, options)
-      if (inserted && options?.events?.length)
-        storedEvents({ source, id: doc._id, events: options.events })
-      return inserted
-    },
-    async update(id, change, options) {
-      const after = await c.update(id, change, options)
-      if (after && options?.events?.length) storedEvents({ source, id, events: options.events })
-      return after
-    },
+    insert: (doc, options) =>
+      options?.events?.length ? woken(c.insert(doc, options)) : c.insert(doc, options),
+    update: (id, change, options) =>
+      options?.events?.length
+        ? woken(c.update(id, change, options))
+        : c.update(id, change, options),
   }
 }
 
@@ -80,9 +74,7 @@ export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
     settings: deps.settings,
     data: openData(domain, store, (c, name) => {
       const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name)
-      return storedEvents
-        ? handingOverEvents(traced, `${domain.name}.${name}`, storedEvents)
-        : traced
+      return storedEvents ? wakingOnEvents(traced, storedEvents) : traced
     }),
     clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),
     publicUrl: deps.publicUrl,
