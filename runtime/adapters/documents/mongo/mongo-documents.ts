@@ -78,7 +78,7 @@ export async function mongoDocuments({
   const ferretDb = await ferretDb1Version(client)
   if (ferretDb && client.options.maxPoolSize > 1) {
     // FerretDB 1.x runs a conditional update as a read and a write: two connections racing on
-    // one document can both apply (oversold stock). One connection serializes this process's
+    // one document can both pass its guard. One connection serializes this process's
     // operations, which is safe while one process writes each domain's data.
     await client.close()
     client = await connect({ maxPoolSize: 1 })
