@@ -8,6 +8,7 @@ import { promisify } from 'node:util'
 import { afterEach, describe, expect, it } from 'vitest'
 import { amqpBus } from '../runtime/adapters/bus/amqp/amqp-bus.ts'
 import { type Bus, type Delivery, PoisonMessageError } from '../runtime/ports/bus.ts'
+import { DomainError } from '../shared/errors.ts'
 import { silentLogger, waitFor } from './fixtures.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
 
@@ -69,6 +70,38 @@ describe.skipIf(!(await rabbitAvailable()))('RabbitMQ bus adapter', () => {
     expect(calls).toHaveLength(3)
     expect(await bus.parked('test.flaky')).toEqual([])
   })
+
+  it('waits out an unavailable dependency in the delay queues without using up the tries', async () => {
+    const { bus } = await newBus()
+    const calls: { at: number; attempt: number }[] = []
+    await bus.subscribe(
+      {
+        consumer: 'test.patient',
+        event: 'order.paid',
+        prefetch: 8,
+        retryDelaysMs: DELAYS_MS,
+        transientWaitMs: 60_000,
+      },
+      async (d) => {
+        calls.push({ at: performance.now(), attempt: d.attempt })
+        // More transient failures than the two tries allow: none of them counts.
+        if (calls.length <= 3) throw new DomainError('UNAVAILABLE', 'orders is restarting')
+      },
+    )
+    await bus.publish('order.paid', event(9))
+    await waitFor(() => (calls.length === 4 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'the fourth call, after waits of 1, 5 and 15 s',
+    })
+    expect(calls.map((c) => c.attempt)).toEqual([1, 1, 1, 1])
+    const gaps = calls.slice(1).map((c, i) => c.at - calls[i]!.at)
+    gaps.forEach((gap, i) => {
+      const wait = [1000, 5000, 15_000][i]!
+      expect(gap).toBeGreaterThanOrEqual(wait - 20)
+      expect(gap).toBeLessThan(wait + TOLERANCE_MS * 2)
+    })
+    expect(await bus.parked('test.patient')).toEqual([])
+  }, 40_000)
 
   it('parks a message that fails every try, with its error, and replays it once fixed', async () => {
     const { bus, ns } = await newBus()

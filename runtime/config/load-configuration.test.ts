@@ -70,6 +70,7 @@ describe('loadConfig (the runtime alone)', () => {
       retryDelaysMs: [1000, 5000, 30000],
       prefetch: 32,
       outboxPollMs: 1000,
+      transientWaitMs: 600_000,
       amqpNamespace: 'oms',
       publishTimeoutMs: 15_000,
       addresses: {},

@@ -160,6 +160,11 @@ export const RUNTIME_SETTINGS = {
     default: 32,
     set: 'deliveries a consumer handles at once',
   }),
+  transientWaitMs: setting('TRANSIENT_WAIT_MS', int(0, 86_400_000), {
+    default: 600_000,
+    set: 'how long a message waits, in all, while what its consumer needs is unavailable (`UNAVAILABLE`, store down, `RetryLater`; waits of 1 s, 5 s, then 15 s) before such failures count as tries',
+    unset: '`600000` (10 minutes)',
+  }),
   outboxPollMs: setting('OUTBOX_POLL_MS', int(10, 3_600_000), {
     default: 1000,
     set: 'how often the outbox relay looks for events stored by a process that stopped before publishing them',
@@ -201,6 +206,8 @@ export interface RuntimeConfig {
   prefetch: number
   /** How often the outbox relay looks for events a stopped process left unpublished. */
   outboxPollMs: number
+  /** How long a message waits, in all, after transient failures before they count as tries. */
+  transientWaitMs: number
   /** Prefix of every exchange and queue name on the broker. */
   amqpNamespace: string
   /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
@@ -230,6 +237,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     retryDelaysMs: v.retryDelaysMs,
     prefetch: v.prefetch,
     outboxPollMs: v.outboxPollMs,
+    transientWaitMs: v.transientWaitMs,
     amqpNamespace: v.amqpNamespace,
     publishTimeoutMs: v.publishTimeoutMs,
     addresses: v.addresses,

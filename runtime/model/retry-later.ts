@@ -1,7 +1,8 @@
 /**
  * Thrown by a handler whose work cannot be done yet (another domain has not caught up): a
- * worker runs the job again later without counting a failure; a consumer's message goes
- * through the retry delays like any failure, but is logged quietly.
+ * worker runs the job again later without counting a failure; a consumer's message waits and
+ * is tried again without counting a try, for up to TRANSIENT_WAIT_MS in all (then its
+ * failures count), and is logged quietly.
  */
 export class RetryLater extends Error {
   override name = 'RetryLater'

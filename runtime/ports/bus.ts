@@ -53,6 +53,12 @@ export interface SubscribeOptions {
   prefetch: number
   /** Delay before each retry; its length is the number of retries. */
   retryDelaysMs: readonly number[]
+  /**
+   * How long, in all, a message whose handler failed transiently (what it needs is
+   * unavailable: UNAVAILABLE, a store that cannot be reached, RetryLater) waits and is tried
+   * again before such failures count against `retryDelaysMs` (default 0: they count at once).
+   */
+  transientWaitMs?: number
 }
 
 export interface Subscription {

@@ -71,6 +71,7 @@ export function prepareConsumers(
               event: fn.def.topic.name,
               prefetch: fn.def.options.prefetch ?? deps.config.prefetch,
               retryDelaysMs: fn.def.options.retryDelaysMs ?? deps.config.retryDelaysMs,
+              transientWaitMs: deps.config.transientWaitMs,
             },
             handlers.get(fn.name)!,
           ),

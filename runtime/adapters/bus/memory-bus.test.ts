@@ -2,10 +2,13 @@
  * The in-process bus keeps the RabbitMQ design's semantics: a queue per consumer, ack after
  * the handler, bounded prefetch, retries after growing delays, parking and replay.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { DomainError } from '../../../shared/errors.ts'
 import type { EventBody } from '../../../shared/events.ts'
 import { waitFor } from '../../../test/fixtures.ts'
+import { RetryLater } from '../../model/retry-later.ts'
 import { type Bus, type Delivery, PoisonMessageError, type Subscription } from '../../ports/bus.ts'
+import { StoreUnavailableError } from '../../ports/documents.ts'
 import { memoryBus } from './memory-bus.ts'
 
 const buses: Bus[] = []
@@ -244,6 +247,78 @@ describe('memory bus', () => {
     await waitFor(() => (handled === 1 ? true : undefined))
     expect(attempts).toEqual([1, 2, 3])
     expect(await bus.parked()).toEqual([])
+  })
+
+  it('waits out a dependency that is unavailable without using up the tries, then delivers once', async () => {
+    vi.useFakeTimers()
+    try {
+      const bus = newBus()
+      const attempts: number[] = []
+      let handled = 0
+      const failures = [
+        new DomainError('UNAVAILABLE', 'orders is restarting'),
+        new StoreUnavailableError('MongoDB unavailable'),
+        new RetryLater('payment not recorded yet'),
+      ]
+      subscriptions.push(
+        await bus.subscribe(
+          {
+            consumer: 'patient',
+            event: 'order.paid',
+            prefetch: 8,
+            retryDelaysMs: [10],
+            transientWaitMs: 60_000,
+          },
+          async (d) => {
+            attempts.push(d.attempt)
+            const failure = failures[attempts.length - 1]
+            if (failure) throw failure
+            handled += 1
+          },
+        ),
+      )
+      await bus.publish('order.paid', paid())
+      // Waits of 1 s, 5 s, then 15 s; with one try allowed, any counted failure would park it.
+      await vi.advanceTimersByTimeAsync(999)
+      expect(attempts).toEqual([1])
+      await vi.advanceTimersByTimeAsync(1 + 5000 + 15_000)
+      expect(handled).toBe(1)
+      expect(attempts).toEqual([1, 1, 1, 1])
+      expect(await bus.parked()).toEqual([])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('counts transient failures as tries once the wait is spent, then parks', async () => {
+    vi.useFakeTimers()
+    try {
+      const bus = newBus()
+      const attempts: number[] = []
+      subscriptions.push(
+        await bus.subscribe(
+          {
+            consumer: 'gives-up',
+            event: 'order.paid',
+            prefetch: 8,
+            retryDelaysMs: [10],
+            transientWaitMs: 6000,
+          },
+          async (d) => {
+            attempts.push(d.attempt)
+            throw new DomainError('UNAVAILABLE', 'orders is down for good')
+          },
+        ),
+      )
+      await bus.publish('order.paid', paid())
+      await vi.advanceTimersByTimeAsync(1000 + 5000 + 10 + 50)
+      expect(attempts).toEqual([1, 1, 1, 2])
+      const [parked] = await bus.parked()
+      expect(parked).toMatchObject({ consumer: 'gives-up', tries: 2 })
+      expect(parked?.error).toContain('orders is down for good')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('parks a poison message at once while other messages keep flowing', async () => {

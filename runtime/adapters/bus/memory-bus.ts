@@ -12,13 +12,15 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../../ports/bus.ts'
-import { describeError, isPoison } from './errors.ts'
+import { describeError, isPoison, transientWait } from './errors.ts'
 
 interface Queued {
   messageId: string
   body: string
   headers: Headers
   attempt: number
+  /** Time spent waiting after transient failures. */
+  waitedMs?: number
 }
 
 interface Queue {
@@ -58,18 +60,23 @@ export function memoryBus(): Bus {
     })
   }
 
+  const later = (q: Queue, m: Queued, delayMs: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      q.ready.push(m)
+      pump(q)
+    }, delayMs)
+    timers.add(timer)
+  }
+
   const settle = (q: Queue, m: Queued, err: unknown) => {
+    const waited = m.waitedMs ?? 0
+    const wait = transientWait(err, waited, q.options?.transientWaitMs)
+    // What it needs is away: wait, without counting a try.
+    if (wait !== undefined) return later(q, { ...m, waitedMs: waited + wait }, wait)
     const delays = q.options?.retryDelaysMs ?? []
     if (isPoison(err) || m.attempt > delays.length) return park(q, m, describeError(err))
-    const timer = setTimeout(
-      () => {
-        timers.delete(timer)
-        q.ready.push({ ...m, attempt: m.attempt + 1 })
-        pump(q)
-      },
-      delays[m.attempt - 1],
-    )
-    timers.add(timer)
+    later(q, { ...m, attempt: m.attempt + 1 }, delays[m.attempt - 1] as number)
   }
 
   const pump = (q: Queue) => {

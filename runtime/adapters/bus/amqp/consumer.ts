@@ -7,7 +7,7 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
 import type { Delivery, SubscribeOptions } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
-import { describeError, isPoison } from '../errors.ts'
+import { describeError, isPoison, transientWait } from '../errors.ts'
 import {
   ATTEMPT,
   appHeaders,
@@ -17,6 +17,7 @@ import {
   numberHeader,
   PARKED_AT,
   TRIES,
+  WAITED,
 } from './headers.ts'
 import type { Topology } from './topology.ts'
 
@@ -63,10 +64,13 @@ export function createConsumer(
   ) => {
     const delays = options.retryDelaysMs
     const raw = (msg.properties.headers ?? {}) as Record<string, unknown>
-    const park = isPoison(err) || delivery.attempt > delays.length
+    const waited = numberHeader(raw, WAITED, 0)
+    // What it needs is away: wait in a delay queue, without counting a try.
+    const wait = transientWait(err, waited, options.transientWaitMs)
+    const park = wait === undefined && (isPoison(err) || delivery.attempt > delays.length)
     const target = park
       ? names.parkedQueue(options.consumer)
-      : names.retryQueue(options.consumer, delays[delivery.attempt - 1] as number)
+      : names.retryQueue(options.consumer, wait ?? (delays[delivery.attempt - 1] as number))
     const headers = park
       ? {
           ...raw,
@@ -76,7 +80,9 @@ export function createConsumer(
           [TRIES]: delivery.attempt,
           [PARKED_AT]: new Date().toISOString(),
         }
-      : { ...raw, [ATTEMPT]: delivery.attempt + 1 }
+      : wait !== undefined
+        ? { ...raw, [WAITED]: waited + wait }
+        : { ...raw, [ATTEMPT]: delivery.attempt + 1 }
     try {
       await send(target, msg.content, headers, delivery.messageId)
       ack(ch, msg)

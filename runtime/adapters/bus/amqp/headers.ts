@@ -7,8 +7,10 @@ export const FUNCTION = 'x-oms-function'
 export const EVENT = 'x-oms-event'
 export const TRIES = 'x-oms-tries'
 export const PARKED_AT = 'x-oms-parked-at'
+/** Time a message has waited after transient failures (not counted as tries). */
+export const WAITED = 'x-oms-waited-ms'
 
-const OWN = new Set([ATTEMPT, ERROR, FUNCTION, EVENT, TRIES, PARKED_AT])
+const OWN = new Set([ATTEMPT, ERROR, FUNCTION, EVENT, TRIES, PARKED_AT, WAITED])
 
 /** The application's headers (trace context and the like), as strings, without the bus's own. */
 export function appHeaders(raw: Record<string, unknown> | undefined): Headers {
