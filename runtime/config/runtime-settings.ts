@@ -162,7 +162,7 @@ export const RUNTIME_SETTINGS = {
   }),
   transientWaitMs: setting('TRANSIENT_WAIT_MS', int(0, 86_400_000), {
     default: 600_000,
-    set: 'how long a message waits, in all, while what its consumer needs is unavailable (`UNAVAILABLE`, store down, `RetryLater`; waits of 1 s, 5 s, then 15 s) before such failures count as tries',
+    set: 'how long a message waits, in all, while what its consumer needs is unavailable (`UNAVAILABLE`, store down, `RetryLater`): it waits through the `RETRY_DELAYS_MS` delays, the last repeating, without counting tries; then such failures count',
     unset: '`600000` (10 minutes)',
   }),
   outboxPollMs: setting('OUTBOX_POLL_MS', int(10, 3_600_000), {

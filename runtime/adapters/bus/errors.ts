@@ -28,17 +28,22 @@ export function isTransient(err: unknown): boolean {
   )
 }
 
-/** The delays a transient failure waits, in turn (the last one repeats). */
-export const TRANSIENT_DELAYS_MS: readonly number[] = [1000, 5000, 15_000]
-
 /**
  * The wait before the next try of a message that failed transiently after waiting `waitedMs`
- * in all; undefined once `budgetMs` is spent (the failure then counts like any other).
+ * in all: the consumer's retry delays in turn, the last one repeating, none of them counted as
+ * a try; undefined once `budgetMs` is spent (the failure then counts like any other), or when
+ * the consumer has no delays.
  */
-export function transientWait(err: unknown, waitedMs: number, budgetMs = 0): number | undefined {
-  if (!isTransient(err) || isPoison(err) || waitedMs >= budgetMs) return undefined
+export function transientWait(
+  err: unknown,
+  waitedMs: number,
+  budgetMs: number | undefined,
+  delays: readonly number[],
+): number | undefined {
+  if (delays.length === 0 || !isTransient(err) || isPoison(err) || waitedMs >= (budgetMs ?? 0))
+    return undefined
+  const last = delays.length - 1
   let waits = 0
-  for (let sum = 0; sum < waitedMs; waits++)
-    sum += TRANSIENT_DELAYS_MS[Math.min(waits, TRANSIENT_DELAYS_MS.length - 1)]!
-  return TRANSIENT_DELAYS_MS[Math.min(waits, TRANSIENT_DELAYS_MS.length - 1)]
+  for (let sum = 0; sum < waitedMs; waits++) sum += delays[Math.min(waits, last)] as number
+  return delays[Math.min(waits, last)]
 }

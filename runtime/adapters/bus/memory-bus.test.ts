@@ -266,7 +266,7 @@ describe('memory bus', () => {
             consumer: 'patient',
             event: 'order.paid',
             prefetch: 8,
-            retryDelaysMs: [10],
+            retryDelaysMs: [100, 200],
             transientWaitMs: 60_000,
           },
           async (d) => {
@@ -278,10 +278,11 @@ describe('memory bus', () => {
         ),
       )
       await bus.publish('order.paid', paid())
-      // Waits of 1 s, 5 s, then 15 s; with one try allowed, any counted failure would park it.
-      await vi.advanceTimersByTimeAsync(999)
+      // Waits through the delays, the last repeating (100, 200, 200 ms): three failures where
+      // two tries are allowed, and none counts.
+      await vi.advanceTimersByTimeAsync(99)
       expect(attempts).toEqual([1])
-      await vi.advanceTimersByTimeAsync(1 + 5000 + 15_000)
+      await vi.advanceTimersByTimeAsync(1 + 200 + 200)
       expect(handled).toBe(1)
       expect(attempts).toEqual([1, 1, 1, 1])
       expect(await bus.parked()).toEqual([])
@@ -301,8 +302,8 @@ describe('memory bus', () => {
             consumer: 'gives-up',
             event: 'order.paid',
             prefetch: 8,
-            retryDelaysMs: [10],
-            transientWaitMs: 6000,
+            retryDelaysMs: [100, 200],
+            transientWaitMs: 300,
           },
           async (d) => {
             attempts.push(d.attempt)
@@ -311,10 +312,11 @@ describe('memory bus', () => {
         ),
       )
       await bus.publish('order.paid', paid())
-      await vi.advanceTimersByTimeAsync(1000 + 5000 + 10 + 50)
-      expect(attempts).toEqual([1, 1, 1, 2])
+      // Waits of 100 and 200 ms spend the 300 ms; then the tries count: 2 retries, parked.
+      await vi.advanceTimersByTimeAsync(100 + 200 + 100 + 200 + 50)
+      expect(attempts).toEqual([1, 1, 1, 2, 3])
       const [parked] = await bus.parked()
-      expect(parked).toMatchObject({ consumer: 'gives-up', tries: 2 })
+      expect(parked).toMatchObject({ consumer: 'gives-up', tries: 3 })
       expect(parked?.error).toContain('orders is down for good')
     } finally {
       vi.useRealTimers()

@@ -71,10 +71,10 @@ export function memoryBus(): Bus {
 
   const settle = (q: Queue, m: Queued, err: unknown) => {
     const waited = m.waitedMs ?? 0
-    const wait = transientWait(err, waited, q.options?.transientWaitMs)
+    const delays = q.options?.retryDelaysMs ?? []
+    const wait = transientWait(err, waited, q.options?.transientWaitMs, delays)
     // What it needs is away: wait, without counting a try.
     if (wait !== undefined) return later(q, { ...m, waitedMs: waited + wait }, wait)
-    const delays = q.options?.retryDelaysMs ?? []
     if (isPoison(err) || m.attempt > delays.length) return park(q, m, describeError(err))
     later(q, { ...m, attempt: m.attempt + 1 }, delays[m.attempt - 1] as number)
   }

@@ -66,7 +66,7 @@ export function createConsumer(
     const raw = (msg.properties.headers ?? {}) as Record<string, unknown>
     const waited = numberHeader(raw, WAITED, 0)
     // What it needs is away: wait in a delay queue, without counting a try.
-    const wait = transientWait(err, waited, options.transientWaitMs)
+    const wait = transientWait(err, waited, options.transientWaitMs, delays)
     const park = wait === undefined && (isPoison(err) || delivery.attempt > delays.length)
     const target = park
       ? names.parkedQueue(options.consumer)

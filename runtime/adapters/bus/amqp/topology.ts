@@ -3,12 +3,11 @@
  *
  *   <ns>.<event>                       fanout exchange, one per event (e.g. oms.order.paid)
  *   <ns>.<function>                    durable queue of one consumer function, bound to its event
- *   <ns>.<function>.retry.<delay>ms    delay queue per retry tier and per transient wait: TTL = delay, dead-letters back
+ *   <ns>.<function>.retry.<delay>ms    delay queue per retry tier (also used by transient waits): TTL = delay, dead-letters back
  *                                      to the function's queue (one TTL per queue, never per message)
  *   <ns>.<function>.parked             parking (dead-letter) queue of the function
  */
 import type { Channel } from 'amqplib'
-import { TRANSIENT_DELAYS_MS } from '../errors.ts'
 
 export interface Topology {
   exchange(event: string): string
@@ -56,7 +55,7 @@ export async function declareConsumer(
   await ch.assertQueue(queue, { durable: true })
   await ch.bindQueue(queue, names.exchange(consumer.event), '')
   await ch.assertQueue(names.parkedQueue(consumer.consumer), { durable: true })
-  for (const delayMs of new Set([...retryDelaysMs, ...TRANSIENT_DELAYS_MS])) {
+  for (const delayMs of new Set(retryDelaysMs)) {
     await ch.assertQueue(names.retryQueue(consumer.consumer, delayMs), {
       durable: true,
       arguments: {
