@@ -404,6 +404,26 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
       expect((await getOrder(sys, 'ann', order.id)).status).toBe('cancelled')
     })
 
+    it('makes a cancelled order unpayable: its checkout session expires', async () => {
+      const sys = await start()
+      const order = await placeOrder(sys, 'ann', [{ id: 'lemonade', quantity: 2 }])
+      const checkout = await checkoutPath(sys, 'ann', order.id)
+      expect(await (await sys.fetch(checkout)).text()).toContain(`${checkout}/pay`)
+
+      const cancelled = await sys.json(`${orderPath('ann', order.id)}/cancel`, { method: 'POST' })
+      expect(cancelled.status).toBe(200)
+      // payments consumes order.cancelled and expires the session: Pay is no longer offered,
+      // and a late click is refused.
+      await waitFor(
+        async () =>
+          (await (await sys.fetch(checkout)).text()).includes(`${checkout}/pay`) ? undefined : true,
+        { what: 'the checkout session to expire' },
+      )
+      const late = await sys.fetch(`${checkout}/pay`, { method: 'POST', redirect: 'manual' })
+      expect(late.status).toBe(409)
+      expect((await getOrder(sys, 'ann', order.id)).status).toBe('cancelled')
+    })
+
     it('cancels the order on a checkout.session.expired webhook', async () => {
       const sys = await start()
       const order = await placeOrder(sys, 'ann', [{ id: 'burger', quantity: 3 }])

@@ -19,6 +19,7 @@ async function create(ctx: PaymentsContext): Promise<Payments> {
         secretKey,
         webhookSecret,
         apiBase,
+        sessions: ctx.data.stripeSessions,
       })
     : localPayments({ publicUrl: ctx.publicUrl, webhookSecret, sessions: ctx.data.sessions })
   const attributes = { 'payments.provider': provider.kind }
@@ -28,6 +29,10 @@ async function create(ctx: PaymentsContext): Promise<Payments> {
     createCheckoutSession: (request) =>
       ctx.trace.span('payments checkout.sessions.create', { kind: 'client', attributes }, () =>
         provider.createCheckoutSession(request),
+      ),
+    expireCheckoutSession: (orderId) =>
+      ctx.trace.span('payments checkout.sessions.expire', { kind: 'client', attributes }, () =>
+        provider.expireCheckoutSession(orderId),
       ),
     verifyWebhook: (rawBody, signature) =>
       ctx.trace.span('payments webhook.verify', { attributes }, () =>

@@ -53,6 +53,15 @@ export function localPayments(options: {
       const id = created ? fresh : ((await sessions.get(request.orderId))?.sessionId ?? fresh)
       return { id, url: url(id) }
     },
+    async expireCheckoutSession(orderId) {
+      const expired = await sessions.update(
+        orderId,
+        { set: { status: 'expired' } },
+        { where: { status: 'open' } },
+      )
+      if (expired) return 'expired'
+      return (await sessions.get(orderId)) ? 'not-open' : 'none'
+    },
     verifyWebhook(rawBody, signature) {
       return verifyStripeWebhook(rawBody, signature, options.webhookSecret)
     },

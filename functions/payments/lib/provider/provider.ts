@@ -63,6 +63,11 @@ export interface Payments {
   readonly local?: LocalCheckout
   /** Creates (or, for the same order, returns again) a checkout session. */
   createCheckoutSession(request: CheckoutRequest): Promise<CheckoutSession>
+  /**
+   * Makes the order's checkout session unpayable (its order was cancelled): `expired` when it
+   * was open, `not-open` when it was already paid or expired, `none` when the order has none.
+   */
+  expireCheckoutSession(orderId: string): Promise<'expired' | 'not-open' | 'none'>
   /** Verifies the Stripe-Signature over the raw body; throws INVALID_SIGNATURE. */
   verifyWebhook(rawBody: string, signature: string | undefined): Promise<PaymentEvent>
 }

@@ -4,6 +4,7 @@
  * configured signing secret.
  */
 import Stripe from 'stripe'
+import type { Collection } from '../../../../runtime/ports/documents.ts'
 import type { Payments } from './provider.ts'
 import { verifyStripeWebhook } from './verify-webhook.ts'
 
@@ -12,6 +13,14 @@ export interface StripePaymentsOptions {
   webhookSecret: string
   /** e.g. http://localhost:12111 for stripe-mock (default: Stripe's API). */
   apiBase?: string
+  /** Each order's Checkout Session id, so a cancelled order's session can be expired. */
+  sessions: Collection<StripeSessionDoc>
+}
+
+/** An order's Stripe Checkout Session: `_id` is the order id. */
+export interface StripeSessionDoc {
+  _id: string
+  sessionId: string
 }
 
 export function stripePayments(options: StripePaymentsOptions): Payments {
@@ -48,7 +57,22 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
       )
       if (!session.url)
         throw new Error(`Stripe returned checkout session ${session.id} without a url`)
+      await options.sessions.insert({ _id: request.orderId, sessionId: session.id })
       return { id: session.id, url: session.url }
+    },
+    async expireCheckoutSession(orderId) {
+      const doc = await options.sessions.get(orderId)
+      if (!doc) return 'none'
+      try {
+        await stripe.checkout.sessions.expire(doc.sessionId, undefined, {
+          idempotencyKey: `expire-${orderId}`,
+        })
+        return 'expired'
+      } catch (err) {
+        // Stripe refuses to expire a session that is no longer open (paid, or expired).
+        if (err instanceof Stripe.errors.StripeInvalidRequestError) return 'not-open'
+        throw err
+      }
     },
     verifyWebhook(rawBody, signature) {
       return verifyStripeWebhook(rawBody, signature, options.webhookSecret)
