@@ -38,6 +38,15 @@ export interface ClientPool {
   close(): void
 }
 
+/**
+ * How soon a channel tries a lost server again: grpc-js backs off up to 120 s between tries by
+ * default; capped at 5 s, callers find a restarted server within seconds.
+ */
+const RECONNECT = {
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5000,
+}
+
 export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOptions): ClientPool {
   const channels = new Map<string, Client>()
   const turn = new Map<string, number>()
@@ -46,7 +55,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     const address = `${instance.host}:${instance.port}`
     let client = channels.get(address)
     if (!client) {
-      client = new Client(address, credentials.createInsecure())
+      client = new Client(address, credentials.createInsecure(), RECONNECT)
       channels.set(address, client)
     }
     return client
