@@ -6,53 +6,26 @@
  * the order goes on exactly as if nothing had happened: payments opens one checkout session and
  * the order gets its payment link; paid, it is cooked.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildBundles } from '../runtime/build/build-bundles.ts'
 import type { CrashPoint } from '../runtime/faults/crash-point.ts'
-import { post, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
-import { type MongoServer, mongoUnavailable, startMongoServer } from './servers/ferretdb.ts'
-import { type ProcessSystem, startProcesses } from './servers/processes.ts'
-import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+import { post, signedStripeEvent, waitFor } from './fixtures.ts'
+import {
+  type DurableSystem,
+  durableServersMissing,
+  startDurableProcesses,
+} from './servers/durable-processes.ts'
 
-const rabbit = await rabbitAvailable()
-const mongo = mongoUnavailable()
-const missing = !rabbit ? 'RabbitMQ does not answer' : mongo
-if (missing && process.env.CI) throw new Error(`outbox crash test needs its servers: ${missing}`)
-if (missing) console.warn(`skipping the outbox crash test: ${missing}`)
+const missing = await durableServersMissing('the outbox crash test')
 
 describe.skipIf(Boolean(missing))('outbox: orders killed between its write and the publish', () => {
-  const dist = mkdtempSync(join(tmpdir(), 'oms-dist-'))
-  const namespace = testNamespace()
-  let server: MongoServer
-  let system: ProcessSystem
+  let durable: DurableSystem
 
   beforeAll(async () => {
-    server = await startMongoServer()
-    await buildBundles({ outDir: dist })
-    system = await startProcesses(dist, {
-      AMQP_URL: RABBIT_URL,
-      AMQP_NAMESPACE: namespace,
-      MONGODB_URI: server.uri('outbox'),
-      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      KITCHEN_COOK_MS: '100',
-      RETRY_DELAYS_MS: '200,500,1000',
-      OUTBOX_POLL_MS: '200',
-    })
+    durable = await startDurableProcesses('outbox', { OUTBOX_POLL_MS: '200' })
   }, 90_000)
-  afterAll(async () => {
-    await system?.stop()
-    await server?.close()
-    await deleteNamespace(namespace)
-  })
+  afterAll(() => durable?.stop())
 
-  const json = async (path: string, init?: RequestInit) => {
-    const res = await fetch(`${system.url}${path}`, init)
-    const text = await res.text()
-    return { status: res.status, body: text ? JSON.parse(text) : undefined }
-  }
+  const json = (path: string, init?: RequestInit) => durable.json(path, init)
 
   /** The customer's orders, newest first. */
   const ordersOf = async (customer: string) =>
@@ -66,10 +39,10 @@ describe.skipIf(Boolean(missing))('outbox: orders killed between its write and t
     'a crash at %s loses nothing and doubles nothing',
     async (point) => {
       const customer = `crash-${point.replace(/\W/g, '-')}`
-      const first = system.processes.get('orders')!
+      const first = durable.system.processes.get('orders')!
       first.child.kill('SIGKILL')
       await first.exited
-      const armed = await system.spawnDomain('orders', { OMS_CRASH_AT: point })
+      const armed = await durable.system.spawnDomain('orders', { OMS_CRASH_AT: point })
 
       // The order is stored with its event; the process dies before the answer goes out.
       const placed = await json(
@@ -80,8 +53,8 @@ describe.skipIf(Boolean(missing))('outbox: orders killed between its write and t
       expect(armed.stderr()).toContain(`crash point ${point} reached`)
       expect([201, 503]).toContain(placed.status)
 
-      const restarted = await system.spawnDomain('orders')
-      system.processes.set('orders', restarted)
+      const restarted = await durable.system.spawnDomain('orders')
+      durable.system.processes.set('orders', restarted)
       const [order] = await waitFor(
         async () => {
           const list = await ordersOf(customer)
@@ -100,7 +73,7 @@ describe.skipIf(Boolean(missing))('outbox: orders killed between its write and t
         orderId: order!.id,
         customerId: customer,
       })
-      const hook = await fetch(`${system.url}/api/payments/webhook`, {
+      const hook = await fetch(`${durable.system.url}/api/payments/webhook`, {
         method: 'POST',
         headers: { 'stripe-signature': paid.signature, 'content-type': 'application/json' },
         body: paid.payload,
