@@ -2,7 +2,7 @@
  * The runtime: hosts any set of functions in one process. It reads the configuration of the
  * runtime and of the hosted domains, prepares each domain's collections (and seeds them), gives
  * each function its context, and hands the functions to the binding of their trigger — gRPC,
- * HTTP, consumer, worker — which it starts and stops together.
+ * HTTP, consumer, worker, schedule — which it starts and stops together.
  */
 import { randomUUID } from 'node:crypto'
 import type { Hono } from 'hono'
@@ -28,6 +28,7 @@ import type { Instance } from './ports/registry.ts'
 import { prepareConsumers } from './queue/consumer-binding.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './queue/handled-events.ts'
 import { queuesOf } from './queue/queues-of.ts'
+import { prepareSchedules } from './schedule/schedule-binding.ts'
 import { startTelemetry } from './telemetry/telemetry.ts'
 import { JOBS } from './worker/job-list.ts'
 import { prepareWorkers } from './worker/worker-binding.ts'
@@ -158,17 +159,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen })
   const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
   const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)
+  const schedules = prepareSchedules(ofKind(hosted, 'schedule'), deps)
   const byKind: Record<LoadedFunction['def']['kind'], Binding> = {
     grpc,
     http,
     consumer: consumers,
     worker: workers,
+    schedule: schedules,
   }
   const bound: Runtime['bound'] = {}
 
   // Started in this order: servers before what calls them; gRPC stops last, as the others may
   // still call it while they finish their work in flight.
-  const bindings: Binding[] = [grpc, http, consumers, workers]
+  const bindings: Binding[] = [grpc, http, consumers, workers, schedules]
 
   async function start() {
     if (!listen) return

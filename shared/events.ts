@@ -27,17 +27,51 @@ export const orderCreated = topic(
     items: z.array(line).min(1),
     total: z.int().nonnegative(),
     currency: z.string().min(3),
+    /** When the order is cancelled unless paid (RFC 3339); the checkout expires with it. */
+    expiresAt: z.iso.datetime({ offset: true }).optional(),
   }),
 )
 export const orderPaid = topic(
   'order.paid',
-  z.object({ ...base, paymentId: z.string().optional() }),
+  z.object({
+    ...base,
+    /** The checkout session paid. */
+    paymentId: z.string().optional(),
+    /** The provider's payment (Stripe's PaymentIntent id): what a refund gives back. */
+    paymentIntent: z.string().optional(),
+  }),
 )
 export const orderCancelled = topic(
   'order.cancelled',
-  z.object({ ...base, reason: z.enum(['customer', 'checkout_expired', 'payment_failed']) }),
+  z.object({
+    ...base,
+    reason: z.enum([
+      'customer',
+      'checkout_expired',
+      'payment_failed',
+      // ORDER_PAYMENT_TIMEOUT passed without a payment.
+      'payment_timeout',
+      // Its placing never finished (the process placing it failed while reserving).
+      'not_placed',
+    ]),
+  }),
 )
 export const orderReady = topic('order.ready', z.object(base))
+/** A payment arrived for an order already cancelled: payments gives it back. */
+export const orderRefundRequested = topic(
+  'order.refund-requested',
+  z.object({
+    ...base,
+    /** The checkout session paid. */
+    paymentId: z.string().min(1),
+    paymentIntent: z.string().optional(),
+  }),
+)
+/** The provider gave the payment back. */
+export const orderRefunded = topic(
+  'order.refunded',
+  z.object({ ...base, paymentId: z.string().min(1), refundId: z.string().min(1) }),
+)
 
 /** Every topic by its name. */
 export const TOPICS = {
@@ -45,6 +79,8 @@ export const TOPICS = {
   'order.paid': orderPaid,
   'order.cancelled': orderCancelled,
   'order.ready': orderReady,
+  'order.refund-requested': orderRefundRequested,
+  'order.refunded': orderRefunded,
 } as const
 
 export type EventName = keyof typeof TOPICS

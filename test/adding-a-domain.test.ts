@@ -15,7 +15,7 @@ import { describeSettings } from '../runtime/config/load-configuration.ts'
 import { createRuntime, type Runtime } from '../runtime/host.ts'
 import type { GetPointsResponse } from './fixtures/domains/loyalty/gen/loyalty.ts'
 import { LoyaltyServiceClient } from './fixtures/domains/loyalty/gen/loyalty.ts'
-import { post, signedStripeEvent, silentLogger, testEnv, waitFor } from './fixtures.ts'
+import { post, sessionIdIn, signedStripeEvent, silentLogger, testEnv, waitFor } from './fixtures.ts'
 import { type MongoServer, mongoUnavailable, startMongoServer } from './servers/ferretdb.ts'
 
 const FIXTURE_DOMAINS = join(import.meta.dirname, 'fixtures', 'domains')
@@ -68,7 +68,17 @@ function loyaltySuite(label: string, extraEnv: () => Record<string, string>) {
       )
       expect(placed.status).toBe(201)
       const { order } = (await placed.json()) as { order: { id: string } }
-      const { payload, signature } = signedStripeEvent({ orderId: order.id, customerId: 'ann' })
+      const link = await waitFor(async () => {
+        const res = await fetch(`${url}/api/customers/ann/orders/${order.id}`)
+        return (
+          ((await res.json()) as { order: { paymentLink: string } }).order.paymentLink || undefined
+        )
+      })
+      const { payload, signature } = signedStripeEvent({
+        orderId: order.id,
+        customerId: 'ann',
+        sessionId: sessionIdIn(link),
+      })
       const paid = await fetch(
         `${url}/api/payments/webhook`,
         post(payload, { 'stripe-signature': signature }),

@@ -9,6 +9,7 @@ import type { EventName } from '../shared/events.ts'
 import {
   ADMIN_TOKEN,
   post,
+  sessionIdIn,
   signedStripeEvent,
   startSystem,
   type TestSystem,
@@ -332,7 +333,15 @@ describe('POST /api/payments/webhook with a bad signature', () => {
     expect(await available()).toEqual(reserved)
 
     // The same event, correctly signed, is still acted on: the bad one was not recorded.
-    const good = signedStripeEvent({ orderId, customerId: 'ann', id: 'evt_bad' })
+    const link = await waitFor(
+      async () => (await sys.json(`${ORDERS}/${orderId}`)).body.order.paymentLink || undefined,
+    )
+    const good = signedStripeEvent({
+      orderId,
+      customerId: 'ann',
+      id: 'evt_bad',
+      sessionId: sessionIdIn(link),
+    })
     const res = await sys.json(
       '/api/payments/webhook',
       post(good.payload, { 'stripe-signature': good.signature }),

@@ -13,6 +13,7 @@ import type { Collection, CollectionSpec, Doc, DocumentStore } from '../runtime/
 import {
   dataOf,
   post,
+  sessionIdIn,
   signedStripeEvent,
   silentLogger,
   startSystem,
@@ -152,7 +153,13 @@ describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', (
       10,
       async (i) => {
         const orderId = ids[i] as string
+        const link = await waitFor(
+          async () =>
+            (await dataOf(orders, adapters!.store).get(orderId))?.paymentLink || undefined,
+          { timeoutMs: 60_000, what: `order ${orderId}'s payment link` },
+        )
         const { payload, signature } = signedStripeEvent({
+          sessionId: sessionIdIn(link),
           id: `evt_${orderId}`,
           orderId,
           customerId: `c${i}`,

@@ -16,6 +16,7 @@ import type { Registry } from '../runtime/ports/registry.ts'
 import {
   dataOf,
   post,
+  sessionIdIn,
   signedStripeEvent,
   silentLogger,
   startSystem,
@@ -139,15 +140,19 @@ describe.skipIf(skip)('the system discovered through Consul', () => {
     expect(created.status).toBe(201)
     const orderId = created.body.order.id as string
     const path = `/api/customers/ann/orders/${orderId}`
-    await waitFor(
-      async () => (await gateway.system.json(path)).body.order.paymentLink ?? undefined,
+    const link = await waitFor(
+      async () => (await gateway.system.json(path)).body.order.paymentLink || undefined,
       {
         what: 'payment link',
       },
     )
     // The webhook reaches the payments runtime's HTTP function through the gateway, also found
     // through Consul.
-    const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
+    const { payload, signature } = signedStripeEvent({
+      orderId,
+      customerId: 'ann',
+      sessionId: sessionIdIn(link),
+    })
     const webhook = await gateway.system.fetch(
       '/api/payments/webhook',
       post(payload, { 'stripe-signature': signature }),

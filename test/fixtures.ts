@@ -148,6 +148,8 @@ export function signedStripeEvent(options: {
   type?: string
   orderId: string
   customerId: string
+  /** The checkout session (default `cs_test_<orderId>`). */
+  sessionId?: string
   paymentStatus?: string
   secret?: string
   timestamp?: number
@@ -158,7 +160,7 @@ export function signedStripeEvent(options: {
     type: options.type ?? 'checkout.session.completed',
     data: {
       object: {
-        id: `cs_test_${options.orderId}`,
+        id: options.sessionId ?? `cs_test_${options.orderId}`,
         object: 'checkout.session',
         payment_status: options.paymentStatus ?? 'paid',
         metadata: { orderId: options.orderId, customerId: options.customerId },
@@ -172,6 +174,10 @@ export function signedStripeEvent(options: {
   })
   return { payload, signature }
 }
+
+/** The checkout session id in a payment link (`.../checkout/<id>`). */
+export const sessionIdIn = (link: string): string =>
+  new URL(link, 'http://localhost').pathname.split('/').pop() ?? ''
 
 /** Polls `check` until it returns a value that is not undefined (or throws on timeout). */
 export async function waitFor<T>(

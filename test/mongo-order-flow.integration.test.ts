@@ -9,6 +9,7 @@ import { stock } from '../functions/stock/domain.ts'
 import {
   dataOf,
   post,
+  sessionIdIn,
   signedStripeEvent,
   startSystem,
   type TestSystem,
@@ -68,7 +69,12 @@ describe.skipIf(mongoUnavailable())('MongoDB store end to end', () => {
         what: `order ${id} to be ${wanted}`,
       })
     const pay = async (sys: TestSystem, orderId: string) => {
-      const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
+      const link = await waitFor(async () => (await read(sys, orderId)).paymentLink || undefined)
+      const { payload, signature } = signedStripeEvent({
+        orderId,
+        customerId: 'ann',
+        sessionId: sessionIdIn(link),
+      })
       const res = await sys.json(
         '/api/payments/webhook',
         post(payload, { 'stripe-signature': signature }),

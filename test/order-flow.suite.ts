@@ -10,6 +10,7 @@ import type { EventName } from '../shared/events.ts'
 import {
   dataOf,
   post,
+  sessionIdIn,
   signedStripeEvent,
   startSystem,
   type TestSystem,
@@ -93,8 +94,14 @@ async function deliverWebhook(sys: TestSystem, event: { payload: string; signatu
   )
 }
 
+/** The order's checkout session id, once payments has opened it. */
+async function sessionOf(sys: TestSystem, customerId: string, orderId: string) {
+  return sessionIdIn(await checkoutPath(sys, customerId, orderId))
+}
+
 async function pay(sys: TestSystem, customerId: string, orderId: string) {
-  const res = await deliverWebhook(sys, signedStripeEvent({ orderId, customerId }))
+  const sessionId = await sessionOf(sys, customerId, orderId)
+  const res = await deliverWebhook(sys, signedStripeEvent({ orderId, customerId, sessionId }))
   expect(res.status).toBe(200)
 }
 
@@ -264,7 +271,12 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
       const order = await placeOrder(sys, 'ann', [{ id: 'brownie', quantity: 4 }])
       const browniesOnHand = await onHand(sys, 'brownie')
 
-      const event = signedStripeEvent({ orderId: order.id, customerId: 'ann', id: 'evt_once' })
+      const event = signedStripeEvent({
+        orderId: order.id,
+        customerId: 'ann',
+        id: 'evt_once',
+        sessionId: await sessionOf(sys, 'ann', order.id),
+      })
       const responses = await Promise.all([1, 2, 3].map(() => deliverWebhook(sys, event)))
       expect(responses.map((r) => r.status)).toEqual([200, 200, 200])
 
@@ -424,6 +436,40 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
       expect((await getOrder(sys, 'ann', order.id)).status).toBe('cancelled')
     })
 
+    it('refunds, once, a payment that arrives after its order was cancelled', async () => {
+      const sys = await start()
+      const lemonadeBefore = (await available(sys)).lemonade
+      const order = await placeOrder(sys, 'ann', [{ id: 'lemonade', quantity: 2 }])
+      const sessionId = await sessionOf(sys, 'ann', order.id)
+      const cancelled = await sys.json(`${orderPath('ann', order.id)}/cancel`, { method: 'POST' })
+      expect(cancelled.status).toBe(200)
+      // The customer had paid on Stripe's page as the cancel went through: the payment arrives.
+      const paid = signedStripeEvent({ orderId: order.id, customerId: 'ann', sessionId })
+      expect((await deliverWebhook(sys, paid)).status).toBe(200)
+      const refunded = await waitFor(
+        async () => {
+          const o = await getOrder(sys, 'ann', order.id)
+          return o.refund?.status === 'refunded' ? o : undefined
+        },
+        { what: 'the late payment to be refunded' },
+      )
+      expect(refunded.status).toBe('cancelled')
+      expect(refunded.refund).toMatchObject({ status: 'refunded' })
+      expect(Date.parse(refunded.refund.refundedAt)).not.toBeNaN()
+      // Stripe's redelivery, and a second event for the same payment, change nothing.
+      expect((await deliverWebhook(sys, paid)).status).toBe(200)
+      const again = signedStripeEvent({ orderId: order.id, customerId: 'ann', sessionId })
+      expect((await deliverWebhook(sys, again)).status).toBe(200)
+      await new Promise((r) => setTimeout(r, 300))
+      expect((await getOrder(sys, 'ann', order.id)).refund).toEqual(refunded.refund)
+      await waitFor(
+        async () => ((await available(sys)).lemonade === lemonadeBefore ? true : undefined),
+        {
+          what: 'the stock to be given back',
+        },
+      )
+    })
+
     it('cancels the order on a checkout.session.expired webhook', async () => {
       const sys = await start()
       const order = await placeOrder(sys, 'ann', [{ id: 'burger', quantity: 3 }])
@@ -434,6 +480,7 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
         signedStripeEvent({
           orderId: order.id,
           customerId: 'ann',
+          sessionId: await sessionOf(sys, 'ann', order.id),
           type: 'checkout.session.expired',
           paymentStatus: 'unpaid',
           secret: WEBHOOK_SECRET,

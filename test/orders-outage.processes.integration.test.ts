@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { amqpBus } from '../runtime/adapters/bus/amqp/amqp-bus.ts'
 import { loadFunctions } from '../runtime/catalog.ts'
 import { queuesOf } from '../runtime/queue/queues-of.ts'
-import { post, signedStripeEvent, silentLogger, waitFor } from './fixtures.ts'
+import { post, sessionIdIn, signedStripeEvent, silentLogger, waitFor } from './fixtures.ts'
 import {
   type DurableSystem,
   durableServersMissing,
@@ -45,11 +45,9 @@ describe.skipIf(Boolean(missing))('orders down for two minutes while a customer 
       )
       expect(placed.status).toBe(201)
       const orderId = placed.body.order.id as string
-      await waitFor(
+      const link: string = await waitFor(
         async () =>
-          (await json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink
-            ? true
-            : undefined,
+          (await json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink || undefined,
         { what: 'the payment link' },
       )
       const heldBefore = await availableFries()
@@ -57,7 +55,12 @@ describe.skipIf(Boolean(missing))('orders down for two minutes while a customer 
       const orders = durable.system.processes.get('orders')!
       orders.child.kill('SIGKILL')
       await orders.exited
-      const paid = signedStripeEvent({ id: `evt_outage_${orderId}`, orderId, customerId: 'ann' })
+      const paid = signedStripeEvent({
+        id: `evt_outage_${orderId}`,
+        orderId,
+        customerId: 'ann',
+        sessionId: sessionIdIn(link),
+      })
       const hook = await fetch(`${durable.system.url}/api/payments/webhook`, {
         method: 'POST',
         headers: { 'stripe-signature': paid.signature, 'content-type': 'application/json' },

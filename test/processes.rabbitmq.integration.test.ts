@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
-import { post, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
+import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
 import { type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
 
@@ -81,7 +81,11 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('Fries')
 
-    const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
+    const { payload, signature } = signedStripeEvent({
+      orderId,
+      customerId: 'ann',
+      sessionId: sessionIdIn(link),
+    })
     const hook = await fetch(
       `${system.url}/api/payments/webhook`,
       post(payload, { 'stripe-signature': signature }),

@@ -8,6 +8,7 @@ import { createAdapters } from '../runtime/adapters/create-adapters.ts'
 import { memoryDocuments } from '../runtime/adapters/documents/memory/memory-documents.ts'
 import {
   post,
+  sessionIdIn,
   signedStripeEvent,
   silentLogger,
   startSystem,
@@ -72,15 +73,19 @@ async function scenario(sys: TestSystem) {
     await sys.json('/api/customers/ann/orders', post({ items: [{ id: 'brownie', quantity: 41 }] })),
   )
   record('other customer', await sys.json(`/api/customers/bob/orders/${orderId}`))
-  await waitFor(
+  const link = await waitFor(
     async () =>
-      (await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink ?? undefined,
+      (await sys.json(`/api/customers/ann/orders/${orderId}`)).body.order.paymentLink || undefined,
     { what: 'payment link' },
   )
   record('with link', await sys.json(`/api/customers/ann/orders/${orderId}`))
   record('menu after order', await sys.json('/api/menu'))
 
-  const { payload, signature } = signedStripeEvent({ orderId, customerId: 'ann' })
+  const { payload, signature } = signedStripeEvent({
+    orderId,
+    customerId: 'ann',
+    sessionId: sessionIdIn(link),
+  })
   const webhook = await sys.fetch(
     '/api/payments/webhook',
     post(payload, { 'stripe-signature': signature }),

@@ -36,6 +36,8 @@ function anOrder(fields: Record<string, unknown>) {
     paymentLink: null,
     createdAt: expect.any(String),
     updatedAt: expect.any(String),
+    expiresAt: expect.any(String),
+    refund: null,
     ...fields,
   }
 }

@@ -83,6 +83,8 @@ async function insertOrder(status: string): Promise<Order> {
     paymentLink: '',
     createdAt: now,
     updatedAt: now,
+    expiresAt: now,
+    refund: undefined,
     traceParent: '',
   }
   expect(await ordersData().insert(order)).toBe(true)

@@ -4,7 +4,12 @@ import { type Adapters, createAdapters } from '../../runtime/adapters/create-ada
 import { loadFunctions } from '../../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../../runtime/host.ts'
 import type { Bus } from '../../runtime/ports/bus.ts'
-import type { CollectionSpec, Doc } from '../../runtime/ports/documents.ts'
+import {
+  type CollectionSpec,
+  type Doc,
+  StoreUnavailableError,
+} from '../../runtime/ports/documents.ts'
+import { DomainError } from '../../shared/errors.ts'
 import type { EventBody } from '../../shared/events.ts'
 import {
   dataOf,
@@ -112,8 +117,11 @@ describe('orders.create-order', () => {
         items: order.items,
         total: 1900,
         currency: 'eur',
+        expiresAt: order.expiresAt,
       },
     ])
+    // ORDER_PAYMENT_TIMEOUT (30 minutes by default) after the order was placed.
+    expect(Date.parse(order.expiresAt) - Date.parse(order.createdAt)).toBe(30 * 60_000)
   })
 
   it('keeps the price it was ordered at when the menu changes later', async () => {
@@ -246,18 +254,55 @@ describe('orders.create-order when the order cannot be stored', () => {
       collection: <D extends Doc>(namespace: string, spec: CollectionSpec) => {
         const c = store.collection<D>(namespace, spec)
         if (namespace !== 'orders') return c
-        return { ...c, insert: async () => Promise.reject(new Error('store unreachable')) }
+        return {
+          ...c,
+          insert: async () => Promise.reject(new StoreUnavailableError('store unreachable')),
+        }
       },
     }
     await host({ ...adapters, store: brokenOrders })
   })
 
-  it('answers UNAVAILABLE, publishes nothing and gives the stock back', async () => {
-    await expect(createOrder([{ id: 'burger', quantity: 3 }])).rejects.toMatchObject({
-      code: 'UNAVAILABLE',
-    })
+  it('fails as the store does (callers see UNAVAILABLE), publishes nothing, holds no stock', async () => {
+    await expect(createOrder([{ id: 'burger', quantity: 3 }])).rejects.toThrow(
+      StoreUnavailableError,
+    )
     expect(await reserved()).toEqual(noneReserved)
     await runtime.outbox.drain()
+    expect(created).toEqual([])
+  })
+})
+
+describe('orders.create-order when the reservation fails midway', () => {
+  let cancelled: EventBody<'order.cancelled'>[]
+  beforeEach(async () => {
+    const adapters = await createAdapters(testConfig(), silentLogger)
+    await host(adapters)
+    cancelled = []
+    await adapters.bus.subscribe(
+      { consumer: 'test.cancelled', event: 'order.cancelled', prefetch: 16, retryDelaysMs: [] },
+      async (d) => void cancelled.push(JSON.parse(d.body)),
+    )
+    // Stock answers as if it went away after holding the units (its answer lost).
+    const ctx = runtime.contextOf('orders.create-order') as unknown as {
+      clients: { stock: { reserveStock(r: unknown): Promise<unknown> } }
+    }
+    const reserve = ctx.clients.stock.reserveStock.bind(ctx.clients.stock)
+    ctx.clients.stock.reserveStock = async (request) => {
+      await reserve(request)
+      throw new DomainError('UNAVAILABLE', 'stock went away')
+    }
+  })
+
+  it('cancels the order with order.cancelled, so stock gives back what it held', async () => {
+    await expect(createOrder([{ id: 'burger', quantity: 2 }])).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    const [order] = await dataOf(orders, runtime.adapters.store).listByCustomer('ann')
+    expect(order).toMatchObject({ status: 'cancelled', paymentLink: '' })
+    await runtime.outbox.drain()
+    await waitFor(() => cancelled[0])
+    expect(cancelled[0]).toMatchObject({ orderId: order!.id, reason: 'not_placed' })
     expect(created).toEqual([])
   })
 })

@@ -1,13 +1,16 @@
 // Trigger: gRPC OrderService.CreateOrder — merges duplicate lines, checks the items against the
-// menu, reserves stock (all or nothing), stores the order as pending and publishes order.created.
+// menu, stores the order as pending (expiring soon), reserves its stock (all or nothing), then
+// gives it its payment expiry and publishes order.created with that write.
 import { randomUUID } from 'node:crypto'
 import type { Order } from '../../proto/gen/oms.ts'
-import { DomainError } from '../../shared/errors.ts'
-import { orderCreated } from '../../shared/events.ts'
+import type { ContextOf } from '../../runtime/model/domain.ts'
+import { crashAt } from '../../shared/crash-points.ts'
+import { DomainError, isDomainError } from '../../shared/errors.ts'
+import { orderCancelled, orderCreated } from '../../shared/events.ts'
 import { customerIdSchema, parseOrderLines } from '../../shared/order-input.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
 import { orders } from './domain.ts'
-import { orderCreatedEvent } from './lib/order-events.ts'
+import { orderCancelledEvent, orderCreatedEvent } from './lib/order-events.ts'
 
 export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const customer = customerIdSchema.safeParse(request.customerId)
@@ -28,14 +31,13 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
     throw new DomainError('INVALID_REQUEST', 'items in one order must share a currency')
 
   const orderId = randomUUID()
-  await ctx.clients.stock.reserveStock({ orderId, items: lines })
-
-  const now = new Date().toISOString()
+  const placedAt = Date.now()
+  const now = new Date(placedAt).toISOString()
   const orderItems = lines.map(({ id, quantity }) => {
     const item = items.find((i) => i.id === id)!
     return { id, name: item.name, quantity, priceId: item.priceId, unitAmount: item.unitAmount }
   })
-  const order: Order = {
+  const placing: Order = {
     id: orderId,
     customerId: customer.data,
     status: 'pending',
@@ -47,17 +49,58 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
     updatedAt: now,
     // The order's trace, so later work (the webhook) can link back to it.
     traceParent: ctx.trace.traceparent() ?? '',
+    // Until its stock is reserved: should this process die now, the sweep cancels the order
+    // soon and whatever got reserved for it is given back.
+    expiresAt: new Date(placedAt + ctx.settings.placingTimeoutMs).toISOString(),
+    refund: undefined,
   }
+  // Stored before any stock is held for it: every reservation belongs to a stored order.
+  if (!(await ctx.data.insert(placing))) throw new Error(`order id ${orderId} already taken`)
+  crashAt('orders.placing.after-insert')
   try {
-    // order.created is stored with the order (the outbox): published once the order exists,
-    // whatever happens to this process after this write.
-    await ctx.data.insert(order, [ctx.bus.event(orderCreated, orderCreatedEvent(order))])
+    await ctx.clients.stock.reserveStock({ orderId, items: lines })
   } catch (err) {
-    // Not stored: give the stock back.
-    ctx.log.error({ err, orderId }, 'order could not be stored; releasing its stock')
+    await abandon(ctx, placing, err)
+    throw err
+  }
+  crashAt('orders.placing.after-reserve')
+  // Placed: order.created is stored with this write (the outbox), published whatever happens
+  // to this process after it. The guard loses to a cancel (the sweep, the customer) first.
+  const expiresAt = new Date(placedAt + ctx.settings.paymentTimeoutMs).toISOString()
+  const created = ctx.bus.event(orderCreated, orderCreatedEvent({ ...placing, expiresAt }))
+  const order = await ctx.data.update(
+    orderId,
+    { expiresAt, updatedAt: now },
+    ['pending'],
+    [created],
+  )
+  if (!order) {
     await ctx.clients.stock.releaseStock({ orderId })
-    throw new DomainError('UNAVAILABLE', 'the order could not be placed; please try again')
+    throw new DomainError('UNAVAILABLE', 'the order was cancelled while it was placed; try again')
   }
   ctx.log.info({ orderId, customerId: order.customerId, total: order.total }, 'order created')
   return { order }
 })
+
+/**
+ * The reservation failed: an order refused for its stock is deleted (nothing is held for it);
+ * after any other failure the order is cancelled, so whatever the reservation may have held is
+ * given back. Should this fail too, the sweep cancels the order once its placing expires.
+ */
+async function abandon(ctx: ContextOf<typeof orders>, order: Order, err: unknown) {
+  try {
+    if (isDomainError(err) && err.code === 'OUT_OF_STOCK') {
+      await ctx.data.deleteWhile(order.id, 'pending')
+      return
+    }
+    const updatedAt = new Date().toISOString()
+    const cancelled = ctx.bus.event(
+      orderCancelled,
+      orderCancelledEvent({ ...order, updatedAt }, 'not_placed'),
+    )
+    await ctx.data.update(order.id, { status: 'cancelled', updatedAt }, ['pending'], [cancelled])
+    ctx.log.warn({ err, orderId: order.id }, 'order could not be placed; cancelled')
+  } catch (cleanup) {
+    ctx.log.error({ err: cleanup, orderId: order.id }, 'placing failed; the sweep will cancel it')
+  }
+}

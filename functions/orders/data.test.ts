@@ -25,6 +25,8 @@ const order = (overrides: Partial<Order> = {}): Order => {
     createdAt,
     updatedAt: createdAt,
     traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    expiresAt: new Date(Date.parse(createdAt) + 1_800_000).toISOString(),
+    refund: undefined,
     ...overrides,
   }
 }

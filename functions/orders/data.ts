@@ -3,13 +3,14 @@
  * allowed previous statuses, so of any number of racing moves exactly one applies and a late or
  * duplicate event can never move an order backwards.
  */
-import type { Order, OrderItem } from '../../proto/gen/oms.ts'
+import type { Order, OrderItem, Refund } from '../../proto/gen/oms.ts'
 import { collection, data } from '../../runtime/model/data.ts'
 import type { Collection, OutgoingEvent } from '../../runtime/ports/documents.ts'
 import { sortableId } from '../../shared/sortable-id.ts'
 
-interface OrderDoc extends Omit<Order, 'id'> {
+interface OrderDoc extends Omit<Order, 'id' | 'refund'> {
   _id: string
+  refund?: Refund
   /** Insertion order: breaks ties between orders created in the same millisecond. */
   seq: string
 }
@@ -17,8 +18,13 @@ interface OrderDoc extends Omit<Order, 'id'> {
 export interface OrderPatch {
   status?: string
   paymentLink?: string
+  expiresAt?: string
+  refund?: Refund
   updatedAt: string
 }
+
+/** Most expired orders one sweep query returns. */
+export const EXPIRED_PAGE = 100
 
 /** Orders listed when the caller gives no limit. */
 export const DEFAULT_LIST_LIMIT = 100
@@ -27,6 +33,14 @@ const orders = collection<OrderDoc>('orders', {
   // order.created and order.cancelled are stored with the write that causes them.
   outbox: true,
   indexes: [
+    // What the sweep looks for: orders of a status past their expiry.
+    {
+      name: 'status_expiry',
+      fields: [
+        ['status', 1],
+        ['expiresAt', 1],
+      ],
+    },
     {
       name: 'customer_newest',
       fields: [
@@ -57,6 +71,8 @@ const toOrder = (doc: OrderDoc): Order => ({
   createdAt: doc.createdAt,
   updatedAt: doc.updatedAt,
   traceParent: doc.traceParent,
+  expiresAt: doc.expiresAt ?? '',
+  refund: doc.refund && { ...doc.refund },
 })
 
 export function orderRepository(orders: Collection<OrderDoc>) {
@@ -76,6 +92,7 @@ export function orderRepository(orders: Collection<OrderDoc>) {
           createdAt: order.createdAt,
           updatedAt: order.updatedAt,
           traceParent: order.traceParent,
+          expiresAt: order.expiresAt,
           seq: sortableId(),
         },
         events && { events },
@@ -83,6 +100,32 @@ export function orderRepository(orders: Collection<OrderDoc>) {
     },
     get: (id: string): Promise<Order | undefined> =>
       orders.get(id).then((doc) => doc && toOrder(doc)),
+    /** Orders of the status whose expiry is before `before` (RFC 3339), soonest expired first. */
+    async expired(status: string, before: string, limit = EXPIRED_PAGE): Promise<Order[]> {
+      const docs = await orders.find('status_expiry', {
+        where: { status, expiresAt: { $lt: before } },
+        limit,
+      })
+      return docs.map(toOrder)
+    },
+    /**
+     * Records that a payment for a cancelled order is to be given back, with the event that
+     * asks for it; undefined unless the order is cancelled with no refund yet (so once).
+     */
+    async requestRefund(
+      id: string,
+      refund: Refund,
+      events: readonly OutgoingEvent[],
+    ): Promise<Order | undefined> {
+      const doc = await orders.update(
+        id,
+        { set: { refund: { ...refund }, updatedAt: refund.requestedAt } },
+        { where: { status: 'cancelled', refund: { $exists: false } }, events },
+      )
+      return doc && toOrder(doc)
+    },
+    /** Deletes an order while it has the status (a placing that failed); true when deleted. */
+    deleteWhile: (id: string, status: string): Promise<boolean> => orders.delete(id, { status }),
     /** The customer's orders, newest first. */
     async listByCustomer(customerId: string, limit = DEFAULT_LIST_LIMIT): Promise<Order[]> {
       const docs = await orders.find('customer_newest', { where: { customerId }, limit })
@@ -105,6 +148,8 @@ export function orderRepository(orders: Collection<OrderDoc>) {
           set: {
             ...(patch.status !== undefined && { status: patch.status }),
             ...(patch.paymentLink !== undefined && { paymentLink: patch.paymentLink }),
+            ...(patch.expiresAt !== undefined && { expiresAt: patch.expiresAt }),
+            ...(patch.refund !== undefined && { refund: { ...patch.refund } }),
             updatedAt: patch.updatedAt,
           },
         },

@@ -23,7 +23,11 @@ export default payments.http((ctx) => {
     const checkout = await local()
     const session = await checkout.session(c.req.param('id') ?? '')
     if (!session) return c.html(missing, 404)
-    if (session.status !== 'open') return c.html(checkoutPage(session), 409)
+    // Not payable once it is no longer open, or once its order's payment time is over (orders
+    // is about to cancel the order).
+    const over = session.expiresAt !== undefined && Date.parse(session.expiresAt) <= Date.now()
+    if (session.status !== 'open' || (over && outcome === 'paid'))
+      return c.html(checkoutPage(session, over ? 'This checkout has expired.' : undefined), 409)
     const { payload, signature } = await checkout.signedEvent(session, outcome)
     let status: number
     try {

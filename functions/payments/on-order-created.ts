@@ -1,6 +1,7 @@
 // Trigger: consumer of order.created — opens a checkout session for the order (line items from
 // price ids, metadata orderId and customerId, success and cancel URLs) and records its payment
 // link on the order. Safe to repeat: the session is created once per order.
+import { crashAt } from '../../shared/crash-points.ts'
 import { orderCreated } from '../../shared/events.ts'
 import { payments } from './domain.ts'
 import { paymentsOf } from './lib/payments-of.ts'
@@ -23,7 +24,9 @@ export default payments.consumer(orderCreated, async (event, ctx) => {
     cancelUrl: `${orderPage}?checkout=cancelled`,
     // This consumer runs in the order's trace: the webhook links back to it from the session.
     traceParent: ctx.trace.traceparent(),
+    expiresAt: event.expiresAt,
   })
+  crashAt('payments.checkout.before-link')
   await ctx.clients.orders.updateOrder({ orderId, status: '', paymentLink: session.url })
   ctx.log.info({ orderId, sessionId: session.id }, 'checkout session ready')
 })

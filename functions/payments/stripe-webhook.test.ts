@@ -19,8 +19,22 @@ import {
 } from '../../test/fixtures.ts'
 import { orders } from '../orders/domain.ts'
 import { stock } from '../stock/domain.ts'
+import { payments } from './domain.ts'
 
 const WEBHOOK = '/api/payments/webhook'
+
+/** A local checkout session as payments records it when it opens one for the order. */
+const localSession = (orderId: string, customerId: string) => ({
+  _id: orderId,
+  sessionId: `cs_test_${orderId}`,
+  orderId,
+  customerId,
+  currency: 'eur',
+  lines: [{ priceId: 'price_fries', name: 'Fries', quantity: 1, unitAmount: 350 }],
+  successUrl: 'http://shop/ok',
+  cancelUrl: 'http://shop/cancel',
+  status: 'open' as const,
+})
 
 function deliver(app: Runtime['app'], event: { payload: string; signature?: string }) {
   const headers: Record<string, string> = event.signature
@@ -57,6 +71,8 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
       log: silentLogger,
       listen: false,
     })
+    // The session payments opened for order-1 (what the webhook checks events against).
+    await dataOf(payments, runtime.adapters.store).sessions.insert(localSession('order-1', 'ann'))
   })
   afterEach(() => runtime.stop())
   /** Delivers, then lets the outbox relay publish what the webhook stored. */
@@ -232,6 +248,20 @@ describe('payments.stripe-webhook: verification and what it publishes', () => {
     expect(res.status).toBe(200)
     expect(published).toEqual([])
   })
+
+  it.each([
+    ['another session than the order’s', { sessionId: 'cs_test_someone_else' }],
+    ['another customer than the order’s', { customerId: 'mallory' }],
+    ['an order no session was opened for', { orderId: 'order-2' }],
+  ])('ignores a signed payment for %s, publishing nothing', async (_what, override) => {
+    const res = await deliverAll(signedStripeEvent({ ...ids, ...override }))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({
+      received: true,
+      ignored: 'session or customer does not match the order',
+    })
+    expect(published).toEqual([])
+  })
 })
 
 describe('payments.stripe-webhook: effects on orders and stock', () => {
@@ -244,8 +274,17 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
       items: [{ id: 'brownie', quantity: 5 }],
     })) as CreateOrderResponse
     order = res.order!
+    // The session payments opened for the order: Stripe's events are about it.
+    const link = await waitFor(
+      async () =>
+        (await dataOf(orders, sys.adapters.store).get(order.id))?.paymentLink || undefined,
+    )
+    sessionId = link.split('/').pop()!
   })
   afterEach(() => sys.stop())
+  let sessionId: string
+  const signedFor = (options: Parameters<typeof signedStripeEvent>[0]) =>
+    signedStripeEvent({ sessionId, ...options })
 
   const status = async () => (await dataOf(orders, sys.adapters.store).get(order.id))?.status
   const brownie = async () => (await dataOf(stock, sys.adapters.store).levels(['brownie']))[0]
@@ -253,7 +292,7 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
     waitFor(async () => ((await status()) === want ? true : undefined), { what: want })
 
   it('a paid checkout marks the order paid and commits its stock, once', async () => {
-    const event = signedStripeEvent({ orderId: order.id, customerId: 'ann' })
+    const event = signedFor({ orderId: order.id, customerId: 'ann' })
     for (let i = 0; i < 3; i++) expect((await deliver(sys.runtime.app, event)).status).toBe(200)
     await until('paid')
     await waitFor(async () => ((await brownie())?.onHand === 35 ? true : undefined))
@@ -262,7 +301,7 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
 
   it('an expired checkout cancels the order and releases its stock', async () => {
     expect(await brownie()).toMatchObject({ reserved: 5, available: 35 })
-    const event = signedStripeEvent({
+    const event = signedFor({
       orderId: order.id,
       customerId: 'ann',
       type: 'checkout.session.expired',
@@ -275,7 +314,7 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
   })
 
   it('a failed delayed payment cancels the order', async () => {
-    const event = signedStripeEvent({
+    const event = signedFor({
       orderId: order.id,
       customerId: 'ann',
       type: 'checkout.session.async_payment_failed',
@@ -286,7 +325,7 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
   })
 
   it('an unpaid completion leaves the order pending until the delayed payment succeeds', async () => {
-    const unpaid = signedStripeEvent({
+    const unpaid = signedFor({
       orderId: order.id,
       customerId: 'ann',
       paymentStatus: 'unpaid',
@@ -294,7 +333,7 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
     expect((await deliver(sys.runtime.app, unpaid)).status).toBe(200)
     expect(await status()).toBe('pending')
 
-    const succeeded = signedStripeEvent({
+    const succeeded = signedFor({
       orderId: order.id,
       customerId: 'ann',
       type: 'checkout.session.async_payment_succeeded',
@@ -304,12 +343,12 @@ describe('payments.stripe-webhook: effects on orders and stock', () => {
   })
 
   it('an expiry heard after the payment leaves the order paid and the sale committed', async () => {
-    await deliver(sys.runtime.app, signedStripeEvent({ orderId: order.id, customerId: 'ann' }))
+    await deliver(sys.runtime.app, signedFor({ orderId: order.id, customerId: 'ann' }))
     await until('paid')
     await waitFor(async () => ((await brownie())?.onHand === 35 ? true : undefined))
     await deliver(
       sys.runtime.app,
-      signedStripeEvent({
+      signedFor({
         orderId: order.id,
         customerId: 'ann',
         type: 'checkout.session.expired',

@@ -152,6 +152,22 @@ eachStore('stock data', ({ fresh }) => {
     expect(await data.release('nope')).toBe(false)
   })
 
+  it('holds nothing for a reserve that arrives after its order was released', async () => {
+    const data = await stocked({ burger: 10 })
+    // The order was cancelled (and released) while its reserve was still on its way.
+    expect(await data.release('late')).toBe(false)
+    expect(await data.reserve('late', [{ itemId: 'burger', quantity: 4 }])).toMatchObject({
+      ok: true,
+    })
+    expect(await data.level('burger')).toMatchObject({ reserved: 0, available: 10 })
+    expect(await data.release('late')).toBe(false)
+    // Other orders are unaffected.
+    expect(await data.reserve('other', [{ itemId: 'burger', quantity: 4 }])).toMatchObject({
+      ok: true,
+    })
+    expect(await data.level('burger')).toMatchObject({ reserved: 4, available: 6 })
+  })
+
   it('refuses with INVALID_REQUEST to set on hand below what is reserved, changing nothing', async () => {
     const data = await stocked({ burger: 10 })
     await data.reserve('o1', [{ itemId: 'burger', quantity: 6 }])

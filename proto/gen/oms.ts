@@ -163,6 +163,25 @@ export interface Order {
   updatedAt: string;
   /** W3C traceparent of the request that created the order, for span links. */
   traceParent: string;
+  /**
+   * RFC 3339: when a pending order is cancelled unless paid (ORDER_PAYMENT_TIMEOUT after it
+   * was placed).
+   */
+  expiresAt: string;
+  /** Set when a payment arrived for the order after it was cancelled and was given back. */
+  refund: Refund | undefined;
+}
+
+/** A payment given back (it arrived after its order was cancelled). */
+export interface Refund {
+  /** requested | refunded */
+  status: string;
+  /** The payment given back (the checkout session) and the provider's refund id, once made. */
+  paymentId: string;
+  refundId: string;
+  /** RFC 3339: when the refund was requested, and when the provider made it. */
+  requestedAt: string;
+  refundedAt: string;
 }
 
 export interface CreateOrderRequest {
@@ -1740,6 +1759,8 @@ function createBaseOrder(): Order {
     createdAt: "",
     updatedAt: "",
     traceParent: "",
+    expiresAt: "",
+    refund: undefined,
   };
 }
 
@@ -1774,6 +1795,12 @@ export const Order: MessageFns<Order> = {
     }
     if (message.traceParent !== "") {
       writer.uint32(82).string(message.traceParent);
+    }
+    if (message.expiresAt !== "") {
+      writer.uint32(90).string(message.expiresAt);
+    }
+    if (message.refund !== undefined) {
+      Refund.encode(message.refund, writer.uint32(98).fork()).join();
     }
     return writer;
   },
@@ -1871,6 +1898,22 @@ export const Order: MessageFns<Order> = {
             message.traceParent = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.expiresAt = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.refund = Refund.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1898,6 +1941,113 @@ export const Order: MessageFns<Order> = {
     message.createdAt = object.createdAt ?? "";
     message.updatedAt = object.updatedAt ?? "";
     message.traceParent = object.traceParent ?? "";
+    message.expiresAt = object.expiresAt ?? "";
+    message.refund = (object.refund !== undefined && object.refund !== null)
+      ? Refund.fromPartial(object.refund)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRefund(): Refund {
+  return { status: "", paymentId: "", refundId: "", requestedAt: "", refundedAt: "" };
+}
+
+export const Refund: MessageFns<Refund> = {
+  encode(message: Refund, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    if (message.paymentId !== "") {
+      writer.uint32(18).string(message.paymentId);
+    }
+    if (message.refundId !== "") {
+      writer.uint32(26).string(message.refundId);
+    }
+    if (message.requestedAt !== "") {
+      writer.uint32(34).string(message.requestedAt);
+    }
+    if (message.refundedAt !== "") {
+      writer.uint32(42).string(message.refundedAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Refund {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRefund();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.paymentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.refundId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestedAt = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.refundedAt = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<Refund>): Refund {
+    return Refund.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<Refund>): Refund {
+    const message = createBaseRefund();
+    message.status = object.status ?? "";
+    message.paymentId = object.paymentId ?? "";
+    message.refundId = object.refundId ?? "";
+    message.requestedAt = object.requestedAt ?? "";
+    message.refundedAt = object.refundedAt ?? "";
     return message;
   },
 };

@@ -18,6 +18,23 @@ export const port = int(0, 65535)
 /** Milliseconds up to an hour. */
 export const ms = int(0, 3_600_000)
 
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const
+
+/**
+ * A duration within [min, max] ms: digits with a unit (`1500ms`, `90s`, `30m`, `2h`), or plain
+ * digits as milliseconds; read as milliseconds.
+ */
+export const duration = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(ms|s|m|h)?$/, 'must be a duration such as 90s, 30m or 2h (plain digits: ms)')
+    .transform((value) => {
+      const [, digits, unit = 'ms'] = /^(\d+)(ms|s|m|h)?$/.exec(value) as RegExpExecArray
+      return Number(digits) * UNIT_MS[unit as keyof typeof UNIT_MS]
+    })
+    .pipe(z.number().min(min, `must be at least ${min} ms`).max(max, `must be at most ${max} ms`))
+
 /** A URL with one of the given protocols (`http:`, `amqp:`, ...). */
 export const url = (protocols: string[]) =>
   z.string().refine(

@@ -47,3 +47,10 @@ export interface WorkerContext<S = unknown, R = unknown, C = unknown> extends Co
   /** Aborted when the process shuts down; long work should stop and resume later. */
   signal: AbortSignal
 }
+
+export interface ScheduleContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
+  /** This run: its start (epoch ms) and its number in this process (1 for the first). */
+  run: { startedAt: number; number: number }
+  /** Aborted when the process shuts down; a long run should stop and leave the rest to the next. */
+  signal: AbortSignal
+}

@@ -64,7 +64,23 @@ export interface WorkerFunction extends Base {
   handler(event: never, ctx: never): Promise<void>
 }
 
-export type FunctionDef = HttpFunction | GrpcFunction | ConsumerFunction | WorkerFunction
+export interface ScheduleOptions<S> {
+  /** Milliseconds between the end of one run and the start of the next, or a function of the domain's settings giving it. */
+  every: number | ((settings: S) => number)
+}
+
+export interface ScheduleFunction extends Base {
+  kind: 'schedule'
+  options: ScheduleOptions<never>
+  handler(ctx: never): Promise<void>
+}
+
+export type FunctionDef =
+  | HttpFunction
+  | GrpcFunction
+  | ConsumerFunction
+  | WorkerFunction
+  | ScheduleFunction
 
 export function isFunctionDef(value: unknown): value is FunctionDef {
   return (
@@ -91,5 +107,7 @@ export function triggerOf(def: FunctionDef): string {
       return `consumer ${def.topic.name}`
     case 'worker':
       return `worker ${def.options.on.name}`
+    case 'schedule':
+      return 'schedule'
   }
 }

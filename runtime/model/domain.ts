@@ -13,7 +13,7 @@
  */
 import { Hono } from 'hono'
 import type { SettingsOf, SettingsSpec } from '../config/setting.ts'
-import type { ConsumerContext, Context, WorkerContext } from './context.ts'
+import type { ConsumerContext, Context, ScheduleContext, WorkerContext } from './context.ts'
 import type { DataSpec } from './data.ts'
 import {
   type ConsumerFunction,
@@ -21,6 +21,8 @@ import {
   FUNCTION,
   type GrpcFunction,
   type HttpFunction,
+  type ScheduleFunction,
+  type ScheduleOptions,
   type WorkerFunction,
   type WorkerOptions,
 } from './define.ts'
@@ -105,6 +107,15 @@ export interface Domain<
     options: WorkerOptions<T, SettingsOf<S>>,
     handler: (event: T, ctx: WorkerContext<SettingsOf<S>, R, ClientsOf<C>>) => Promise<void>,
   ): WorkerFunction
+  /**
+   * A scheduled function: run by every process hosting it, again and again, `every` ms after
+   * its last run ended (never two runs at once in a process). Its work must be safe to run in
+   * several processes at once: guarded writes, as everywhere else.
+   */
+  schedule(
+    options: ScheduleOptions<SettingsOf<S>>,
+    handler: (ctx: ScheduleContext<SettingsOf<S>, R, ClientsOf<C>>) => Promise<void>,
+  ): ScheduleFunction
 }
 
 /** Any domain, as the runtime handles it. */
@@ -160,6 +171,13 @@ export function domain<
       options: options as WorkerOptions<unknown, never>,
       handler,
     }),
+    schedule: (options, handler) => ({
+      [FUNCTION]: true,
+      domain: erased(self),
+      kind: 'schedule',
+      options: options as ScheduleOptions<never>,
+      handler,
+    }),
   }
   return self
 }
@@ -183,6 +201,10 @@ export type ContextOf<D> =
 export type ConsumerContextOf<D> =
   D extends Domain<infer S, infer R, infer C, infer _G>
     ? ConsumerContext<SettingsOf<S>, R, ClientsOf<C>>
+    : never
+export type ScheduleContextOf<D> =
+  D extends Domain<infer S, infer R, infer C, infer _G>
+    ? ScheduleContext<SettingsOf<S>, R, ClientsOf<C>>
     : never
 export type WorkerContextOf<D> =
   D extends Domain<infer S, infer R, infer C, infer _G>

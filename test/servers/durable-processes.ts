@@ -5,7 +5,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { mongoDocuments } from '../../runtime/adapters/documents/mongo/mongo-documents.ts'
 import { buildBundles } from '../../runtime/build/build-bundles.ts'
+import type { DocumentStore } from '../../runtime/ports/documents.ts'
 import { WEBHOOK_SECRET } from '../fixtures.ts'
 import { mongoUnavailable, startMongoServer } from './ferretdb.ts'
 import { type ProcessSystem, startProcesses } from './processes.ts'
@@ -25,6 +27,8 @@ export interface DurableSystem {
   /** JSON from the public API. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
   json<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
+  /** The system's database, as the processes use it (to check what they stored). */
+  store(): Promise<DocumentStore>
   stop(): Promise<void>
 }
 
@@ -36,10 +40,12 @@ export async function startDurableProcesses(
   const namespace = testNamespace()
   const server = await startMongoServer()
   await buildBundles({ outDir: dist })
+  const uri = server.uri(database)
+  let store: Promise<DocumentStore> | undefined
   const system = await startProcesses(dist, {
     AMQP_URL: RABBIT_URL,
     AMQP_NAMESPACE: namespace,
-    MONGODB_URI: server.uri(database),
+    MONGODB_URI: uri,
     STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
     KITCHEN_COOK_MS: '100',
     RETRY_DELAYS_MS: '200,500,1000',
@@ -53,7 +59,12 @@ export async function startDurableProcesses(
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : undefined }
     },
+    store() {
+      store ??= mongoDocuments({ uri })
+      return store
+    },
     async stop() {
+      await (await store)?.close()
       await system.stop()
       await server.close()
       await deleteNamespace(namespace)

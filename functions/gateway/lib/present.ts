@@ -18,6 +18,16 @@ export function presentOrder(order: Order) {
     paymentLink: order.paymentLink || null,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
+    // When a pending order is cancelled unless paid.
+    expiresAt: order.expiresAt || null,
+    // A payment that arrived after the order was cancelled, and its refund.
+    refund: order.refund
+      ? {
+          status: order.refund.status,
+          requestedAt: order.refund.requestedAt,
+          refundedAt: order.refund.refundedAt || null,
+        }
+      : null,
   }
 }
 

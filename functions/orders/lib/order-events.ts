@@ -12,6 +12,7 @@ export function orderCreatedEvent(order: Order): EventBody<'order.created'> {
     items: order.items.map((i) => ({ ...i })),
     total: order.total,
     currency: order.currency,
+    ...(order.expiresAt && { expiresAt: order.expiresAt }),
   }
 }
 

@@ -34,6 +34,11 @@ async function create(ctx: PaymentsContext): Promise<Payments> {
       ctx.trace.span('payments checkout.sessions.expire', { kind: 'client', attributes }, () =>
         provider.expireCheckoutSession(orderId),
       ),
+    sessionOf: (orderId) => provider.sessionOf(orderId),
+    refund: (request) =>
+      ctx.trace.span('payments refunds.create', { kind: 'client', attributes }, () =>
+        provider.refund(request),
+      ),
     verifyWebhook: (rawBody, signature) =>
       ctx.trace.span('payments webhook.verify', { attributes }, () =>
         provider.verifyWebhook(rawBody, signature),

@@ -24,6 +24,9 @@
  * — or aborted by a release; the dead attempt, should it wake up, fails its flip and gives back
  * what it holds.
  *
+ * A release of an order with no reservation records it released (with no lines), so a reserve
+ * of that order arriving later holds nothing.
+ *
  * commit / release: flip open → committing / releasing (only that caller gets true), move each
  * line's units once under the mark `s:<orderId>`, flip to committed / released, remove the
  * marks. A settlement that died half-way is finished by the next commit or release once it is
@@ -80,6 +83,15 @@ export const settleMark = (orderId: string) => `s:${orderId}`
 
 const giveUp = (orderId: string) =>
   new DomainError('UNAVAILABLE', `reservation of order ${orderId} kept changing; try again`)
+
+/** The record of an order released before anything was reserved for it. */
+const releasedMark = (orderId: string): ReservationDoc => ({
+  _id: orderId,
+  attempt: randomUUID(),
+  lines: [],
+  state: 'released',
+  at: Date.now(),
+})
 
 const isStale = (r: ReservationDoc) => Date.now() - r.at >= STALE_MS
 const isSettling = (s: ReservationState): s is Settling => s === 'committing' || s === 'releasing'
@@ -205,7 +217,13 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
       return true
     }
     const r = await reservations.get(orderId)
-    if (!r) return false
+    if (!r) {
+      // Nothing reserved (yet): a release leaves the order released, so a reserve of it that
+      // arrives late (its caller slow or gone) finds it settled and holds nothing.
+      if (to === 'released' && !(await reservations.insert(releasedMark(orderId))))
+        return settle(orderId, to)
+      return false
+    }
     if (isSettling(r.state) && isStale(r)) {
       // Its caller died half-way: finish it.
       const taken = await takeOver(r)

@@ -2,6 +2,10 @@
 import { loadStripe } from './load-stripe.ts'
 import type { CheckoutOutcome, LocalSession } from './provider.ts'
 
+/** The local stand-in for the PaymentIntent a session's payment made. */
+export const paymentIntentOf = (session: LocalSession) =>
+  `pi_local_${session.id.replace(/^cs_local_/, '')}`
+
 export async function signedCheckoutEvent(
   session: LocalSession,
   outcome: CheckoutOutcome,
@@ -23,6 +27,7 @@ export async function signedCheckoutEvent(
         mode: 'payment',
         status: outcome === 'paid' ? 'complete' : 'expired',
         payment_status: outcome === 'paid' ? 'paid' : 'unpaid',
+        payment_intent: outcome === 'paid' ? paymentIntentOf(session) : null,
         amount_total: amountTotal,
         currency: session.currency,
         metadata: {

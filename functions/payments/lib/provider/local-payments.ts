@@ -62,6 +62,19 @@ export function localPayments(options: {
       if (expired) return 'expired'
       return (await sessions.get(orderId)) ? 'not-open' : 'none'
     },
+    async sessionOf(orderId) {
+      const doc = await sessions.get(orderId)
+      return doc && { sessionId: doc.sessionId, customerId: doc.customerId }
+    },
+    async refund({ orderId }) {
+      // The payment made on the local checkout page is given back: the session says so.
+      await sessions.update(
+        orderId,
+        { set: { status: 'refunded' } },
+        { where: { status: 'complete' } },
+      )
+      return { refundId: `re_local_${orderId.replaceAll('-', '')}` }
+    },
     verifyWebhook(rawBody, signature) {
       return verifyStripeWebhook(rawBody, signature, options.webhookSecret)
     },

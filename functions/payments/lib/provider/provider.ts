@@ -16,6 +16,8 @@ export interface CheckoutRequest {
   cancelUrl: string
   /** The order's W3C traceparent, kept in the session's metadata for the webhook to link to. */
   traceParent?: string
+  /** When the order expires unpaid (RFC 3339): the session stops being payable then. */
+  expiresAt?: string
 }
 
 export interface CheckoutSession {
@@ -30,14 +32,31 @@ export interface PaymentEvent {
   session?: {
     id: string
     paymentStatus?: string
+    /** The PaymentIntent the session charged (what a refund gives back). */
+    paymentIntent?: string
     metadata: Record<string, string>
   }
+}
+
+/** The session a payments process opened for an order, as it recorded it. */
+export interface OrderSession {
+  sessionId: string
+  customerId: string
+}
+
+/** A payment to give back: the order's, through its checkout session. */
+export interface RefundRequest {
+  orderId: string
+  /** The checkout session paid. */
+  sessionId: string
+  /** The PaymentIntent, when the webhook told it (else looked up from the session). */
+  paymentIntent?: string
 }
 
 /** A local checkout session, as the local checkout page shows it. */
 export interface LocalSession extends CheckoutRequest {
   id: string
-  status: 'open' | 'complete' | 'expired'
+  status: 'open' | 'complete' | 'expired' | 'refunded'
 }
 
 export type CheckoutOutcome = 'paid' | 'cancelled'
@@ -68,6 +87,10 @@ export interface Payments {
    * was open, `not-open` when it was already paid or expired, `none` when the order has none.
    */
   expireCheckoutSession(orderId: string): Promise<'expired' | 'not-open' | 'none'>
+  /** The session opened for the order, if any: the webhook checks an event's session against it. */
+  sessionOf(orderId: string): Promise<OrderSession | undefined>
+  /** Gives the payment back, once however often it is asked (an idempotency key per order). */
+  refund(request: RefundRequest): Promise<{ refundId: string }>
   /** Verifies the Stripe-Signature over the raw body; throws INVALID_SIGNATURE. */
   verifyWebhook(rawBody: string, signature: string | undefined): Promise<PaymentEvent>
 }

@@ -4,6 +4,7 @@
  * configured signing secret.
  */
 import Stripe from 'stripe'
+import { RetryLater } from '../../../../runtime/model/retry-later.ts'
 import type { Collection } from '../../../../runtime/ports/documents.ts'
 import type { Payments } from './provider.ts'
 import { verifyStripeWebhook } from './verify-webhook.ts'
@@ -21,6 +22,33 @@ export interface StripePaymentsOptions {
 export interface StripeSessionDoc {
   _id: string
   sessionId: string
+  customerId: string
+}
+
+/** Stripe keeps a session payable from 30 minutes to 24 hours after it is created. */
+const MIN_LIFETIME_S = 30 * 60 + 60
+const MAX_LIFETIME_S = 24 * 3600 - 60
+
+/** The session's `expires_at`: the order's expiry, within what Stripe accepts. */
+export function sessionExpiry(expiresAt: string | undefined, nowMs = Date.now()): number {
+  const now = Math.floor(nowMs / 1000)
+  const wanted = expiresAt ? Math.floor(Date.parse(expiresAt) / 1000) : now + MIN_LIFETIME_S
+  return Math.min(Math.max(wanted, now + MIN_LIFETIME_S), now + MAX_LIFETIME_S)
+}
+
+/**
+ * Stripe's client retries connection errors, 409, 5xx and whatever Stripe marks retryable; a
+ * rate limit it gives up on is not a failure of the work either: it waits (RetryLater), with
+ * the same idempotency key when it comes back.
+ */
+async function patiently<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    if (err instanceof Stripe.errors.StripeRateLimitError)
+      throw new RetryLater('Stripe API rate limit reached', 1_000)
+    throw err
+  }
 }
 
 export function stripePayments(options: StripePaymentsOptions): Payments {
@@ -34,7 +62,7 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
       protocol: base.protocol === 'https:' ? 'https' : 'http',
     }),
   })
-  return {
+  const payments: Payments = {
     kind: 'stripe',
     async createCheckoutSession(request) {
       const session = await stripe.checkout.sessions.create(
@@ -51,13 +79,20 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
           },
           success_url: request.successUrl,
           cancel_url: request.cancelUrl,
+          // An order that expires unpaid is cancelled by orders, which expires its session; a
+          // payment that still slips through is refunded.
+          expires_at: sessionExpiry(request.expiresAt),
         },
         // A retried consumer gets the same session back instead of a second one.
         { idempotencyKey: `checkout-${request.orderId}` },
       )
       if (!session.url)
         throw new Error(`Stripe returned checkout session ${session.id} without a url`)
-      await options.sessions.insert({ _id: request.orderId, sessionId: session.id })
+      await options.sessions.insert({
+        _id: request.orderId,
+        sessionId: session.id,
+        customerId: request.customerId,
+      })
       return { id: session.id, url: session.url }
     },
     async expireCheckoutSession(orderId) {
@@ -74,8 +109,42 @@ export function stripePayments(options: StripePaymentsOptions): Payments {
         throw err
       }
     },
+    async sessionOf(orderId) {
+      const doc = await options.sessions.get(orderId)
+      return doc && { sessionId: doc.sessionId, customerId: doc.customerId }
+    },
+    async refund({ orderId, sessionId, paymentIntent }) {
+      const intent =
+        paymentIntent ?? (await stripe.checkout.sessions.retrieve(sessionId)).payment_intent
+      const id = typeof intent === 'string' ? intent : intent?.id
+      if (!id) throw new Error(`checkout session ${sessionId} has no payment to refund`)
+      // One refund per order, however often this is retried (Stripe keeps the key 24 hours; a
+      // later retry is refused as already refunded, which is the same answer).
+      try {
+        const refund = await stripe.refunds.create(
+          { payment_intent: id, reason: 'requested_by_customer', metadata: { orderId } },
+          { idempotencyKey: `refund-${orderId}` },
+        )
+        return { refundId: refund.id }
+      } catch (err) {
+        if (
+          err instanceof Stripe.errors.StripeInvalidRequestError &&
+          err.code === 'charge_already_refunded'
+        ) {
+          const [refund] = (await stripe.refunds.list({ payment_intent: id, limit: 1 })).data
+          if (refund) return { refundId: refund.id }
+        }
+        throw err
+      }
+    },
     verifyWebhook(rawBody, signature) {
       return verifyStripeWebhook(rawBody, signature, options.webhookSecret)
     },
+  }
+  return {
+    ...payments,
+    createCheckoutSession: (request) => patiently(() => payments.createCheckoutSession(request)),
+    expireCheckoutSession: (orderId) => patiently(() => payments.expireCheckoutSession(orderId)),
+    refund: (request) => patiently(() => payments.refund(request)),
   }
 }

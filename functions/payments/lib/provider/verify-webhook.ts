@@ -19,6 +19,8 @@ const sessionSchema = z.looseObject({
   id: z.string().min(1),
   object: z.literal('checkout.session'),
   payment_status: z.string().optional(),
+  // An id, or the PaymentIntent itself when expanded.
+  payment_intent: z.union([z.string(), z.looseObject({ id: z.string() })]).nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
 })
 
@@ -60,6 +62,12 @@ export async function verifyStripeWebhook(
     session: {
       id: session.id,
       paymentStatus: session.payment_status,
+      ...(session.payment_intent && {
+        paymentIntent:
+          typeof session.payment_intent === 'string'
+            ? session.payment_intent
+            : session.payment_intent.id,
+      }),
       metadata: session.metadata ?? {},
     },
   }
