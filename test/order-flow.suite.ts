@@ -470,6 +470,63 @@ export function orderFlowSuite(label: string, env: () => Record<string, string>)
       )
     })
 
+    it('races cancel against pay on 40 orders: none ends cancelled and paid without a refund', async () => {
+      const sys = await start({ KITCHEN_COOK_MS: '10' })
+      const onHandBefore = await onHand(sys, 'lemonade')
+      const ORDERS = 40
+      const placed = await Promise.all(
+        Array.from({ length: ORDERS }, async (_, i) => {
+          const customer = `racer${i}`
+          const order = await placeOrder(sys, customer, [{ id: 'lemonade', quantity: 1 }])
+          return { customer, order, checkout: await checkoutPath(sys, customer, order.id) }
+        }),
+      )
+      // The customer presses Pay as the cancel goes through (the same turn of the event loop).
+      const outcomes = await Promise.all(
+        placed.map(async ({ customer, order, checkout }) => {
+          const [pay, cancel] = await Promise.all([
+            sys.fetch(`${checkout}/pay`, { method: 'POST', redirect: 'manual' }),
+            sys.fetch(`${orderPath(customer, order.id)}/cancel`, { method: 'POST' }),
+          ])
+          return { customer, order, paid: pay.status === 303, cancelled: cancel.status === 200 }
+        }),
+      )
+      // Settled: paid ones cooked, cancelled ones refunded where a payment got through.
+      const settled = await waitFor(
+        async () => {
+          const now = await Promise.all(
+            outcomes.map(async (o) => ({
+              ...o,
+              final: await getOrder(sys, o.customer, o.order.id),
+            })),
+          )
+          const done = now.every(
+            ({ paid, final }) =>
+              final.status === 'ready' ||
+              (final.status === 'cancelled' && (!paid || final.refund?.status === 'refunded')),
+          )
+          return done ? now : undefined
+        },
+        { timeoutMs: 30_000, what: 'every raced order to settle' },
+      )
+      const paidAndCancelled = settled.filter(
+        (o) => o.final.status === 'cancelled' && o.paid && o.final.refund?.status !== 'refunded',
+      )
+      expect(paidAndCancelled).toEqual([])
+      // Every accepted payment is either an order cooked or a refund; stock follows the sales.
+      const cooked = settled.filter((o) => o.final.status === 'ready').length
+      const refunded = settled.filter((o) => o.final.refund?.status === 'refunded').length
+      expect(cooked + refunded).toBe(settled.filter((o) => o.paid).length)
+      expect(cooked + settled.filter((o) => o.final.status === 'cancelled').length).toBe(ORDERS)
+      await waitFor(
+        async () => ((await onHand(sys, 'lemonade')) === onHandBefore - cooked ? true : undefined),
+        {
+          what: 'on hand to go down by the orders cooked',
+        },
+      )
+      expect((await available(sys)).lemonade).toBe(onHandBefore - cooked)
+    })
+
     it('cancels the order on a checkout.session.expired webhook', async () => {
       const sys = await start()
       const order = await placeOrder(sys, 'ann', [{ id: 'burger', quantity: 3 }])
