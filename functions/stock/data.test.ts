@@ -271,7 +271,7 @@ function recoveryTests(stocked: Stocked) {
   })
 
   /** What a reserve of 3 brownies and 2 cookies leaves when it dies after the first hold. */
-  async function deadReserve(store: DocumentStore) {
+  async function deadReserve(store: DocumentStore, startedAt = Date.now() - STALE_MS) {
     const { items, reservations } = raw(store)
     await reservations.insert({
       _id: 'o1',
@@ -281,7 +281,7 @@ function recoveryTests(stocked: Stocked) {
         { itemId: 'cookie', quantity: 2 },
       ],
       state: 'pending',
-      at: Date.now() - STALE_MS,
+      at: startedAt,
     })
     await items.update('brownie', {
       inc: { reserved: 3, available: -3 },
@@ -312,6 +312,19 @@ function recoveryTests(stocked: Stocked) {
     expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 0, available: 10 })
     expect((await data.reserve('o1', [{ itemId: 'cookie', quantity: 1 }])).ok).toBe(true)
     expect(await data.level('cookie')).toMatchObject({ reserved: 1 })
+  })
+
+  it('asks a release to come again while a reserve of the order may still be in flight', async () => {
+    const data = await stocked({ brownie: 10, cookie: 10 })
+    // Started a moment ago: it may be alive, or its process just died.
+    await deadReserve(data.store, Date.now() - STALE_MS + 200)
+    const early = await rejection(data.release('o1'))
+    expect(early).toMatchObject({ name: 'RetryLater' })
+    expect(await data.level('brownie')).toMatchObject({ reserved: 3 })
+    await new Promise((r) => setTimeout(r, 250))
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 0, available: 10 })
+    expect(await data.level('cookie')).toMatchObject({ reserved: 0, available: 10 })
   })
 
   it('finishes a commit that died after deciding, on the next call, once', async () => {

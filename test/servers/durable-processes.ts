@@ -5,10 +5,13 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { amqpBus } from '../../runtime/adapters/bus/amqp/amqp-bus.ts'
 import { mongoDocuments } from '../../runtime/adapters/documents/mongo/mongo-documents.ts'
 import { buildBundles } from '../../runtime/build/build-bundles.ts'
+import { loadFunctions } from '../../runtime/catalog.ts'
 import type { DocumentStore } from '../../runtime/ports/documents.ts'
-import { WEBHOOK_SECRET } from '../fixtures.ts'
+import { queuesOf } from '../../runtime/queue/queues-of.ts'
+import { silentLogger, WEBHOOK_SECRET } from '../fixtures.ts'
 import { mongoUnavailable, startMongoServer } from './ferretdb.ts'
 import { type ProcessSystem, startProcesses } from './processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './rabbitmq.ts'
@@ -27,6 +30,10 @@ export interface DurableSystem {
   /** JSON from the public API. */
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies loosely
   json<T = any>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
+  /** Messages parked (dead-lettered) on any function's queue: none, when all went well. */
+  parked(): Promise<unknown[]>
+  /** The database's connection string (to look at it directly). */
+  mongoUri: string
   /** The system's database, as the processes use it (to check what they stored). */
   store(): Promise<DocumentStore>
   stop(): Promise<void>
@@ -54,10 +61,27 @@ export async function startDurableProcesses(
   return {
     system,
     namespace,
+    mongoUri: uri,
     async json(path, init) {
       const res = await fetch(`${system.url}${path}`, init)
       const text = await res.text()
       return { status: res.status, body: text ? JSON.parse(text) : undefined }
+    },
+    async parked() {
+      const bus = await amqpBus({
+        url: RABBIT_URL,
+        namespace,
+        retryDelaysMs: [],
+        log: silentLogger,
+      })
+      try {
+        const parked: unknown[] = []
+        for (const { consumer } of queuesOf(await loadFunctions()))
+          parked.push(...(await bus.parked(consumer)))
+        return parked
+      } finally {
+        await bus.close()
+      }
     },
     store() {
       store ??= mongoDocuments({ uri })

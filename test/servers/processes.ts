@@ -72,6 +72,8 @@ export interface ProcessSystem {
   processes: Map<Domain, DomainProcess>
   /** Starts (another) process for a domain with extra variables. */
   spawnDomain(domain: Domain, extra?: Record<string, string>): Promise<DomainProcess>
+  /** SIGKILLs every process at once (a power cut of the whole tree), then starts them all again. */
+  killAllAndRestart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -140,6 +142,13 @@ export async function startProcesses(
     env: shared,
     processes,
     spawnDomain,
+    async killAllAndRestart() {
+      const running = all.filter((p) => p.child.exitCode === null && p.child.signalCode === null)
+      for (const p of running) p.child.kill('SIGKILL')
+      await Promise.all(running.map((p) => p.exited))
+      processes.clear()
+      for (const domain of topology.startOrder) await spawnDomain(domain)
+    },
     async stop() {
       for (const p of all) if (p.child.exitCode === null) p.child.kill('SIGTERM')
       await Promise.all(all.map((p) => p.exited))

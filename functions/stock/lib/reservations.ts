@@ -36,6 +36,7 @@
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { StockLevel } from '../../../proto/gen/oms.ts'
+import { RetryLater } from '../../../runtime/model/retry-later.ts'
 import type { Collection } from '../../../runtime/ports/documents.ts'
 import { DomainError } from '../../../shared/errors.ts'
 import {
@@ -232,8 +233,14 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
       await forgetMarks(r)
     } else if (r.state === 'failed') {
       await discard(r)
-    } else if (r.state === 'pending' && to === 'released' && isStale(r)) {
-      // A reserve that died half-way: releasing the order gives its units back.
+    } else if (r.state === 'pending' && to === 'released') {
+      // A reserve in flight, or one that died half-way: once it is stale, releasing the order
+      // gives its units back; until then the release must come again (it would leak else).
+      if (!isStale(r))
+        throw new RetryLater(
+          `reserve of order ${orderId} still in flight`,
+          STALE_MS - (Date.now() - r.at),
+        )
       if (await flip(r, 'pending', 'failed')) await discard(r)
     }
     return false

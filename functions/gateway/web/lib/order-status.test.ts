@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { badgeOf, CANCEL_SETTLE_MS, isFinal, statusLine, stepStates } from './order-status.ts'
+import {
+  badgeOf,
+  CANCEL_SETTLE_MS,
+  isFinal,
+  refundLine,
+  statusLine,
+  stepStates,
+} from './order-status.ts'
 
 describe('order status for customers', () => {
   it('marks the steps done, current or to come', () => {
@@ -10,11 +17,14 @@ describe('order status for customers', () => {
   })
 
   it('knows the final states and the badges', () => {
-    expect(['pending', 'paid', 'preparing', 'ready', 'cancelled'].filter(isFinal)).toEqual([
-      'ready',
-      'cancelled',
-    ])
+    expect(
+      ['pending', 'paid', 'preparing', 'ready', 'cancelled'].filter((s) => isFinal(s)),
+    ).toEqual(['ready', 'cancelled'])
     expect(badgeOf('pending')).toBe('Awaiting payment')
+    expect(isFinal('cancelled', { status: 'requested' })).toBe(false)
+    expect(isFinal('cancelled', { status: 'refunded' })).toBe(true)
+    expect(refundLine({ status: 'requested' })).toMatch(/being refunded/)
+    expect(refundLine({ status: 'refunded' })).toMatch(/has been refunded/)
     expect(badgeOf('mystery')).toBe('mystery')
   })
 

@@ -18,9 +18,16 @@ export const BADGES: Readonly<Record<OrderStatus, string>> = {
   cancelled: 'Cancelled',
 }
 
-/** States an order never leaves. */
-export function isFinal(status: string): boolean {
-  return status === 'ready' || status === 'cancelled'
+/** States an order never leaves (a cancelled order's refund still moves until it is made). */
+export function isFinal(status: string, refund?: { status: string } | null): boolean {
+  return status === 'ready' || (status === 'cancelled' && refund?.status !== 'requested')
+}
+
+/** What a cancelled order says of a payment that arrived after the cancel. */
+export function refundLine(refund: { status: string }): string {
+  return refund.status === 'refunded'
+    ? 'This order was cancelled. Your payment has been refunded.'
+    : 'This order was cancelled after your payment went through: it is being refunded.'
 }
 
 export function badgeOf(status: string): string {

@@ -84,7 +84,7 @@ export function startMyOrders() {
         shownKey = key
         keepFocus(() => show(list, orders.map(orderCard)))
       }
-      if (orders.some((o) => !isFinal(o.status))) timer = setTimeout(load, ORDERS_POLL_MS)
+      if (orders.some((o) => !isFinal(o.status, o.refund))) timer = setTimeout(load, ORDERS_POLL_MS)
     } catch (err) {
       const apiError = err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err))
       show(status)

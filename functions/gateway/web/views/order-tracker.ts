@@ -11,6 +11,7 @@ import {
   CANCEL_SETTLE_MS,
   type CheckoutReturn,
   isFinal,
+  refundLine,
   statusLine,
 } from '../lib/order-status.ts'
 import { cancelledNotice, itemsTable, progressSteps, readyNotice } from './order-view.ts'
@@ -73,8 +74,12 @@ export function startOrderTracker(customerId: string, orderId: string) {
     const { status } = order
     el.page.dataset.status = status
     document.title = `${badgeOf(status)} · Order #${number} · OMS food counter`
-    setStatus(statusLine(status, checkout, Boolean(link), waitedMs()))
-    el.status.toggleAttribute('data-final', isFinal(status))
+    setStatus(
+      order.refund
+        ? refundLine(order.refund)
+        : statusLine(status, checkout, Boolean(link), waitedMs()),
+    )
+    el.status.toggleAttribute('data-final', isFinal(status, order.refund))
     el.progress.hidden = status === 'cancelled'
     show(el.progress, status === 'cancelled' ? null : progressSteps(status))
     show(
@@ -145,7 +150,7 @@ export function startOrderTracker(customerId: string, orderId: string) {
     render()
     const link = httpUrl(order?.paymentLink)
     if (order?.status === 'pending' && link && checkout === undefined) return goToCheckout(link)
-    if (!stopped && (!order || !isFinal(order.status)))
+    if (!stopped && (!order || !isFinal(order.status, order.refund)))
       timer = setTimeout(
         refresh,
         failures ? Math.min(MAX_RETRY_MS, POLL_MS * 2 ** failures) : POLL_MS,
