@@ -91,6 +91,17 @@ describe('payments.on-order-created', () => {
     expect(page).toContain(`${path}/cancel`)
   })
 
+  it('expires the session at once when the order was cancelled before it was opened', async () => {
+    await dataOf(orders, runtime.adapters.store).update(
+      order.id,
+      { status: 'cancelled', updatedAt: new Date().toISOString() },
+      ['pending'],
+    )
+    await runtime.invoke('payments.on-order-created', created)
+    const session = await (await local()).session(sessionIdOf((await stored()).paymentLink))
+    expect(session?.status).toBe('expired')
+  })
+
   it('keeps one session and one link when run twice', async () => {
     await runtime.invoke('payments.on-order-created', created)
     const first = (await stored()).paymentLink

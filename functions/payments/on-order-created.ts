@@ -27,6 +27,16 @@ export default payments.consumer(orderCreated, async (event, ctx) => {
     expiresAt: event.expiresAt,
   })
   crashAt('payments.checkout.before-link')
-  await ctx.clients.orders.updateOrder({ orderId, status: '', paymentLink: session.url })
+  const { order } = await ctx.clients.orders.updateOrder({
+    orderId,
+    status: '',
+    paymentLink: session.url,
+  })
+  // Cancelled meanwhile (it expired, or the customer cancelled before the session existed, so
+  // order.cancelled found none to expire): the session must not stay payable.
+  if (order?.status === 'cancelled') {
+    const outcome = await provider.expireCheckoutSession(orderId)
+    return ctx.log.info({ orderId, outcome }, 'order cancelled meanwhile: its session expired')
+  }
   ctx.log.info({ orderId, sessionId: session.id }, 'checkout session ready')
 })
