@@ -66,6 +66,15 @@ export async function startJobRunner(
       await jobs.retry(job.id, owner, delayMs, err instanceof Error ? err.message : String(err))
     }
   }
+  /** A job's run; what fails even to be recorded (the store went away) waits for its lease. */
+  const workSafely = (job: Parameters<typeof work>[0]) =>
+    work(job).catch((err: unknown) => {
+      if (!abort.signal.aborted)
+        ctx.log.error(
+          { err, jobId: job.id },
+          'job outcome not recorded; it runs again once its lease ends',
+        )
+    })
 
   let ticking = false
   const tick = async () => {
@@ -75,7 +84,7 @@ export async function startJobRunner(
       const free = concurrency - running.size
       if (free <= 0) return
       for (const job of await jobs.claim(owner, free, leaseMs)) {
-        const p = work(job).finally(() => {
+        const p = workSafely(job).finally(() => {
           running.delete(job.id)
           void tick()
         })
