@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
 import { domainsOf } from './catalog.ts'
+import { ConfigError } from './config/config-error.ts'
 import { type Configuration, loadConfiguration } from './config/load-configuration.ts'
 import type { Env } from './config/load-settings.ts'
 import type { RuntimeConfig } from './config/runtime-settings.ts'
@@ -84,12 +85,35 @@ async function prepareData(
   }
 }
 
+/**
+ * A process other processes can reach serves gRPC to the network: without OMS_INTERNAL_TOKEN
+ * anyone there could call every method, so it refuses to start — unless the user opts into
+ * that explicitly (OMS_INSECURE_INTERNAL=true), which it then says.
+ */
+function checkInternalAuth(
+  config: RuntimeConfig,
+  functions: readonly LoadedFunction[],
+  log: Logger,
+) {
+  if (!config.reachable || config.internalToken) return
+  if (!functions.some((fn) => fn.def.kind === 'grpc')) return
+  if (!config.insecureInternal)
+    throw new ConfigError(
+      'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so its gRPC calls must be authenticated: set OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
+    )
+  log.warn(
+    { host: config.grpcHost },
+    'OMS_INSECURE_INTERNAL=true: internal gRPC calls are NOT authenticated; anyone who can reach this process can call every method',
+  )
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { functions, listen = true } = options
   const domains = domainsOf(functions)
   const configuration = loadConfiguration(domains, options.env)
   const config = configuration.runtime
   const log = options.log ?? createLogger(config.logLevel)
+  checkInternalAuth(config, functions, log)
   const ownsAdapters = !options.adapters
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
   const telemetryStarted = startTelemetry({
@@ -114,7 +138,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Bindings are prepared below; in-process calls look them up when they are made.
   let grpc: GrpcBinding | undefined
   let http: HttpBinding | undefined
-  const pool: ClientPool = createClients({ registry, local: (name) => grpc?.invoker(name) })
+  const pool: ClientPool = createClients({
+    registry,
+    local: (name) => grpc?.invoker(name),
+    internalToken: config.internalToken,
+  })
   const fetchFunction = createFunctionFetch(registry, (name) =>
     http?.hosts(name) ? http.app : undefined,
   )
@@ -155,7 +183,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       instances.push(instance)
     },
   }
-  grpc = prepareGrpc(ofKind(hosted, 'grpc'), deps)
+  // A process with no server of its own (a worker's) still serves gRPC health, to be probed.
+  const serverless = !functions.some((fn) => fn.def.kind === 'grpc' || fn.def.kind === 'http')
+  grpc = prepareGrpc(ofKind(hosted, 'grpc'), deps, { healthOnly: listen && serverless })
   http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen })
   const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
   const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)

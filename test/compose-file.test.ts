@@ -98,12 +98,22 @@ describe('docker-compose.yml', () => {
         MONGODB_URI: expect.stringMatching(/^mongodb:\/\/mongodb:27017\//),
         CONSUL_HTTP_ADDR: expect.stringContaining('consul:8500'),
         OTEL_EXPORTER_OTLP_ENDPOINT: expect.stringContaining('jaeger:4318'),
+        // Calls between the services are authenticated: the token is required to start.
+        OMS_INTERNAL_TOKEN: expect.stringMatching(/^\$\{OMS_INTERNAL_TOKEN:\?/),
       })
       expect(service.depends_on?.rabbitmq?.condition).toBe('service_healthy')
       expect(service.depends_on?.mongodb?.condition).toBe('service_healthy')
-      // A domain that runs a server is checked through it; one with none has nothing to check.
-      const { http, grpc } = topology.role(domain)
-      if (http || grpc) expect(service.healthcheck?.test?.[0], domain).toBe('CMD')
+      // Every domain is checked: through its HTTP /healthz, or the gRPC health protocol (a
+      // domain with no server of its own serves gRPC health alone).
+      const { http } = topology.role(domain)
+      expect(service.healthcheck?.test?.[0], domain).toBe('CMD')
+      if (!http)
+        expect(service.healthcheck?.test, domain).toEqual([
+          'CMD',
+          'node',
+          'dist/health-probe.mjs',
+          '127.0.0.1:50051',
+        ])
     }
   })
 
@@ -113,7 +123,7 @@ describe('docker-compose.yml', () => {
       const { http, grpc } = topology.role(domain)
       const environment = compose.services[domain]?.environment ?? {}
       expect(environment.PORT !== undefined, `${domain} PORT`).toBe(http)
-      expect(environment.GRPC_PORT !== undefined, `${domain} GRPC_PORT`).toBe(grpc)
+      expect(environment.GRPC_PORT !== undefined, `${domain} GRPC_PORT`).toBe(grpc || !http)
     }
   })
 })

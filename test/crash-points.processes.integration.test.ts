@@ -182,6 +182,7 @@ describe.skipIf(Boolean(missing))(
         const customer = `crash-${point.replace(/\W/g, '-')}`
         await scenarios[point](customer, point)
         await heldMatchesOpenOrders()
+        expect(await durable.parked()).toEqual([])
       },
       90_000,
     )

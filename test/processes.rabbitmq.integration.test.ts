@@ -4,14 +4,45 @@
  * finding each other through the static address map. The order flow works end to end, and
  * SIGTERM stops a process gracefully: nothing it accepted fails, and it exits 0.
  */
+import { execFile } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { menu } from '../functions/menu/domain.ts'
+import { orders } from '../functions/orders/domain.ts'
+import { stock } from '../functions/stock/domain.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
+import { type GrpcService, messageCopies, type UnaryMethod } from '../runtime/model/grpc-service.ts'
 import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
-import { type ProcessSystem, startProcesses } from './servers/processes.ts'
+import { DOMAINS, INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+
+const run = promisify(execFile)
+
+/** One raw gRPC call with the given metadata: its status code. */
+function callRaw(
+  client: Client,
+  m: UnaryMethod,
+  request: unknown,
+  headers: Record<string, string>,
+): Promise<number> {
+  const metadata = new Metadata()
+  for (const [k, v] of Object.entries(headers)) metadata.set(k, v)
+  return new Promise((resolve) =>
+    client.makeUnaryRequest(
+      m.path,
+      (value: unknown) => (m.requestSerialize as (v: unknown) => Buffer)(value),
+      m.responseDeserialize,
+      request,
+      metadata,
+      { deadline: Date.now() + 5_000 },
+      (err: ServiceError | null) => resolve(err ? err.code : status.OK),
+    ),
+  )
+}
 
 describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => {
   const dist = mkdtempSync(join(tmpdir(), 'oms-dist-'))
@@ -99,6 +130,80 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
       { what: 'ready' },
     )
     expect((await json(`/api/customers/bob/orders/${orderId}`)).status).toBe(404)
+  })
+
+  it('answers the gRPC health protocol in every process without HTTP, the kitchen included, through the built probe', async () => {
+    const probed: Record<string, string> = {}
+    for (const [domain, { grpc }] of system.ports) {
+      if (grpc === undefined) continue
+      const { stdout } = await run(process.execPath, [
+        join(dist, 'health-probe.mjs'),
+        `127.0.0.1:${grpc}`,
+      ])
+      probed[domain] = stdout.trim().split(': ')[1] ?? ''
+    }
+    expect(Object.keys(probed)).toEqual(
+      expect.arrayContaining(['orders', 'stock', 'menu', 'kitchen']),
+    )
+    expect(new Set(Object.values(probed))).toEqual(new Set(['SERVING']))
+    // A service it does not serve is not found: the probe fails.
+    const orders = system.ports.get('orders')?.grpc
+    await expect(
+      run(process.execPath, [
+        join(dist, 'health-probe.mjs'),
+        `127.0.0.1:${orders}`,
+        'oms.v1.NoService',
+      ]),
+    ).rejects.toMatchObject({ code: 1 })
+  })
+
+  it('refuses every method of every service without the token, with a wrong one, and from a domain it does not allow, changing nothing', async () => {
+    const before = {
+      menu: (await json('/api/menu')).body,
+      orders: (await json('/api/customers/ann/orders')).body,
+    }
+    const refusals: Record<string, number[]> = {}
+    const expected: Record<string, number[]> = {}
+    for (const served of [menu, stock, orders]) {
+      const service = served.spec.serves as GrpcService
+      const port = system.ports.get(served.name)?.grpc
+      const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure())
+      const access = (served.spec.access ?? {}) as Record<string, Record<string, unknown>>
+      try {
+        for (const [method, m] of Object.entries(service.definition)) {
+          // A domain the method does not list (nor the serving domain itself); none for a
+          // method open to any domain (reading the menu).
+          const rules = access[method] ?? {}
+          const outsider =
+            '*' in rules ? undefined : DOMAINS.find((d) => d !== served.name && !(d in rules))
+          const codes = []
+          for (const headers of <Record<string, string>[]>[
+            {},
+            { authorization: 'Bearer a-wrong-token-of-the-right-length-000000' },
+            ...(outsider
+              ? [{ authorization: `Bearer ${INTERNAL_TOKEN}`, 'x-oms-caller': outsider }]
+              : []),
+          ])
+            codes.push(
+              await callRaw(client, m, messageCopies(service, method).request({}), headers),
+            )
+          expected[`${service.name}/${method}`] = [
+            status.UNAUTHENTICATED,
+            status.UNAUTHENTICATED,
+            ...(outsider ? [status.PERMISSION_DENIED] : []),
+          ]
+          refusals[`${service.name}/${method}`] = codes
+        }
+      } finally {
+        client.close()
+      }
+    }
+    expect(refusals).toEqual(expected)
+    expect(Object.keys(refusals).length).toBe(15)
+    // Outsiders were tried wherever a method is not open to every domain.
+    expect(Object.values(expected).filter((codes) => codes.length === 3).length).toBe(12)
+    expect((await json('/api/menu')).body).toEqual(before.menu)
+    expect((await json('/api/customers/ann/orders')).body).toEqual(before.orders)
   })
 
   it('stops the gateway on SIGTERM without failing a request it accepted, exiting 0', async () => {

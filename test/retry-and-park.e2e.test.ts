@@ -10,7 +10,7 @@ import { loadFunctions } from '../runtime/catalog.ts'
 import { createRuntime, type Runtime } from '../runtime/host.ts'
 import { domain } from '../runtime/model/domain.ts'
 import { orderCreated } from '../shared/events.ts'
-import { post, silentLogger, testEnv, waitFor } from './fixtures.ts'
+import { ADMIN_TOKEN, post, silentLogger, testEnv, waitFor } from './fixtures.ts'
 
 const run = promisify(execFile)
 const DELAYS_MS = [100, 200, 400]
@@ -18,7 +18,8 @@ const DELAYS_MS = [100, 200, 400]
 /** Runs the real `oms` binary and returns its stdout. */
 async function oms(...args: string[]): Promise<string> {
   const { stdout } = await run(process.execPath, ['bin/oms.js', ...args], {
-    env: { ...process.env, LOG_LEVEL: 'silent' },
+    // The operator routes answer the process's admin token.
+    env: { ...process.env, LOG_LEVEL: 'silent', ADMIN_TOKEN },
   })
   return stdout
 }

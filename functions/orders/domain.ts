@@ -11,5 +11,22 @@ export const orders = domain('orders', {
   settings: ordersSettings,
   data: orderData,
   serves: orderService,
+  // The gateway acts for a customer (always named); stock, payments and the kitchen read
+  // orders; the kitchen moves them to preparing and ready; payments records the payment link.
+  access: {
+    createOrder: { gateway: true },
+    getOrder: {
+      gateway: (r) => r.customerId !== '',
+      stock: true,
+      payments: true,
+      kitchen: true,
+    },
+    listOrders: { gateway: (r) => r.customerId !== '' },
+    updateOrder: {
+      kitchen: (r) => (r.status === 'preparing' || r.status === 'ready') && r.paymentLink === '',
+      payments: (r) => r.status === '' && r.paymentLink !== '',
+    },
+    cancelOrder: { gateway: (r) => r.customerId !== '' },
+  },
   clients: { menu: menuService, stock: stockService },
 })

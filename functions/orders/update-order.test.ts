@@ -110,18 +110,30 @@ describe('orders.update-order', () => {
 
   it('moves the status and records a payment link in one request', async () => {
     const order = await orderIn('pending')
-    expect(await update(order.id, 'paid', 'http://pay/1')).toMatchObject({
+    expect(await update(order.id, 'paid', 'http://localhost:0/checkout/cs_2')).toMatchObject({
       status: 'paid',
-      paymentLink: 'http://pay/1',
+      paymentLink: 'http://localhost:0/checkout/cs_2',
     })
   })
 
   it('records a payment link given with the status the order already has', async () => {
     const order = await orderIn('pending')
-    expect(await update(order.id, 'pending', 'http://pay/2')).toMatchObject({
+    expect(
+      await update(order.id, 'pending', 'https://checkout.stripe.com/c/pay/cs_3'),
+    ).toMatchObject({
       status: 'pending',
-      paymentLink: 'http://pay/2',
+      paymentLink: 'https://checkout.stripe.com/c/pay/cs_3',
     })
-    expect((await stored(order.id))?.paymentLink).toBe('http://pay/2')
+    expect((await stored(order.id))?.paymentLink).toBe('https://checkout.stripe.com/c/pay/cs_3')
+  })
+
+  it.each([
+    ['an outside site', 'https://evil.example/pay'],
+    ['a look-alike of Stripe', 'https://checkout.stripe.com.evil.example/pay'],
+    ['our own site outside the checkout', 'http://localhost:0/orders/ann/x'],
+  ])('refuses a payment link to %s, changing nothing', async (_what, link) => {
+    const order = await orderIn('pending')
+    await expect(update(order.id, '', link)).rejects.toMatchObject({ code: 'INVALID_REQUEST' })
+    expect((await stored(order.id))?.paymentLink).toBe('')
   })
 })

@@ -13,6 +13,13 @@ import {
 import { orders } from './domain.ts'
 import { findOrder } from './lib/find-order.ts'
 
+/** Where payment links may point: Stripe Checkout's pages, and the local checkout's. */
+const STRIPE_CHECKOUT = 'https://checkout.stripe.com/'
+
+export function isPaymentLink(link: string, publicUrl: string): boolean {
+  return link.startsWith(STRIPE_CHECKOUT) || link.startsWith(`${publicUrl}/checkout/`)
+}
+
 /** Reads and conditional writes tried before giving up on an order that keeps changing. */
 const MAX_ROUNDS = 3
 
@@ -23,6 +30,13 @@ export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymen
   }
   if (!target && !paymentLink) {
     throw new DomainError('INVALID_REQUEST', 'nothing to update: give a status or a payment link')
+  }
+  // The order page sends the customer there: only to the payment provider or our own checkout.
+  if (paymentLink && !isPaymentLink(paymentLink, ctx.publicUrl)) {
+    throw new DomainError(
+      'INVALID_REQUEST',
+      'a payment link must be Stripe Checkout or this system’s own checkout',
+    )
   }
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const current: Order = await findOrder(ctx, orderId)

@@ -7,6 +7,14 @@ import { stockData } from './data.ts'
 export const stock = domain('stock', {
   data: stockData,
   serves: stockService,
+  // Orders reserves and releases; the gateway reads levels and, for an admin, sets them.
+  access: {
+    checkStock: { gateway: true, orders: true },
+    reserveStock: { orders: true },
+    releaseStock: { orders: true },
+    getLevels: { gateway: true, orders: true },
+    setLevel: { gateway: 'admin' },
+  },
   clients: { orders: orderService },
   async seed(levels) {
     if ((await levels.levels()).length > 0) return

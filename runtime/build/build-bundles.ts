@@ -86,6 +86,8 @@ export async function buildBundles({
     await writeFile(file, bundleEntry(b.functions, SERVE_MODULE, ENTRY_DIR))
     entryPoints[b.name] = file
   }
+  // Beside the functions: the gRPC health probe containers' health checks run.
+  entryPoints['health-probe'] = join(ROOT, 'runtime', 'grpc', 'health-probe.ts')
   await rm(outDir, { recursive: true, force: true })
   // What domains make at build time (e.g. client code) is embedded, so bundles need no build tools.
   const embedded: Record<string, Readonly<Record<string, string>>> = {}

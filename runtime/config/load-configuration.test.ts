@@ -67,6 +67,12 @@ describe('loadConfig (the runtime alone)', () => {
       sampler: { name: 'parentbased_always_on', ratio: 1 },
       spanBatch: { maxQueueSize: 65_536, scheduledDelayMs: 500 },
       adminToken: undefined,
+      internalToken: undefined,
+      insecureInternal: false,
+      opsLoopback: false,
+      // Nothing outside can find a process on embedded defaults: its gRPC is loopback only.
+      grpcHost: '127.0.0.1',
+      reachable: false,
       retryDelaysMs: [1000, 5000, 30000],
       prefetch: 32,
       outboxPollMs: 1000,

@@ -151,6 +151,27 @@ export const RUNTIME_SETTINGS = {
     unset: 'tracing on',
   }),
   adminToken: ADMIN_TOKEN,
+  internalToken: setting(
+    'OMS_INTERNAL_TOKEN',
+    z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)'),
+    {
+      secret: true,
+      set: 'authenticates every call between processes (gRPC, forwarded HTTP): the same value in every process; a call without it is refused with `UNAUTHENTICATED`',
+      unset:
+        'internal calls carry no credential: a process other processes can reach (Consul, `OMS_ADDRESSES`) refuses to start, unless `OMS_INSECURE_INTERNAL=true`',
+    },
+  ),
+  opsLoopback: setting('OMS_OPS_LOOPBACK', flag, {
+    default: false,
+    set: '`true`: the operator routes (`/_oms/*`, for `oms dlq`) answer callers on this host without `ADMIN_TOKEN` — what `oms dev` sets, and says',
+    unset:
+      'the operator routes need `ADMIN_TOKEN` from every caller (behind a local proxy every caller is on this host)',
+  }),
+  insecureInternal: setting('OMS_INSECURE_INTERNAL', flag, {
+    default: false,
+    set: '`true`: run a process other processes can reach without `OMS_INTERNAL_TOKEN` — its gRPC open to anyone on the network (said at start)',
+    unset: 'refused',
+  }),
   retryDelaysMs: setting('RETRY_DELAYS_MS', msList, {
     default: [1000, 5000, 30000],
     set: 'delays before each retry of a failed message',
@@ -202,6 +223,19 @@ export interface RuntimeConfig {
   /** The span batch processor: queue size and delay between batches. */
   spanBatch: { maxQueueSize: number; scheduledDelayMs: number }
   adminToken?: string
+  /** OMS_INTERNAL_TOKEN: the credential of calls between processes. */
+  internalToken?: string
+  /** OMS_OPS_LOOPBACK=true (`oms dev`): operator routes open to loopback callers. */
+  opsLoopback: boolean
+  /** OMS_INSECURE_INTERNAL=true: the user accepts unauthenticated internal calls. */
+  insecureInternal: boolean
+  /**
+   * Where gRPC listens: HOST when other processes can find this one (Consul, OMS_ADDRESSES),
+   * else loopback — a single process needs no gRPC from outside.
+   */
+  grpcHost: string
+  /** Whether other processes can find this one (a registry beyond the process). */
+  reachable: boolean
   retryDelaysMs: readonly number[]
   prefetch: number
   /** How often the outbox relay looks for events a stopped process left unpublished. */
@@ -216,6 +250,9 @@ export interface RuntimeConfig {
   addresses: Readonly<Record<string, { host: string; port: number }>>
   logLevel: string
 }
+
+/** Other processes find this one through Consul or the static address map. */
+const reachable = (v: Values) => Boolean(v.consulAddr) || Object.keys(v.addresses ?? {}).length > 0
 
 export function runtimeConfigOf(v: Values): RuntimeConfig {
   return {
@@ -234,6 +271,11 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     sampler: { name: v.sampler, ratio: v.samplerRatio },
     spanBatch: { maxQueueSize: v.spanQueueSize, scheduledDelayMs: v.spanDelayMs },
     adminToken: v.adminToken,
+    internalToken: v.internalToken,
+    insecureInternal: v.insecureInternal,
+    opsLoopback: v.opsLoopback,
+    grpcHost: reachable(v) ? v.host : '127.0.0.1',
+    reachable: reachable(v),
     retryDelaysMs: v.retryDelaysMs,
     prefetch: v.prefetch,
     outboxPollMs: v.outboxPollMs,

@@ -20,9 +20,11 @@ import {
 } from '../model/grpc-service.ts'
 import type { Instance, Registry } from '../ports/registry.ts'
 import { inSpan, SpanKind } from '../telemetry/spans.ts'
+import { CALLER_KEY, type Caller, type CallOptions, ON_BEHALF_KEY } from './caller.ts'
 import { fromServiceError } from './errors.ts'
 
-export type LocalInvoker = (request: unknown) => Promise<unknown>
+/** A hosted method, called with who calls it (none: the operator's `oms invoke`, tests). */
+export type LocalInvoker = (request: unknown, caller?: Caller) => Promise<unknown>
 
 export interface ClientsOptions {
   registry: Registry
@@ -30,6 +32,8 @@ export interface ClientsOptions {
   local: (functionName: string) => LocalInvoker | undefined
   /** Deadline per call (default 10 s). */
   timeoutMs?: number
+  /** OMS_INTERNAL_TOKEN: carried by every call to another process. */
+  internalToken?: string
 }
 
 export interface ClientPool {
@@ -47,7 +51,12 @@ const RECONNECT = {
   'grpc.max_reconnect_backoff_ms': 5000,
 }
 
-export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOptions): ClientPool {
+export function createClients({
+  registry,
+  local,
+  timeoutMs = 10_000,
+  internalToken,
+}: ClientsOptions): ClientPool {
   const channels = new Map<string, Client>()
   const turn = new Map<string, number>()
 
@@ -63,9 +72,12 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
 
   const metadataSetter = { set: (m: Metadata, key: string, value: string) => m.set(key, value) }
 
-  const unary = (client: Client, m: UnaryMethod, request: unknown) => {
+  const unary = (client: Client, m: UnaryMethod, request: unknown, caller: Caller) => {
     const metadata = new Metadata()
     propagation.inject(context.active(), metadata, metadataSetter)
+    if (internalToken) metadata.set('authorization', `Bearer ${internalToken}`)
+    metadata.set(CALLER_KEY, caller.domain)
+    if (caller.onBehalfOf) metadata.set(ON_BEHALF_KEY, caller.onBehalfOf)
     return new Promise<unknown>((resolve, reject) => {
       client.makeUnaryRequest(
         m.path,
@@ -79,7 +91,12 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     })
   }
 
-  const remote = async (name: string, m: UnaryMethod, request: unknown): Promise<unknown> => {
+  const remote = async (
+    name: string,
+    m: UnaryMethod,
+    request: unknown,
+    caller: Caller,
+  ): Promise<unknown> => {
     const instances = await registry.resolve(name)
     if (instances.length === 0)
       throw new DomainError('UNAVAILABLE', `no instance of ${name} is registered`)
@@ -90,7 +107,7 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     for (let i = 0; i < instances.length; i++) {
       const instance = instances[(start + i) % instances.length] as Instance
       try {
-        return await unary(channel(instance), m, request)
+        return await unary(channel(instance), m, request, caller)
       } catch (err) {
         const e = err as ServiceError
         lastError = fromServiceError(e, name)
@@ -105,19 +122,21 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
     const name = functionForMethod(service, method)
     const m = methodOf(service, method)
     const copies = messageCopies(service, method)
-    return (request: unknown): Promise<unknown> => {
+    return (request: unknown, caller: Caller): Promise<unknown> => {
       const invoke = local(name)
-      if (!invoke) return remote(name, m, request)
+      if (!invoke) return remote(name, m, request, caller)
       try {
-        return invoke(copies.request(request)).then(copies.response)
+        return invoke(copies.request(request), caller).then(copies.response)
       } catch (err) {
         return Promise.reject(err)
       }
     }
   }
 
-  const clientsFor = <C extends ClientsSpec>(services: C, tracer: Tracer, fn: string) =>
-    Object.fromEntries(
+  const clientsFor = <C extends ClientsSpec>(services: C, tracer: Tracer, fn: string) => {
+    // The calling function's domain: who every call of these clients comes from.
+    const domain = fn.split('.')[0] ?? fn
+    return Object.fromEntries(
       Object.entries(services).map(([key, service]) => [
         key,
         Object.fromEntries(
@@ -134,12 +153,19 @@ export function createClients({ registry, local, timeoutMs = 10_000 }: ClientsOp
             const spec = { kind: SpanKind.CLIENT, attributes }
             return [
               method,
-              (request: unknown) => inSpan(tracer, spanName, spec, () => call(request)),
+              (request: unknown, options: CallOptions = {}) =>
+                inSpan(tracer, spanName, spec, () =>
+                  call(request, {
+                    domain,
+                    ...(options.onBehalfOf && { onBehalfOf: options.onBehalfOf }),
+                  }),
+                ),
             ]
           }),
         ),
       ]),
     ) as unknown as ClientsOf<C>
+  }
 
   return {
     clientsFor,

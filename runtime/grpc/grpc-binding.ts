@@ -3,10 +3,13 @@
  * it. In process or over the wire, a handler runs in a SERVER span (child of the caller's).
  */
 
+import { DomainError } from '../../shared/errors.ts'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
 import type { GrpcFunction } from '../model/define.ts'
+import type { AnyDomain } from '../model/domain.ts'
 import { messageCopies, rpcMethodOf } from '../model/grpc-service.ts'
 import { inSpan, SpanKind } from '../telemetry/spans.ts'
+import type { Caller } from './caller.ts'
 import type { LocalInvoker } from './clients.ts'
 import { type GrpcServer, startGrpcServer } from './server.ts'
 
@@ -17,9 +20,34 @@ export interface GrpcBinding extends Binding {
   readonly port: number | undefined
 }
 
+/**
+ * Whether the caller may call the method, by the serving domain's `access` declaration. Calls
+ * with no caller are the operator's (`oms invoke`) and the domain's own calls are its own.
+ */
+export function allowed(
+  domain: AnyDomain,
+  method: string,
+  request: unknown,
+  caller: Caller | undefined,
+): boolean {
+  if (!caller || caller.domain === domain.name) return true
+  const access = domain.spec.access as
+    | Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>
+    | undefined
+  if (!access) return true
+  // A domain's own rule, else the rule for any domain (`'*'`).
+  const rule = access[method]?.[caller.domain] ?? access[method]?.['*']
+  if (rule === true) return true
+  if (rule === 'admin') return caller.onBehalfOf === 'admin'
+  if (typeof rule === 'function') return (rule as (request: unknown) => boolean)(request) === true
+  return false
+}
+
 export function prepareGrpc(
   hosted: readonly Hosted<GrpcFunction>[],
   deps: BindingDeps,
+  /** Serve gRPC (its health service) even with no method hosted: a process with no other server. */
+  { healthOnly = false }: { healthOnly?: boolean } = {},
 ): GrpcBinding {
   const invokers = new Map<string, LocalInvoker>()
   for (const { fn, ctx, tracer } of hosted) {
@@ -36,7 +64,17 @@ export function prepareGrpc(
         'faas.name': fn.name,
       },
     }
-    invokers.set(fn.name, (request) => inSpan(tracer, spanName, spec, () => handler(request, ctx)))
+    const domain = fn.def.domain
+    invokers.set(fn.name, (request, caller) =>
+      inSpan(tracer, spanName, spec, async () => {
+        if (!allowed(domain, method, request, caller))
+          throw new DomainError(
+            'FORBIDDEN',
+            `${caller?.domain || 'an unnamed caller'} may not call ${spanName}${caller?.onBehalfOf ? '' : ' (or not without an admin)'}`,
+          )
+        return handler(request, ctx)
+      }),
+    )
   }
   let server: GrpcServer | undefined
 
@@ -46,15 +84,16 @@ export function prepareGrpc(
       return server?.port
     },
     async start() {
-      if (hosted.length === 0) return
+      if (hosted.length === 0 && !healthOnly) return
       server = await startGrpcServer(
         hosted.map(({ fn }) => ({
           service: fn.def.service,
           method: fn.def.method,
           invoke: invokers.get(fn.name) as LocalInvoker,
         })),
-        { host: deps.config.host, port: deps.config.grpcPort },
+        { host: deps.config.grpcHost, port: deps.config.grpcPort },
         deps.log,
+        { token: deps.config.internalToken },
       )
       for (const { fn } of hosted) await deps.register(fn, server.port, 'grpc')
     },

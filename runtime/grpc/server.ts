@@ -6,13 +6,17 @@ import {
   ServerCredentials,
   type ServiceDefinition,
   type ServiceError,
+  status,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import { context, propagation, type TextMapGetter } from '@opentelemetry/api'
+import { hasBearer } from '../http/bearer.ts'
 import type { GrpcService } from '../model/grpc-service.ts'
 import type { Logger } from '../ports/logger.ts'
+import { CALLER_KEY, type Caller, ON_BEHALF_KEY } from './caller.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
+import { addHealth } from './health.ts'
 
 export interface HostedMethod {
   service: GrpcService
@@ -35,10 +39,31 @@ const metadataGetter: TextMapGetter<Metadata> = {
   },
 }
 
+/** A metadata value as text (the first one), or undefined. */
+function text(m: Metadata, key: string): string | undefined {
+  const [value] = m.get(key)
+  return typeof value === 'string' ? value : undefined
+}
+
+/** Who the call says it comes from. */
+function callerOf(m: Metadata): Caller {
+  const onBehalf = text(m, ON_BEHALF_KEY)
+  return {
+    domain: text(m, CALLER_KEY) ?? '',
+    ...(onBehalf === 'admin' && { onBehalfOf: 'admin' as const }),
+  }
+}
+
+export interface ServerAuth {
+  /** OMS_INTERNAL_TOKEN: every call must carry it (`authorization: Bearer <token>`). */
+  token?: string
+}
+
 export async function startGrpcServer(
   methods: readonly HostedMethod[],
   address: { host: string; port: number },
   log: Logger,
+  auth: ServerAuth = {},
 ): Promise<GrpcServer> {
   const server = new Server()
   const byService = new Map<GrpcService, UntypedServiceImplementation>()
@@ -48,6 +73,15 @@ export async function startGrpcServer(
       call: { request: unknown; metadata: Metadata },
       callback: (err: Partial<ServiceError> | null, res?: unknown) => void,
     ) => {
+      // Before anything runs: the internal credential, when one is configured.
+      if (auth.token && !hasBearer(text(call.metadata, 'authorization'), auth.token)) {
+        callback({
+          code: status.UNAUTHENTICATED,
+          details: 'a valid internal credential is required (OMS_INTERNAL_TOKEN)',
+        })
+        return
+      }
+      const caller = callerOf(call.metadata)
       // The caller's trace context arrives in the metadata; the handler's span is its child.
       const [traceparent] = call.metadata.get('traceparent')
       const answer =
@@ -57,8 +91,9 @@ export async function startGrpcServer(
               invoke,
               undefined,
               call.request,
+              caller,
             )
-          : invoke(call.request)
+          : invoke(call.request, caller)
       answer.then(
         (response) => callback(null, response),
         (err: unknown) => callback(toServiceError(err, log)),
@@ -68,6 +103,10 @@ export async function startGrpcServer(
   }
   for (const [service, impl] of byService)
     server.addService(service.definition as unknown as ServiceDefinition, impl)
+  const health = addHealth(
+    server,
+    [...byService.keys()].map((s) => s.name),
+  )
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${address.host}:${address.port}`,
@@ -78,6 +117,7 @@ export async function startGrpcServer(
   return {
     port,
     stop(graceMs = 10_000) {
+      health.stopServing()
       return new Promise<void>((resolve) => {
         const force = setTimeout(() => {
           server.forceShutdown()

@@ -57,7 +57,13 @@ export function prepareHttp(
       apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
   if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
   if (deps.listen && apps.length > 0)
-    apps.unshift(opsRoutes({ bus: adapters.bus, adminToken: config.adminToken }))
+    apps.unshift(
+      opsRoutes({
+        bus: adapters.bus,
+        adminToken: config.adminToken,
+        trustLoopback: config.opsLoopback,
+      }),
+    )
   const app = createRootApp(apps, log)
   let server: ServerType | undefined
   let url: string | undefined

@@ -1,7 +1,9 @@
 /**
  * Operator routes for `oms dlq`: the parked (dead-lettered) messages of the bus this process
- * hosts, and their replay. Only loopback callers, or callers with the admin token, get an
- * answer; anyone else gets the ordinary JSON 404, so the routes are not advertised.
+ * hosts, and their replay. Only callers with the admin token get an answer — and, under
+ * `oms dev` (OMS_OPS_LOOPBACK=true), callers on this host; anyone else gets the ordinary JSON
+ * 404, so the routes are not advertised. The peer address alone proves nothing behind a local
+ * reverse proxy, where every caller is loopback.
  */
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
@@ -15,8 +17,10 @@ export const OPS_PREFIX = '/_oms'
 
 export interface OpsRoutesOptions {
   bus: Pick<Bus, 'parked' | 'replay'>
-  /** ADMIN_TOKEN: lets non-loopback callers in with `Authorization: Bearer <token>` (default: none). */
+  /** ADMIN_TOKEN: lets callers in with `Authorization: Bearer <token>` (default: none). */
   adminToken?: string
+  /** Also answer loopback callers without the token (`oms dev`). */
+  trustLoopback?: boolean
 }
 
 const replayBody = z.strictObject({
@@ -24,10 +28,11 @@ const replayBody = z.strictObject({
   id: z.string().min(1).optional(),
 })
 
-export function opsRoutes({ bus, adminToken }: OpsRoutesOptions): Hono {
+export function opsRoutes({ bus, adminToken, trustLoopback = false }: OpsRoutesOptions): Hono {
   const app = new Hono()
   app.use(`${OPS_PREFIX}/*`, async (c, next) => {
-    if (isLoopbackCaller(c) || hasBearer(c.req.header('authorization'), adminToken)) return next()
+    if (hasBearer(c.req.header('authorization'), adminToken)) return next()
+    if (trustLoopback && isLoopbackCaller(c)) return next()
     const err = new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)
     return c.json(err.toJSON(), 404)
   })

@@ -27,6 +27,7 @@ import {
   type WorkerOptions,
 } from './define.ts'
 import type {
+  AccessSpec,
   ClientsOf,
   ClientsSpec,
   GrpcService,
@@ -57,6 +58,12 @@ export interface DomainSpec<S extends SettingsSpec, R, C extends ClientsSpec, G>
   data?: DataSpec<R>
   /** The gRPC service the domain serves (its methods are functions of this domain). */
   serves?: G
+  /**
+   * Which domains may call which methods of the served service (least privilege): a call from
+   * a domain its method does not list is refused with FORBIDDEN. The domain's own functions
+   * may call all of them. Without it, every domain may call every method.
+   */
+  access?: AccessSpec<DefOf<G>>
   /** The gRPC services the domain calls, by the name its code calls them under. */
   clients?: C
   /** Fills an empty store (run at start by every process hosting the domain; must be idempotent). */

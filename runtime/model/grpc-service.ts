@@ -5,6 +5,8 @@
  * after it (`CreateOrder` → `create-order.ts`); callers list the services they call.
  */
 
+import type { CallOptions } from '../grpc/caller.ts'
+
 export interface UnaryMethod {
   path: string
   requestSerialize: (value: never) => Buffer
@@ -79,7 +81,24 @@ export type ResponseOf<Def extends ServiceDefinition, M extends MethodName<Def>>
 
 /** A promise-returning client for one service. */
 export type ServiceClient<Def extends ServiceDefinition> = {
-  [M in MethodName<Def>]: (request: RequestOf<Def, M>) => Promise<ResponseOf<Def, M>>
+  [M in MethodName<Def>]: (
+    request: RequestOf<Def, M>,
+    options?: CallOptions,
+  ) => Promise<ResponseOf<Def, M>>
+}
+
+/**
+ * Who may call a method of a domain's service, by calling domain: `true`, `'admin'` (only
+ * for a user it authenticated as admin, e.g. a front door's admin routes), or a check of the
+ * request (e.g. a domain may move a record only to some states).
+ */
+export type AccessRule<Req> = true | 'admin' | AccessCheck<Req>
+/** A check of the request (a method's parameter, so domains of any service fit `AnyDomain`). */
+type AccessCheck<Req> = { check(request: Req): boolean }['check']
+
+/** Per method of the served service, the domains that may call it, `'*'` for any (others are refused). */
+export type AccessSpec<Def extends ServiceDefinition> = {
+  readonly [M in MethodName<Def>]?: Readonly<Record<string, AccessRule<RequestOf<Def, M>>>>
 }
 
 /** The services a domain calls, by the name it calls them under. */

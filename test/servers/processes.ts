@@ -26,14 +26,17 @@ function portsEnv(domain: Domain, ports: DomainPorts): Record<string, string> {
 
 type DomainPorts = ReadonlyMap<Domain, { http?: number; grpc?: number }>
 
-/** A free port for each server a domain runs: HTTP for HTTP functions, gRPC for gRPC methods. */
+/**
+ * A free port for each server a domain runs: HTTP for HTTP functions, gRPC for gRPC methods —
+ * and gRPC for a domain with neither, whose gRPC server serves only the health service.
+ */
 async function pickPorts(): Promise<DomainPorts> {
   const ports = new Map<Domain, { http?: number; grpc?: number }>()
   for (const domain of DOMAINS) {
     const role = topology.role(domain)
     ports.set(domain, {
       ...(role.http && { http: await freePort() }),
-      ...(role.grpc && { grpc: await freePort() }),
+      ...((role.grpc || !role.http) && { grpc: await freePort() }),
     })
   }
   return ports
@@ -57,6 +60,9 @@ function addressesOf(ports: DomainPorts): string {
   return entries.join(',')
 }
 
+/** The internal credential the test processes share. */
+export const INTERNAL_TOKEN = 'test-internal-token-shared-by-the-processes-0123'
+
 export interface DomainProcess {
   domain: Domain
   child: ChildProcess
@@ -68,6 +74,8 @@ export interface DomainProcess {
 
 export interface ProcessSystem {
   url: string
+  /** Each domain's ports (gRPC for every domain without HTTP, for its health service). */
+  ports: DomainPorts
   env: Record<string, string>
   processes: Map<Domain, DomainProcess>
   /** Starts (another) process for a domain with extra variables. */
@@ -91,6 +99,8 @@ export async function startProcesses(
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
     OMS_ADDRESSES: addressesOf(ports),
+    // Calls between the processes are authenticated, as any multi-process deployment's must be.
+    OMS_INTERNAL_TOKEN: INTERNAL_TOKEN,
     ...env,
   }
   const processes = new Map<Domain, DomainProcess>()
@@ -139,6 +149,7 @@ export async function startProcesses(
   for (const domain of topology.startOrder) await spawnDomain(domain)
   return {
     url,
+    ports,
     env: shared,
     processes,
     spawnDomain,

@@ -40,7 +40,12 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   const killAfterMs = options.killAfterMs ?? STOP_TIMEOUT_MS + 5000
   // Reloads keep the data: every child of this session uses the same embedded store file.
   const storeFile = options.storeFile ?? sessionStoreFile()
-  const env = storeFile ? { ...process.env, OMS_STORE_FILE: storeFile } : process.env
+  // Its local tools (`oms dlq` against it) answer callers on this host without a token.
+  const env = {
+    ...process.env,
+    OMS_OPS_LOOPBACK: 'true',
+    ...(storeFile && { OMS_STORE_FILE: storeFile }),
+  }
   const stopAsked = shutdownRequested()
   let child: { process: ChildProcess; exited: Promise<number | null> } | undefined
   let stopping = false
@@ -95,6 +100,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   )
   say(`watching ${dirs.map((d) => relative(ROOT, d)).join(', ')}`)
   if (storeFile) say(`the embedded store is kept in ${relative(ROOT, storeFile)} across reloads`)
+  say('its operator routes (/_oms/*, for oms dlq) answer callers on this host without ADMIN_TOKEN')
   spawnChild()
 
   await stopAsked
