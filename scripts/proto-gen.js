@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 
 const check = process.argv.includes('--check')
 const buf = join('node_modules', '.bin', 'buf')
@@ -53,7 +53,12 @@ try {
   for (const t of TARGETS) {
     generate(t, out)
     const fresh = join(out, t.genDir)
-    const names = new Set([...readdirSync(fresh), ...readdirSync(t.genDir)])
+    // Every generated file, in nested folders too (e.g. grpc/health/v1).
+    const files = (dir) =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => relative(dir, join(d.parentPath ?? d.path, d.name)))
+    const names = new Set([...files(fresh), ...files(t.genDir)])
     for (const name of names) {
       try {
         if (!readFileSync(join(fresh, name)).equals(readFileSync(join(t.genDir, name))))
