@@ -14,6 +14,7 @@ import type { Env } from './config/load-settings.ts'
 import type { RuntimeConfig } from './config/runtime-settings.ts'
 import { type ClientPool, createClients } from './grpc/clients.ts'
 import { type GrpcBinding, prepareGrpc } from './grpc/grpc-binding.ts'
+import { tlsCredentials } from './grpc/tls-credentials.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
 import { type HttpBinding, prepareHttp } from './http/http-binding.ts'
 import { createLogger } from './log.ts'
@@ -95,11 +96,11 @@ function checkInternalAuth(
   functions: readonly LoadedFunction[],
   log: Logger,
 ) {
-  if (!config.reachable || config.internalToken) return
+  if (!config.reachable || config.internalToken || config.tls) return
   if (!functions.some((fn) => fn.def.kind === 'grpc')) return
   if (!config.insecureInternal)
     throw new ConfigError(
-      'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so its gRPC calls must be authenticated: set OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
+      'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so its gRPC calls must be authenticated: set mutual TLS (OMS_TLS_CA, OMS_TLS_CERT, OMS_TLS_KEY; `oms certs` makes development ones), or OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
     )
   log.warn(
     { host: config.grpcHost },
@@ -138,13 +139,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Bindings are prepared below; in-process calls look them up when they are made.
   let grpc: GrpcBinding | undefined
   let http: HttpBinding | undefined
+  const tls = config.tls && tlsCredentials(config.tls)
   const pool: ClientPool = createClients({
     registry,
     local: (name) => grpc?.invoker(name),
     internalToken: config.internalToken,
+    ...(tls && { channelCredentials: tls.client }),
   })
-  const fetchFunction = createFunctionFetch(registry, (name) =>
-    http?.hosts(name) ? http.app : undefined,
+  const fetchFunction = createFunctionFetch(
+    registry,
+    (name) => (http?.hosts(name) ? http.app : undefined),
+    config.internalToken,
   )
   const outbox = prepareOutbox({ domains, store, bus, log, pollMs: config.outboxPollMs })
   // Without network bindings (`oms invoke`, unit tests) what invoked functions store is still
@@ -171,6 +176,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     config,
     log,
     adapters,
+    ...(tls && { tls }),
     async register(fn, port, trigger) {
       const instance: Instance = {
         id: `${fn.name}-${randomUUID().slice(0, 8)}`,

@@ -5,6 +5,7 @@
  */
 import { Command, type CommanderError } from 'commander'
 import { registerBuild } from './commands/build.ts'
+import { registerCerts } from './commands/certs.ts'
 import { registerConfig } from './commands/config.ts'
 import { registerDev } from './commands/dev.ts'
 import { registerDlq } from './commands/dlq.ts'
@@ -25,6 +26,7 @@ export function buildProgram(exit: (code: number) => void = (code) => process.ex
   registerLs(program)
   registerInvoke(program)
   registerDlq(program)
+  registerCerts(program)
   registerBuild(program)
   registerConfig(program)
   program.addHelpText(

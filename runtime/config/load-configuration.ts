@@ -22,12 +22,25 @@ export interface Configuration {
   generated: readonly GeneratedValue[]
 }
 
+/** Checks across the runtime's own values: mutual TLS needs its three files. */
+function checkRuntime(_values: unknown, isSet: (key: string) => boolean) {
+  const tls = ['tlsCa', 'tlsCert', 'tlsKey'] as const
+  const set = tls.filter((k) => isSet(k))
+  if (set.length === 0 || set.length === tls.length) return undefined
+  const env = { tlsCa: 'OMS_TLS_CA', tlsCert: 'OMS_TLS_CERT', tlsKey: 'OMS_TLS_KEY' }
+  const missing = tls.find((k) => !isSet(k)) as (typeof tls)[number]
+  return {
+    env: env[missing],
+    message: 'mutual TLS needs OMS_TLS_CA, OMS_TLS_CERT and OMS_TLS_KEY together',
+  }
+}
+
 /** The owner name of the runtime's own settings. */
 export const RUNTIME_OWNER = 'runtime'
 
 export function settingsGroups(domains: readonly AnyDomain[]): SettingsGroup[] {
   return [
-    { owner: RUNTIME_OWNER, settings: RUNTIME_SETTINGS },
+    { owner: RUNTIME_OWNER, settings: RUNTIME_SETTINGS, check: checkRuntime },
     ...domains.map((d) => ({
       owner: d.name,
       settings: d.spec.settings ?? {},

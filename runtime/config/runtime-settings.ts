@@ -167,6 +167,19 @@ export const RUNTIME_SETTINGS = {
     unset:
       'the operator routes need `ADMIN_TOKEN` from every caller (behind a local proxy every caller is on this host)',
   }),
+  tlsCa: setting('OMS_TLS_CA', z.string().min(1), {
+    set: 'mutual TLS between the processes: the CA certificate (PEM file) every gRPC peer must be signed by; with `OMS_TLS_CERT` and `OMS_TLS_KEY` (`oms certs` makes development ones)',
+    unset: 'gRPC in plaintext',
+  }),
+  tlsCert: setting('OMS_TLS_CERT', z.string().min(1), {
+    set: "this process's certificate (PEM file); its subject CN names its domain — the identity callers are checked by",
+    unset: 'none',
+  }),
+  tlsKey: setting('OMS_TLS_KEY', z.string().min(1), {
+    secret: true,
+    set: "this process's private key (PEM file)",
+    unset: 'none',
+  }),
   insecureInternal: setting('OMS_INSECURE_INTERNAL', flag, {
     default: false,
     set: '`true`: run a process other processes can reach without `OMS_INTERNAL_TOKEN` — its gRPC open to anyone on the network (said at start)',
@@ -227,6 +240,8 @@ export interface RuntimeConfig {
   internalToken?: string
   /** OMS_OPS_LOOPBACK=true (`oms dev`): operator routes open to loopback callers. */
   opsLoopback: boolean
+  /** OMS_TLS_*: mutual TLS for gRPC (the files' paths), all three or none. */
+  tls?: { ca: string; cert: string; key: string }
   /** OMS_INSECURE_INTERNAL=true: the user accepts unauthenticated internal calls. */
   insecureInternal: boolean
   /**
@@ -273,6 +288,9 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     adminToken: v.adminToken,
     internalToken: v.internalToken,
     insecureInternal: v.insecureInternal,
+    ...(v.tlsCa &&
+      v.tlsCert &&
+      v.tlsKey && { tls: { ca: v.tlsCa, cert: v.tlsCert, key: v.tlsKey } }),
     opsLoopback: v.opsLoopback,
     grpcHost: reachable(v) ? v.host : '127.0.0.1',
     reachable: reachable(v),

@@ -5,7 +5,14 @@
  * otherwise the registry names the instances, calls are balanced over them round-robin,
  * and one channel per address is reused.
  */
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import {
+  type ChannelCredentials,
+  Client,
+  credentials,
+  Metadata,
+  type ServiceError,
+  status,
+} from '@grpc/grpc-js'
 import { context, propagation, type Tracer } from '@opentelemetry/api'
 import { DomainError } from '../../shared/errors.ts'
 import {
@@ -34,6 +41,8 @@ export interface ClientsOptions {
   timeoutMs?: number
   /** OMS_INTERNAL_TOKEN: carried by every call to another process. */
   internalToken?: string
+  /** Mutual TLS: the channel credentials presenting this process's certificate. */
+  channelCredentials?: ChannelCredentials
 }
 
 export interface ClientPool {
@@ -56,6 +65,7 @@ export function createClients({
   local,
   timeoutMs = 10_000,
   internalToken,
+  channelCredentials = credentials.createInsecure(),
 }: ClientsOptions): ClientPool {
   const channels = new Map<string, Client>()
   const turn = new Map<string, number>()
@@ -64,7 +74,7 @@ export function createClients({
     const address = `${instance.host}:${instance.port}`
     let client = channels.get(address)
     if (!client) {
-      client = new Client(address, credentials.createInsecure(), RECONNECT)
+      client = new Client(address, channelCredentials, RECONNECT)
       channels.set(address, client)
     }
     return client

@@ -93,7 +93,7 @@ export function prepareGrpc(
         })),
         { host: deps.config.grpcHost, port: deps.config.grpcPort },
         deps.log,
-        { token: deps.config.internalToken },
+        { token: deps.config.internalToken, tls: deps.tls?.server },
       )
       for (const { fn } of hosted) await deps.register(fn, server.port, 'grpc')
     },

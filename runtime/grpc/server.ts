@@ -1,5 +1,6 @@
 /** One grpc-js server per process, serving every hosted gRPC function's method. */
 
+import type { PeerCertificate } from 'node:tls'
 import {
   type Metadata,
   Server,
@@ -57,6 +58,19 @@ function callerOf(m: Metadata): Caller {
 export interface ServerAuth {
   /** OMS_INTERNAL_TOKEN: every call must carry it (`authorization: Bearer <token>`). */
   token?: string
+  /** Mutual TLS: callers prove their domain by their certificate's subject CN. */
+  tls?: ServerCredentials
+}
+
+/** What grpc-js tells of a call's transport (its peer certificate under TLS). */
+interface AuthContext {
+  sslPeerCertificate?: PeerCertificate
+}
+
+/** The domain a caller's certificate names (mutual TLS), if any. */
+function certifiedDomain(call: { getAuthContext?: () => AuthContext }): string | undefined {
+  const cn = call.getAuthContext?.().sslPeerCertificate?.subject?.CN
+  return typeof cn === 'string' && cn !== '' ? cn : undefined
 }
 
 export async function startGrpcServer(
@@ -70,7 +84,7 @@ export async function startGrpcServer(
   for (const { service, method, invoke } of methods) {
     const impl = byService.get(service) ?? {}
     impl[method] = (
-      call: { request: unknown; metadata: Metadata },
+      call: { request: unknown; metadata: Metadata; getAuthContext?: () => AuthContext },
       callback: (err: Partial<ServiceError> | null, res?: unknown) => void,
     ) => {
       // Before anything runs: the internal credential, when one is configured.
@@ -81,7 +95,14 @@ export async function startGrpcServer(
         })
         return
       }
-      const caller = callerOf(call.metadata)
+      const claimed = callerOf(call.metadata)
+      // Under mutual TLS the certificate names the caller; what the call says is not taken.
+      const certified = auth.tls ? certifiedDomain(call) : undefined
+      if (auth.tls && !certified) {
+        callback({ code: status.UNAUTHENTICATED, details: 'no client certificate naming a domain' })
+        return
+      }
+      const caller: Caller = certified ? { ...claimed, domain: certified } : claimed
       // The caller's trace context arrives in the metadata; the handler's span is its child.
       const [traceparent] = call.metadata.get('traceparent')
       const answer =
@@ -110,7 +131,7 @@ export async function startGrpcServer(
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
       `${address.host}:${address.port}`,
-      ServerCredentials.createInsecure(),
+      auth.tls ?? ServerCredentials.createInsecure(),
       (err, bound) => (err ? reject(err) : resolve(bound)),
     ),
   )

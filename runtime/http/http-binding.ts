@@ -12,6 +12,7 @@ import type { HttpFunction } from '../model/define.ts'
 import { forwardRoutes } from './forward-routes.ts'
 import type { FunctionFetch } from './function-fetch.ts'
 import { healthRoute } from './health-route.ts'
+import { internalOnlyRoutes } from './internal-only.ts'
 import { opsRoutes } from './ops-routes.ts'
 import { createRootApp } from './root-app.ts'
 import { tracedApp } from './traced-app.ts'
@@ -55,6 +56,11 @@ export function prepareHttp(
   for (const { fn } of hosted)
     if (fn.def.forwards)
       apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
+  // A reachable process with the internal token that is not the front door (it forwards
+  // nothing) is reached only by forwards: its routes answer only callers with the token.
+  const internalOnly =
+    config.reachable && config.internalToken !== undefined && !hosted.some((h) => h.fn.def.forwards)
+  if (internalOnly) apps.unshift(internalOnlyRoutes(config.internalToken as string))
   if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
   if (deps.listen && apps.length > 0)
     apps.unshift(

@@ -7,6 +7,7 @@
 import type { Tracer } from '@opentelemetry/api'
 import type { Adapters } from '../adapters/create-adapters.ts'
 import type { RuntimeConfig } from '../config/runtime-settings.ts'
+import type { TlsCredentials } from '../grpc/tls-credentials.ts'
 import type { Logger } from '../ports/logger.ts'
 import type { Context } from './context.ts'
 import type { FunctionDef, LoadedFunction } from './define.ts'
@@ -22,6 +23,8 @@ export interface BindingDeps {
   config: RuntimeConfig
   log: Logger
   adapters: Adapters
+  /** Mutual TLS credentials, when OMS_TLS_* are set. */
+  tls?: TlsCredentials
   /** Registers a started function where it can be reached. */
   register(fn: LoadedFunction, port: number, trigger: 'grpc' | 'http'): Promise<void>
 }

@@ -89,6 +89,8 @@ export interface ProcessSystem {
 export async function startProcesses(
   distDir: string,
   env: Record<string, string>,
+  /** Variables of one domain's process only (e.g. its own certificate). */
+  perDomain: (domain: Domain) => Record<string, string> = () => ({}),
 ): Promise<ProcessSystem> {
   const ports = await pickPorts()
   const entryPort = ports.get(topology.entry)?.http
@@ -111,7 +113,13 @@ export async function startProcesses(
       process.execPath,
       ['--enable-source-maps', join(distDir, `${domain}.mjs`)],
       {
-        env: { ...process.env, ...shared, ...portsEnv(domain, ports), ...extra },
+        env: {
+          ...process.env,
+          ...shared,
+          ...portsEnv(domain, ports),
+          ...perDomain(domain),
+          ...extra,
+        },
         stdio: ['ignore', 'ignore', 'pipe'],
       },
     )
