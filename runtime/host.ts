@@ -87,20 +87,16 @@ async function prepareData(
 }
 
 /**
- * A process other processes can reach serves gRPC to the network: without OMS_INTERNAL_TOKEN
- * anyone there could call every method, so it refuses to start — unless the user opts into
- * that explicitly (OMS_INSECURE_INTERNAL=true), which it then says.
+ * A process other processes can reach serves the network (gRPC, forwarded HTTP): without a
+ * credential (OMS_INTERNAL_TOKEN or mutual TLS) anyone there could call every method, so it
+ * refuses to start — unless the user opts into that explicitly (OMS_INSECURE_INTERNAL=true),
+ * which it then says. (`oms invoke`, which listens on nothing, is not concerned.)
  */
-function checkInternalAuth(
-  config: RuntimeConfig,
-  functions: readonly LoadedFunction[],
-  log: Logger,
-) {
-  if (!config.reachable || config.internalToken || config.tls) return
-  if (!functions.some((fn) => fn.def.kind === 'grpc')) return
+function checkInternalAuth(config: RuntimeConfig, listen: boolean, log: Logger) {
+  if (!listen || !config.reachable || config.internalToken || config.tls) return
   if (!config.insecureInternal)
     throw new ConfigError(
-      'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so its gRPC calls must be authenticated: set mutual TLS (OMS_TLS_CA, OMS_TLS_CERT, OMS_TLS_KEY; `oms certs` makes development ones), or OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
+      'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so the calls between them must be authenticated: set mutual TLS (OMS_TLS_CA, OMS_TLS_CERT, OMS_TLS_KEY; `oms certs` makes development ones), or OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
     )
   log.warn(
     { host: config.grpcHost },
@@ -114,7 +110,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const configuration = loadConfiguration(domains, options.env)
   const config = configuration.runtime
   const log = options.log ?? createLogger(config.logLevel)
-  checkInternalAuth(config, functions, log)
+  checkInternalAuth(config, listen, log)
   const ownsAdapters = !options.adapters
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
   const telemetryStarted = startTelemetry({

@@ -9,11 +9,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { menu } from '../functions/menu/domain.ts'
+import { orders } from '../functions/orders/domain.ts'
+import { stock } from '../functions/stock/domain.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
 import { writeDevCertificates } from '../runtime/cli/commands/certs.ts'
+import { type GrpcService, messageCopies, type UnaryMethod } from '../runtime/model/grpc-service.ts'
 import { stockService } from '../shared/services.ts'
 import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
-import { INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
+import { DOMAINS, INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
 
 const available = await rabbitAvailable()
@@ -91,16 +95,28 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
       readFileSync(join(dir, `${domain}.pem`)),
     )
 
-  function setLevel(client: Client, headers: Record<string, string>): Promise<number> {
-    const m = stockService.definition.setLevel
+  const setLevel = (client: Client, headers: Record<string, string>) =>
+    callAs(
+      client,
+      stockService.definition.setLevel,
+      { itemId: 'brownie', onHand: 999_999 },
+      headers,
+    )
+
+  function callAs(
+    client: Client,
+    m: UnaryMethod,
+    request: unknown,
+    headers: Record<string, string>,
+  ): Promise<number> {
     const metadata = new Metadata()
     for (const [k, v] of Object.entries(headers)) metadata.set(k, v)
     return new Promise((resolve) =>
       client.makeUnaryRequest(
         m.path,
-        m.requestSerialize,
+        m.requestSerialize as (value: unknown) => Buffer,
         m.responseDeserialize,
-        { itemId: 'brownie', onHand: 999_999 },
+        request,
         metadata,
         { deadline: Date.now() + 5_000 },
         (err: ServiceError | null) => resolve(err ? err.code : status.OK),
@@ -124,6 +140,38 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
     expect(menu.body.items.find((i: { id: string }) => i.id === 'brownie').available).toBeLessThan(
       999_999,
     )
+  })
+
+  it("refuses every method to another domain's certificate where the method does not allow it, changing nothing", async () => {
+    const before = (await json('/api/menu')).body
+    const refused: Record<string, number> = {}
+    for (const served of [menu, stock, orders]) {
+      const service = served.spec.serves as GrpcService
+      const access = (served.spec.access ?? {}) as Record<string, Record<string, unknown>>
+      for (const [method, m] of Object.entries(service.definition)) {
+        const rules = access[method] ?? {}
+        if ('*' in rules) continue
+        const outsider = DOMAINS.find((d) => d !== served.name && !(d in rules))!
+        const client = new Client(
+          `127.0.0.1:${system.ports.get(served.name)?.grpc}`,
+          tlsAs(certs, outsider),
+        )
+        try {
+          // It even claims to be the gateway acting for an admin: the certificate decides.
+          refused[`${service.name}/${method} as ${outsider}`] = await callAs(
+            client,
+            m,
+            messageCopies(service, method).request({}),
+            claimsAdminGateway,
+          )
+        } finally {
+          client.close()
+        }
+      }
+    }
+    expect(Object.keys(refused)).toHaveLength(12)
+    expect(new Set(Object.values(refused))).toEqual(new Set([status.PERMISSION_DENIED]))
+    expect((await json('/api/menu')).body).toEqual(before)
   })
 
   it.each([
