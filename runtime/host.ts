@@ -92,8 +92,19 @@ async function prepareData(
  * refuses to start — unless the user opts into that explicitly (OMS_INSECURE_INTERNAL=true),
  * which it then says. (`oms invoke`, which listens on nothing, is not concerned.)
  */
-function checkInternalAuth(config: RuntimeConfig, listen: boolean, log: Logger) {
-  if (!listen || !config.reachable || config.internalToken || config.tls) return
+function checkInternalAuth(
+  config: RuntimeConfig,
+  functions: readonly LoadedFunction[],
+  listen: boolean,
+  log: Logger,
+) {
+  if (!listen || !config.reachable || config.internalToken) return
+  // Mutual TLS covers gRPC; HTTP forwards (to a process's HTTP functions) carry the token.
+  if (config.tls && !functions.some((fn) => fn.def.kind === 'http')) return
+  if (config.tls && !config.insecureInternal)
+    throw new ConfigError(
+      'OMS_INTERNAL_TOKEN: mutual TLS covers gRPC, but HTTP forwarded between the processes is authenticated with OMS_INTERNAL_TOKEN: set it too (the same 32+ character secret in every process), or OMS_INSECURE_INTERNAL=true',
+    )
   if (!config.insecureInternal)
     throw new ConfigError(
       'OMS_INTERNAL_TOKEN: other processes can reach this one (Consul or OMS_ADDRESSES), so the calls between them must be authenticated: set mutual TLS (OMS_TLS_CA, OMS_TLS_CERT, OMS_TLS_KEY; `oms certs` makes development ones), or OMS_INTERNAL_TOKEN to the same 32+ character secret in every process (e.g. `openssl rand -hex 32`), or OMS_INSECURE_INTERNAL=true to serve them unauthenticated',
@@ -110,7 +121,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const configuration = loadConfiguration(domains, options.env)
   const config = configuration.runtime
   const log = options.log ?? createLogger(config.logLevel)
-  checkInternalAuth(config, listen, log)
+  checkInternalAuth(config, functions, listen, log)
   const ownsAdapters = !options.adapters
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
   const telemetryStarted = startTelemetry({

@@ -7,18 +7,19 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { menu } from '../functions/menu/domain.ts'
 import { orders } from '../functions/orders/domain.ts'
 import { stock } from '../functions/stock/domain.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
 import { writeDevCertificates } from '../runtime/cli/commands/certs.ts'
-import { type GrpcService, messageCopies, type UnaryMethod } from '../runtime/model/grpc-service.ts'
+import { type GrpcService, messageCopies } from '../runtime/model/grpc-service.ts'
 import { stockService } from '../shared/services.ts'
 import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
 import { DOMAINS, INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+import { rawCall } from './servers/raw-grpc.ts'
 
 const available = await rabbitAvailable()
 if (!available && process.env.CI) throw new Error('the mutual TLS test needs RabbitMQ')
@@ -96,33 +97,13 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
     )
 
   const setLevel = (client: Client, headers: Record<string, string>) =>
-    callAs(
+    rawCall(
       client,
       stockService.definition.setLevel,
       { itemId: 'brownie', onHand: 999_999 },
       headers,
     )
 
-  function callAs(
-    client: Client,
-    m: UnaryMethod,
-    request: unknown,
-    headers: Record<string, string>,
-  ): Promise<number> {
-    const metadata = new Metadata()
-    for (const [k, v] of Object.entries(headers)) metadata.set(k, v)
-    return new Promise((resolve) =>
-      client.makeUnaryRequest(
-        m.path,
-        m.requestSerialize as (value: unknown) => Buffer,
-        m.responseDeserialize,
-        request,
-        metadata,
-        { deadline: Date.now() + 5_000 },
-        (err: ServiceError | null) => resolve(err ? err.code : status.OK),
-      ),
-    )
-  }
   const claimsAdminGateway = {
     authorization: `Bearer ${INTERNAL_TOKEN}`,
     'x-oms-caller': 'gateway',
@@ -158,7 +139,7 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
         )
         try {
           // It even claims to be the gateway acting for an admin: the certificate decides.
-          refused[`${service.name}/${method} as ${outsider}`] = await callAs(
+          refused[`${service.name}/${method} as ${outsider}`] = await rawCall(
             client,
             m,
             messageCopies(service, method).request({}),

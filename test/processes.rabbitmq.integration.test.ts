@@ -9,40 +9,19 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { menu } from '../functions/menu/domain.ts'
 import { orders } from '../functions/orders/domain.ts'
 import { stock } from '../functions/stock/domain.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
-import { type GrpcService, messageCopies, type UnaryMethod } from '../runtime/model/grpc-service.ts'
+import { type GrpcService, messageCopies } from '../runtime/model/grpc-service.ts'
 import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
 import { DOMAINS, INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+import { rawCall } from './servers/raw-grpc.ts'
 
 const run = promisify(execFile)
-
-/** One raw gRPC call with the given metadata: its status code. */
-function callRaw(
-  client: Client,
-  m: UnaryMethod,
-  request: unknown,
-  headers: Record<string, string>,
-): Promise<number> {
-  const metadata = new Metadata()
-  for (const [k, v] of Object.entries(headers)) metadata.set(k, v)
-  return new Promise((resolve) =>
-    client.makeUnaryRequest(
-      m.path,
-      (value: unknown) => (m.requestSerialize as (v: unknown) => Buffer)(value),
-      m.responseDeserialize,
-      request,
-      metadata,
-      { deadline: Date.now() + 5_000 },
-      (err: ServiceError | null) => resolve(err ? err.code : status.OK),
-    ),
-  )
-}
 
 describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => {
   const dist = mkdtempSync(join(tmpdir(), 'oms-dist-'))
@@ -185,7 +164,7 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
               : []),
           ])
             codes.push(
-              await callRaw(client, m, messageCopies(service, method).request({}), headers),
+              await rawCall(client, m, messageCopies(service, method).request({}), headers),
             )
           expected[`${service.name}/${method}`] = [
             status.UNAUTHENTICATED,

@@ -2,7 +2,7 @@
  * gRPC load: `concurrency` unary CheckStock calls kept in flight for a while, over
  * `channels` client channels (HTTP/2 connections), counting answered calls.
  */
-import { credentials } from '@grpc/grpc-js'
+import { credentials, Metadata } from '@grpc/grpc-js'
 import { type CheckStockRequest, StockServiceClient } from '../../proto/gen/oms.ts'
 import { quantile } from './load.ts'
 
@@ -48,6 +48,9 @@ export async function grpcLoad(options: GrpcLoadOptions): Promise<GrpcLoadResult
         ),
     ),
   )
+  // Called as the gateway calls it (stock allows CheckStock to the gateway and orders).
+  const metadata = new Metadata()
+  metadata.set('x-oms-caller', 'gateway')
   let ok = 0
   let errors = 0
   const times: number[] = []
@@ -59,7 +62,7 @@ export async function grpcLoad(options: GrpcLoadOptions): Promise<GrpcLoadResult
       while (performance.now() < end) {
         const t0 = performance.now()
         await new Promise<void>((resolve) =>
-          client.checkStock(request, (err) => {
+          client.checkStock(request, metadata, (err) => {
             if (err) errors++
             else {
               ok++

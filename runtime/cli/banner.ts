@@ -13,6 +13,14 @@ export function formatBanner(runtime: BannerRuntime): string {
   const { bound, adapters, functions, config, configuration } = runtime
   const count = `${functions.length} function${functions.length === 1 ? '' : 's'}`
   const lines = [`oms: ${count} up (pid ${process.pid})`]
+  const grpcAuth = (c: typeof config) =>
+    c.grpcHost === '127.0.0.1'
+      ? ' (loopback only)'
+      : c.tls
+        ? ' (mutual TLS)'
+        : c.internalToken
+          ? ' (OMS_INTERNAL_TOKEN)'
+          : ' (UNAUTHENTICATED: OMS_INSECURE_INTERNAL=true)'
   const field = (label: string, value: string) => lines.push(`  ${label.padEnd(10)}${value}`)
 
   if (bound.httpUrl) {
@@ -26,7 +34,7 @@ export function formatBanner(runtime: BannerRuntime): string {
     'gRPC',
     bound.grpcPort === undefined
       ? 'not served (no gRPC function hosted here)'
-      : `port ${bound.grpcPort}`,
+      : `${config.grpcHost}:${bound.grpcPort}${grpcAuth(config)}`,
   )
   field('bus', adapters.bus.kind)
   field(

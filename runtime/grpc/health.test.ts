@@ -1,6 +1,10 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { silentLogger, testEnv } from '../../test/fixtures.ts'
 import { loadFunctions } from '../catalog.ts'
+import { writeDevCertificates } from '../cli/commands/certs.ts'
 import { ConfigError } from '../config/config-error.ts'
 import { createRuntime, type Runtime } from '../host.ts'
 import { probe } from './health-probe.ts'
@@ -60,6 +64,31 @@ describe('a process other processes can reach', () => {
     runtime = undefined
     await host(['stock'], { ...reachable, OMS_INSECURE_INTERNAL: 'true', HOST: '0.0.0.0' })
     expect((runtime as Runtime | undefined)?.config.grpcHost).toBe('0.0.0.0')
+  })
+
+  it('needs the token beside mutual TLS when it serves HTTP (forwards carry the token)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oms-certs-'))
+    await writeDevCertificates({ out: dir, domains: ['payments', 'stock'] })
+    const tls = (domain: string) => ({
+      ...reachable,
+      OMS_TLS_CA: join(dir, 'ca.pem'),
+      OMS_TLS_CERT: join(dir, `${domain}.pem`),
+      OMS_TLS_KEY: join(dir, `${domain}-key.pem`),
+    })
+    await expect(
+      createRuntime({
+        env: testEnv(tls('payments')),
+        functions: await loadFunctions(['payments']),
+      }),
+    ).rejects.toThrow(
+      /HTTP forwarded between the processes is authenticated with OMS_INTERNAL_TOKEN/,
+    )
+    // gRPC alone: mutual TLS is enough.
+    await host(['stock'], tls('stock'))
+    const address = `127.0.0.1:${runtime?.bound.grpcPort}`
+    expect(await probe(address, '', 2_000, {})).toMatch(/^error/)
+    // The probe in the container has the process's certificate.
+    expect(await probe(address, '', 2_000, tls('stock'))).toBe('SERVING')
   })
 
   it('serves gRPC on loopback only when nothing outside can find it, whatever HOST says', async () => {

@@ -4,12 +4,13 @@
  * the methods the serving domain allows it (`access`), admin methods only for an admin.
  * Nothing changes on a refused call.
  */
-import { Client, credentials, Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { orders } from '../../functions/orders/domain.ts'
 import { stock } from '../../functions/stock/domain.ts'
 import { stockService } from '../../shared/services.ts'
 import { dataOf, silentLogger, testEnv } from '../../test/fixtures.ts'
+import { rawCall } from '../../test/servers/raw-grpc.ts'
 import { loadFunctions } from '../catalog.ts'
 import { createRuntime, type Runtime } from '../host.ts'
 import type { UnaryMethod } from '../model/grpc-service.ts'
@@ -33,25 +34,9 @@ afterAll(async () => {
   await runtime?.stop()
 })
 
-function call(
-  method: UnaryMethod,
-  request: unknown,
-  headers: Record<string, string>,
-): Promise<{ code: number; response?: unknown }> {
-  const metadata = new Metadata()
-  for (const [k, v] of Object.entries(headers)) metadata.set(k, v)
-  return new Promise((resolve) =>
-    client.makeUnaryRequest(
-      method.path,
-      method.requestSerialize as (value: unknown) => Buffer,
-      method.responseDeserialize,
-      request,
-      metadata,
-      (err: ServiceError | null, response?: unknown) =>
-        resolve(err ? { code: err.code } : { code: status.OK, response }),
-    ),
-  )
-}
+const call = async (method: UnaryMethod, request: unknown, headers: Record<string, string>) => ({
+  code: await rawCall(client, method, request, headers),
+})
 
 const setLevel = stockService.definition.setLevel
 const brownie = async () => (await dataOf(stock, runtime.adapters.store).levels(['brownie']))[0]
