@@ -239,9 +239,13 @@ eachStore('stock data', ({ fresh }) => {
   it('settles a reservation once when commits and releases race', async () => {
     const data = await stocked({ burger: 10 })
     await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])
-    const results = await Promise.all(
+    const settled = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => (i % 2 ? data.commit('o1') : data.release('o1'))),
     )
+    // The winner settles; the others find it done (false) or still in flight (to come again).
+    for (const r of settled)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ name: 'RetryLater' })
+    const results = settled.map((r) => r.status === 'fulfilled' && r.value)
     expect(results.filter(Boolean)).toHaveLength(1)
     const committed = results.findIndex(Boolean) % 2 === 1
     expect(await data.level('burger')).toStrictEqual(
@@ -354,16 +358,21 @@ function recoveryTests(stocked: Stocked) {
     for (const id of ['brownie', 'cookie']) expect((await items.get(id))?.ops).toEqual([])
   })
 
-  it('leaves a settlement younger than the stale bound to its caller', async () => {
+  it('leaves a settlement younger than the stale bound to its caller, asking others to come again', async () => {
     const data = await stocked({ brownie: 10 })
     await data.reserve('o1', [{ itemId: 'brownie', quantity: 3 }])
     const { reservations } = raw(data.store)
     await reservations.update('o1', {
-      set: { state: 'releasing', attempt: 'busy', at: Date.now() },
+      set: { state: 'releasing', attempt: 'busy', at: Date.now() - STALE_MS + 200 },
     })
-    expect(await data.commit('o1')).toBe(false)
-    expect(await data.release('o1')).toBe(false)
+    // Its caller may be alive (or just died): a message that settles the order must come again.
+    expect(await rejection(data.commit('o1'))).toMatchObject({ name: 'RetryLater' })
+    expect(await rejection(data.release('o1'))).toMatchObject({ name: 'RetryLater' })
     expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 3 })
+    // Once it is stale (its caller died half-way), the next call finishes it: the units go back.
+    await new Promise((r) => setTimeout(r, 250))
+    expect(await data.release('o1')).toBe(false)
+    expect(await data.level('brownie')).toMatchObject({ onHand: 10, reserved: 0, available: 10 })
   })
 
   it('keeps no mark per open order on an item: only operations in flight', async () => {

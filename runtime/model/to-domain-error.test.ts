@@ -8,6 +8,7 @@ import { toServiceError } from '../grpc/errors.ts'
 import { createRootApp } from '../http/root-app.ts'
 import { createLogger } from '../log.ts'
 import { StoreUnavailableError } from '../ports/documents.ts'
+import { RetryLater } from './retry-later.ts'
 import { toDomainError } from './to-domain-error.ts'
 
 const log = createLogger('silent')
@@ -28,6 +29,12 @@ describe('toDomainError', () => {
     expect(code(400)).toBe('INVALID_REQUEST')
     expect(code(422)).toBe('INVALID_REQUEST')
     expect(toDomainError(new HTTPException(401)).error.message).toBe('unauthorized')
+  })
+
+  it('answers work that must wait (RetryLater) as UNAVAILABLE, expected', () => {
+    const { error, expected } = toDomainError(new RetryLater('settlement still in flight', 500))
+    expect(error).toMatchObject({ code: 'UNAVAILABLE', message: 'settlement still in flight' })
+    expect(expected).toBe(true)
   })
 
   it('turns anything else into an INTERNAL that leaks nothing, flagged as unexpected', () => {

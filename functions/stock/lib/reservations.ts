@@ -225,8 +225,14 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
         return settle(orderId, to)
       return false
     }
-    if (isSettling(r.state) && isStale(r)) {
-      // Its caller died half-way: finish it.
+    if (isSettling(r.state)) {
+      // Another settlement of the order is in flight, or its caller died half-way: once it is
+      // stale, finish it; until then this one must come again (its units would stay held else).
+      if (!isStale(r))
+        throw new RetryLater(
+          `settlement of order ${orderId} still in flight`,
+          STALE_MS - (Date.now() - r.at),
+        )
       const taken = await takeOver(r)
       if (taken) await finish(taken as ReservationDoc & { state: Settling })
     } else if (r.state === 'committed' || r.state === 'released') {
