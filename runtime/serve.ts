@@ -22,7 +22,8 @@ export async function startRuntime(
     await runtime.start()
   } catch (err) {
     await runtime.stop().catch(() => {})
-    const code = (err as { code?: unknown } | null)?.code
+    const { code, grpc } = (err ?? {}) as { code?: unknown; grpc?: unknown }
+    if (code === 'EADDRINUSE' && grpc === true) throw err
     if (code === 'EADDRINUSE') {
       const { host, port } = runtime.config
       throw new Error(

@@ -44,9 +44,17 @@ describe.skipIf(!(await rabbitAvailable()))('RabbitMQ bus adapter', () => {
     return { bus, ns }
   }
 
+  /** Every message the subscriptions below said they parked. */
+  const told: { consumer: string; id: string; tries: number; error: string }[] = []
   function subscribe(bus: Bus, consumer: string, handle: (d: Delivery) => Promise<void>) {
     return bus.subscribe(
-      { consumer, event: 'order.paid', prefetch: 8, retryDelaysMs: DELAYS_MS },
+      {
+        consumer,
+        event: 'order.paid',
+        prefetch: 8,
+        retryDelaysMs: DELAYS_MS,
+        onParked: (m) => told.push({ consumer, ...m }),
+      },
       handle,
     )
   }
@@ -127,6 +135,15 @@ describe.skipIf(!(await rabbitAvailable()))('RabbitMQ bus adapter', () => {
       tries: 3,
     })
     expect(parked?.error).toContain('the fryer is cold')
+    // The subscriber was told, once, with what `oms dlq` will show.
+    expect(told.filter((t) => t.consumer === 'test.broken')).toEqual([
+      {
+        consumer: 'test.broken',
+        id: body.eventId,
+        tries: 3,
+        error: expect.stringContaining('the fryer is cold'),
+      },
+    ])
     expect(JSON.parse(parked?.body ?? '')).toEqual(body)
 
     // The CLI sees it on the broker too.

@@ -55,6 +55,17 @@ function callerOf(m: Metadata): Caller {
   }
 }
 
+/** A port in use, said as a busy HTTP port is (grpc-js only names it inside its message). */
+function bindError(err: Error, address: { host: string; port: number }): Error {
+  if (!/EADDRINUSE/.test(err.message)) return err
+  return Object.assign(
+    new Error(
+      `cannot listen on ${address.host}:${address.port} for gRPC: the address is in use (set GRPC_PORT to another port)`,
+    ),
+    { code: 'EADDRINUSE', grpc: true },
+  )
+}
+
 export interface ServerAuth {
   /** OMS_INTERNAL_TOKEN: every call must carry it (`authorization: Bearer <token>`). */
   token?: string
@@ -132,7 +143,7 @@ export async function startGrpcServer(
     server.bindAsync(
       `${address.host}:${address.port}`,
       auth.tls ?? ServerCredentials.createInsecure(),
-      (err, bound) => (err ? reject(err) : resolve(bound)),
+      (err, bound) => (err ? reject(bindError(err, address)) : resolve(bound)),
     ),
   )
   return {

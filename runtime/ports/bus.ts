@@ -59,6 +59,8 @@ export interface SubscribeOptions {
    * again before such failures count against `retryDelaysMs` (default 0: they count at once).
    */
   transientWaitMs?: number
+  /** Told of each message this subscription parks (after it was parked). */
+  onParked?(message: { id: string; error: string; tries: number }): void
 }
 
 export interface Subscription {

@@ -12,6 +12,7 @@ import { createLogger } from '../log.ts'
 import { domain } from '../model/domain.ts'
 import { topic } from '../model/topic.ts'
 import { PoisonMessageError } from '../ports/bus.ts'
+import type { Logger } from '../ports/logger.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './handled-events.ts'
 
 const thingHappened = topic('thing.happened', z.object({ eventId: z.string(), thing: z.string() }))
@@ -49,7 +50,57 @@ async function host(listen: boolean) {
   return { adapters, marks }
 }
 
+const failing = things.consumer(thingHappened, async () => {
+  throw new Error('the printer is on fire')
+})
+
+/** A logger keeping the warn lines it is given (and its children's). */
+function recordingLogger(warned: { fields: Record<string, unknown>; message?: string }[]) {
+  const quiet = () => {}
+  const make = (bindings: Record<string, unknown>): Logger => ({
+    debug: quiet,
+    info: quiet,
+    error: quiet,
+    warn: ((fields: Record<string, unknown> | string, message?: string) => {
+      if (typeof fields === 'string') warned.push({ fields: bindings, message: fields })
+      else warned.push({ fields: { ...bindings, ...fields }, message })
+    }) as Logger['warn'],
+    child: (more) => make({ ...bindings, ...more }),
+  })
+  return make({})
+}
+
 describe('consumer binding', () => {
+  it('says when it parks a message, naming the command that replays it', async () => {
+    const warned: { fields: Record<string, unknown>; message?: string }[] = []
+    const bus = memoryBus()
+    runtime = await createRuntime({
+      functions: [{ name: 'things.failing', domain: 'things', def: failing }],
+      env: { LOG_LEVEL: 'silent', RETRY_DELAYS_MS: '5' },
+      adapters: {
+        store: memoryDocuments(),
+        bus,
+        registry: (await import('../adapters/registry/static-registry.ts')).staticRegistry({}),
+      },
+      log: recordingLogger(warned),
+    })
+    await runtime.start()
+    await bus.publishRaw(
+      'thing.happened',
+      JSON.stringify({ eventId: 'e1', thing: 'receipt' }),
+      {},
+      'msg-1',
+    )
+    for (let i = 0; i < 100 && (await bus.parked()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 10))
+    const line = warned.find((w) => w.message?.startsWith('message parked'))
+    expect(line?.message).toBe(
+      'message parked; once fixed, replay it: oms dlq replay --function things.failing --id msg-1',
+    )
+    expect(line?.fields).toMatchObject({ fn: 'things.failing', messageId: 'msg-1', tries: 2 })
+    expect(String(line?.fields.error)).toContain('the printer is on fire')
+  })
+
   it('handles a delivered message once, skipping its redelivery', async () => {
     const { adapters, marks } = await host(true)
     await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never)

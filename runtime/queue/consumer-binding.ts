@@ -72,6 +72,11 @@ export function prepareConsumers(
               prefetch: fn.def.options.prefetch ?? deps.config.prefetch,
               retryDelaysMs: fn.def.options.retryDelaysMs ?? deps.config.retryDelaysMs,
               transientWaitMs: deps.config.transientWaitMs,
+              onParked: ({ id, error, tries }) =>
+                deps.log.warn(
+                  { fn: fn.name, messageId: id, tries, error },
+                  `message parked; once fixed, replay it: oms dlq replay --function ${fn.name} --id ${id}`,
+                ),
             },
             handlers.get(fn.name)!,
           ),

@@ -58,6 +58,7 @@ export function memoryBus(): Bus {
       tries: m.attempt,
       parkedAt: new Date().toISOString(),
     })
+    q.options?.onParked?.({ id: m.messageId, error, tries: m.attempt })
   }
 
   const later = (q: Queue, m: Queued, delayMs: number) => {

@@ -86,6 +86,12 @@ export function createConsumer(
     try {
       await send(target, msg.content, headers, delivery.messageId)
       ack(ch, msg)
+      if (park)
+        options.onParked?.({
+          id: delivery.messageId,
+          error: describeError(err).slice(0, 2000),
+          tries: delivery.attempt,
+        })
     } catch (publishErr) {
       // Could not hand it on: leave it to the broker, which redelivers it.
       log.warn(
