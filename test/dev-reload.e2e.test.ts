@@ -35,6 +35,8 @@ describe('oms dev', () => {
     }
     delete env.MONGODB_URI
     delete env.OMS_STORE_FILE
+    delete env.STRIPE_WEBHOOK_SECRET
+    delete env.STRIPE_SECRET_KEY
     child = spawn(process.execPath, [join(ROOT, 'bin/oms.js'), 'dev'], {
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -47,6 +49,9 @@ describe('oms dev', () => {
     await waitFor(() => (banners() >= 1 ? true : undefined), { timeoutMs: 20_000, what: 'oms dev' })
     const file = /kept in (\S+) across reloads/.exec(err)?.[1]
     expect(file).toBe(`.oms/dev/store-${child.pid}.json`)
+    // The webhook secret is the checkout's own, not one made for this run.
+    expect(err).toContain('the webhook secret is kept in .oms/dev/webhook-secret')
+    expect(err).not.toContain('generated STRIPE_WEBHOOK_SECRET')
 
     const url = `http://127.0.0.1:${port}`
     const placed = await fetch(

@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { BIN_PATH, ROOT, watchedDirs } from '../paths.ts'
 import { STOP_TIMEOUT_MS, shutdownRequested } from '../shutdown.ts'
+import { keptWebhookSecret } from './dev-secret.ts'
 import { DEBOUNCE_MS, watchDirs } from './watch.ts'
 
 export interface SupervisorOptions {
@@ -41,10 +42,14 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   // Reloads keep the data: every child of this session uses the same embedded store file.
   const storeFile = options.storeFile ?? sessionStoreFile()
   // Its local tools (`oms dlq` against it) answer callers on this host without a token.
+  // The local checkout's webhook secret outlives reloads and sessions, unless one is set.
+  const secretFile = join(ROOT, '.oms', 'dev', 'webhook-secret')
+  const keepSecret = !process.env.STRIPE_WEBHOOK_SECRET && !process.env.STRIPE_SECRET_KEY
   const env = {
     ...process.env,
     OMS_OPS_LOOPBACK: 'true',
     ...(storeFile && { OMS_STORE_FILE: storeFile }),
+    ...(keepSecret && { STRIPE_WEBHOOK_SECRET: keptWebhookSecret(secretFile) }),
   }
   const stopAsked = shutdownRequested()
   let child: { process: ChildProcess; exited: Promise<number | null> } | undefined
@@ -101,6 +106,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   say(`watching ${dirs.map((d) => relative(ROOT, d)).join(', ')}`)
   if (storeFile) say(`the embedded store is kept in ${relative(ROOT, storeFile)} across reloads`)
   say('its operator routes (/_oms/*, for oms dlq) answer callers on this host without ADMIN_TOKEN')
+  if (keepSecret) say(`the webhook secret is kept in ${relative(ROOT, secretFile)}`)
   spawnChild()
 
   await stopAsked
