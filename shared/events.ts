@@ -5,6 +5,9 @@
 import * as z from 'zod'
 import { type EventOf, topic } from '../runtime/model/topic.ts'
 
+/** Every event is about an order: its id is on every log line its handlers write. */
+const about = { logKeys: ['orderId'] } as const
+
 const base = {
   eventId: z.string().min(1),
   orderId: z.string().min(1),
@@ -30,6 +33,7 @@ export const orderCreated = topic(
     /** When the order is cancelled unless paid (RFC 3339); the checkout expires with it. */
     expiresAt: z.iso.datetime({ offset: true }).optional(),
   }),
+  about,
 )
 export const orderPaid = topic(
   'order.paid',
@@ -40,6 +44,7 @@ export const orderPaid = topic(
     /** The provider's payment (Stripe's PaymentIntent id): what a refund gives back. */
     paymentIntent: z.string().optional(),
   }),
+  about,
 )
 export const orderCancelled = topic(
   'order.cancelled',
@@ -55,8 +60,9 @@ export const orderCancelled = topic(
       'not_placed',
     ]),
   }),
+  about,
 )
-export const orderReady = topic('order.ready', z.object(base))
+export const orderReady = topic('order.ready', z.object(base), about)
 /** A payment arrived for an order already cancelled: payments gives it back. */
 export const orderRefundRequested = topic(
   'order.refund-requested',
@@ -66,11 +72,13 @@ export const orderRefundRequested = topic(
     paymentId: z.string().min(1),
     paymentIntent: z.string().optional(),
   }),
+  about,
 )
 /** The provider gave the payment back. */
 export const orderRefunded = topic(
   'order.refunded',
   z.object({ ...base, paymentId: z.string().min(1), refundId: z.string().min(1) }),
+  about,
 )
 
 /** Every topic by its name. */

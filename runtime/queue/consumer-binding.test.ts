@@ -15,7 +15,11 @@ import { PoisonMessageError } from '../ports/bus.ts'
 import type { Logger } from '../ports/logger.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './handled-events.ts'
 
-const thingHappened = topic('thing.happened', z.object({ eventId: z.string(), thing: z.string() }))
+const thingHappened = topic(
+  'thing.happened',
+  z.object({ eventId: z.string(), thing: z.string() }),
+  { logKeys: ['thing'] },
+)
 const seen: { thing: string; messageId: string; attempt: number }[] = []
 const things = domain('things')
 const onThing = things.consumer(thingHappened, async (event, ctx) => {
@@ -99,6 +103,10 @@ describe('consumer binding', () => {
     )
     expect(line?.fields).toMatchObject({ fn: 'things.failing', messageId: 'msg-1', tries: 2 })
     expect(String(line?.fields.error)).toContain('the printer is on fire')
+    // Each failure line names what the event is about (the topic's logKeys).
+    const failed = warned.filter((w) => w.message === 'consumer failed')
+    expect(failed.length).toBeGreaterThan(0)
+    for (const w of failed) expect(w.fields).toMatchObject({ thing: 'receipt', messageId: 'msg-1' })
   })
 
   it('handles a delivered message once, skipping its redelivery', async () => {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
 import type { ConsumerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
+import { logFieldsOf } from '../model/topic.ts'
 import type { Delivery, Subscription } from '../ports/bus.ts'
 import { extract, inSpan, SpanKind } from '../telemetry/spans.ts'
 import { handledEvents } from './handled-events.ts'
@@ -37,9 +38,12 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
       `consume ${topic.name}`,
       { kind: SpanKind.CONSUMER, parent, attributes },
       async () => {
-        const log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
+        let log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
         try {
           const event = parseEvent(topic, delivery.body)
+          // What the event is about (its topic's logKeys) is on every line its handler writes.
+          const about = logFieldsOf(topic, event)
+          if (Object.keys(about).length > 0) log = log.child(about)
           if (await handled.has(fn.name, delivery.messageId)) {
             return log.debug('message already handled; skipped')
           }

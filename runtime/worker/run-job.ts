@@ -5,6 +5,7 @@
  */
 import type { Hosted } from '../model/binding.ts'
 import type { WorkerFunction } from '../model/define.ts'
+import { logFieldsOf } from '../model/topic.ts'
 import { parseEvent } from '../queue/parse-event.ts'
 import { extract, inSpan } from '../telemetry/spans.ts'
 
@@ -33,7 +34,7 @@ export async function runJob(
   job: RunnableJob,
   signal: AbortSignal,
 ): Promise<void> {
-  const log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
+  let log = ctx.log.child({ jobId: job.id, attempt: job.attempts })
   const { body, headers } = unwrap(job.payload)
   const attributes = {
     'faas.name': fn.name,
@@ -44,6 +45,8 @@ export async function runJob(
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
   await inSpan(tracer, `work ${fn.name}`, { parent: extract(headers), attributes }, async () => {
     const event = parseEvent(fn.def.options.on, body)
+    const about = logFieldsOf(fn.def.options.on, event)
+    if (Object.keys(about).length > 0) log = log.child(about)
     await handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal })
   })
 }
