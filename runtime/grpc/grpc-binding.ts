@@ -70,7 +70,7 @@ export function prepareGrpc(
         if (!allowed(domain, method, request, caller))
           throw new DomainError(
             'FORBIDDEN',
-            `${caller?.domain || 'an unnamed caller'} may not call ${spanName}${caller?.onBehalfOf ? '' : ' (or not without an admin)'}`,
+            `${caller?.domain || 'an unnamed caller'}${caller?.onBehalfOf ? ` (for an ${caller.onBehalfOf})` : ''} may not call ${spanName}`,
           )
         return handler(request, ctx)
       }),

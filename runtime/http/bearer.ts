@@ -9,10 +9,16 @@ import { DomainError } from '../../shared/errors.ts'
 
 const digest = (value: string) => createHash('sha256').update(value).digest()
 
+/** Whether `given` is `token`, in constant time; never true without a token. */
+export function sameSecret(given: string | undefined, token: string | undefined): boolean {
+  if (!token || given === undefined) return false
+  return timingSafeEqual(digest(given), digest(token))
+}
+
 /** Whether the Authorization header carries `token`; never true without a token. */
 export function hasBearer(header: string | undefined, token: string | undefined): boolean {
-  if (!token || !header?.startsWith('Bearer ')) return false
-  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token))
+  if (!header?.startsWith('Bearer ')) return false
+  return sameSecret(header.slice('Bearer '.length), token)
 }
 
 export interface BearerAuthOptions {
