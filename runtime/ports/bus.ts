@@ -79,6 +79,21 @@ export interface ParkedMessage {
   parkedAt: string
 }
 
+/** What one consumer function's queue holds right now (the dashboard's queue table). */
+export interface QueueStats {
+  /** The consumer function that owns the queue. */
+  consumer: string
+  event: string
+  /** Waiting to be delivered. */
+  ready: number
+  /** Delivered to this process's handlers and not settled yet. */
+  inFlight: number
+  /** Waiting out a retry delay (or a transient wait) before their next try. */
+  retrying: number
+  /** Parked: failed every try, or can never succeed. */
+  parked: number
+}
+
 export interface Bus {
   readonly kind: string
   /** Publishes an event to every consumer of its topic (its id is the message id). */
@@ -97,6 +112,8 @@ export interface Bus {
   parked(consumer?: string): Promise<ParkedMessage[]>
   /** Sends parked messages back to their consumer's queue; returns how many. */
   replay(filter: { consumer?: string; id?: string }): Promise<number>
+  /** The counts of every consumer queue declared or subscribed here, by consumer name. */
+  stats(): Promise<QueueStats[]>
   health(): Promise<{ ok: boolean; detail?: string }>
   close(): Promise<void>
 }

@@ -28,6 +28,8 @@ interface Queue {
   event: string
   ready: Queued[]
   inFlight: number
+  /** Messages waiting out a retry delay (their timers run). */
+  retrying?: number
   handle?: (delivery: Delivery) => Promise<void>
   options?: SubscribeOptions
   idle?: () => void
@@ -62,8 +64,10 @@ export function memoryBus(): Bus {
   }
 
   const later = (q: Queue, m: Queued, delayMs: number) => {
+    q.retrying = (q.retrying ?? 0) + 1
     const timer = setTimeout(() => {
       timers.delete(timer)
+      q.retrying = (q.retrying ?? 1) - 1
       q.ready.push(m)
       pump(q)
     }, delayMs)
@@ -143,6 +147,16 @@ export function memoryBus(): Bus {
         count += 1
       }
       return count
+    },
+    async stats() {
+      return [...queues.values()].map((q) => ({
+        consumer: q.consumer,
+        event: q.event,
+        ready: q.ready.length,
+        inFlight: q.inFlight,
+        retrying: q.retrying ?? 0,
+        parked: parked.filter((m) => m.consumer === q.consumer).length,
+      }))
     },
     async health() {
       return { ok: true }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ChannelModel, Options } from 'amqplib'
-import type { Bus, ParkedMessage } from '../../../ports/bus.ts'
+import type { Bus, ParkedMessage, QueueStats } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { confirmPublish } from './confirm-publish.ts'
 import { type Consumer, createConsumer } from './consumer.ts'
@@ -192,6 +192,40 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
         await ch.close().catch(() => {})
       }
       return count
+    },
+    async stats() {
+      const model = await link.model(deadline())
+      let ch = await model.createChannel()
+      /** A queue's ready messages (a queue that is gone holds none; its error closes the channel). */
+      const count = async (queue: string) => {
+        try {
+          return (await ch.checkQueue(queue)).messageCount
+        } catch {
+          ch = await model.createChannel()
+          return 0
+        }
+      }
+      const inFlight = new Map<string, number>()
+      for (const c of consumers) inFlight.set(c.name, (inFlight.get(c.name) ?? 0) + c.inFlight)
+      const found: QueueStats[] = []
+      try {
+        for (const c of declared.values()) {
+          let retrying = 0
+          for (const delayMs of new Set(c.retryDelaysMs))
+            retrying += await count(names.retryQueue(c.consumer, delayMs))
+          found.push({
+            consumer: c.consumer,
+            event: c.event,
+            ready: await count(names.queue(c.consumer)),
+            inFlight: inFlight.get(c.consumer) ?? 0,
+            retrying,
+            parked: await count(names.parkedQueue(c.consumer)),
+          })
+        }
+      } finally {
+        await ch.close().catch(() => {})
+      }
+      return found
     },
     async health() {
       return link.connected

@@ -29,6 +29,10 @@ export type SendToQueue = (
 ) => Promise<void>
 
 export interface Consumer {
+  /** The consumer function whose queue this consumes. */
+  readonly name: string
+  /** Deliveries handed to the handler and not settled yet. */
+  readonly inFlight: number
   /** (Re)starts consuming on a fresh channel of `model`; no-op while already consuming. */
   start(model: ChannelModel): Promise<void>
   /** Stops taking deliveries, waits for those in flight, closes the channel. */
@@ -129,6 +133,10 @@ export function createConsumer(
   }
 
   return {
+    name: options.consumer,
+    get inFlight() {
+      return inFlight
+    },
     async start(model) {
       if (stopped || starting || channel) return
       starting = true
