@@ -167,6 +167,11 @@ export const RUNTIME_SETTINGS = {
     unset:
       'the operator routes need `ADMIN_TOKEN` from every caller (behind a local proxy every caller is on this host)',
   }),
+  dashboard: setting('OMS_DASHBOARD', flag, {
+    default: false,
+    set: "`true`: the local dashboard at `/_oms/` (functions, queues, parked messages, recent requests, journeys), behind the operator routes' protection; the recent spans are recorded and kept in memory for it — what `oms dev` sets (see [Dashboard](#dashboard))",
+    unset: 'no dashboard; spans are recorded only when exporting',
+  }),
   tlsCa: setting('OMS_TLS_CA', z.string().min(1), {
     set: 'mutual TLS between the processes: the CA certificate (PEM file) every gRPC peer must be signed by; with `OMS_TLS_CERT` and `OMS_TLS_KEY` (`oms certs` makes development ones)',
     unset: 'gRPC in plaintext',
@@ -240,6 +245,8 @@ export interface RuntimeConfig {
   internalToken?: string
   /** OMS_OPS_LOOPBACK=true (`oms dev`): operator routes open to loopback callers. */
   opsLoopback: boolean
+  /** OMS_DASHBOARD=true (`oms dev`): the dashboard at /_oms/, and recent spans kept for it. */
+  dashboard: boolean
   /** OMS_TLS_*: mutual TLS for gRPC (the files' paths), all three or none. */
   tls?: { ca: string; cert: string; key: string }
   /** OMS_INSECURE_INTERNAL=true: the user accepts unauthenticated internal calls. */
@@ -292,6 +299,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
       v.tlsCert &&
       v.tlsKey && { tls: { ca: v.tlsCa, cert: v.tlsCert, key: v.tlsKey } }),
     opsLoopback: v.opsLoopback,
+    dashboard: v.dashboard,
     grpcHost: reachable(v) ? v.host : '127.0.0.1',
     reachable: reachable(v),
     retryDelaysMs: v.retryDelaysMs,

@@ -8,7 +8,7 @@ import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../mod
 import type { GrpcFunction } from '../model/define.ts'
 import type { AnyDomain } from '../model/domain.ts'
 import { messageCopies, rpcMethodOf } from '../model/grpc-service.ts'
-import { inSpan, SpanKind } from '../telemetry/spans.ts'
+import { idFieldsOf, inSpan, keyAttributes, SpanKind } from '../telemetry/spans.ts'
 import type { Caller } from './caller.ts'
 import type { LocalInvoker } from './clients.ts'
 import { type GrpcServer, startGrpcServer } from './server.ts'
@@ -66,7 +66,9 @@ export function prepareGrpc(
     }
     const domain = fn.def.domain
     invokers.set(fn.name, (request, caller) =>
-      inSpan(tracer, spanName, spec, async () => {
+      inSpan(tracer, spanName, spec, async (span) => {
+        // The ids the call is about, for searches by id (the dashboard's journeys).
+        if (span.isRecording()) span.setAttributes(keyAttributes(idFieldsOf(request)))
         if (!allowed(domain, method, request, caller))
           throw new DomainError(
             'FORBIDDEN',

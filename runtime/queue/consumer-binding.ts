@@ -11,7 +11,7 @@ import type { ConsumerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
 import { logFieldsOf } from '../model/topic.ts'
 import type { Delivery, Subscription } from '../ports/bus.ts'
-import { extract, inSpan, SpanKind } from '../telemetry/spans.ts'
+import { extract, inSpan, keyAttributes, SpanKind } from '../telemetry/spans.ts'
 import { handledEvents } from './handled-events.ts'
 import { parseEvent } from './parse-event.ts'
 
@@ -37,13 +37,16 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
       tracer,
       `consume ${topic.name}`,
       { kind: SpanKind.CONSUMER, parent, attributes },
-      async () => {
+      async (span) => {
         let log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
         try {
           const event = parseEvent(topic, delivery.body)
           // What the event is about (its topic's logKeys) is on every line its handler writes.
           const about = logFieldsOf(topic, event)
-          if (Object.keys(about).length > 0) log = log.child(about)
+          if (Object.keys(about).length > 0) {
+            log = log.child(about)
+            if (span.isRecording()) span.setAttributes(keyAttributes(about))
+          }
           if (await handled.has(fn.name, delivery.messageId)) {
             return log.debug('message already handled; skipped')
           }

@@ -148,3 +148,24 @@ export function linkTo(traceparent: string, attributes?: Attributes): Link | und
     ? { context: spanContext, attributes }
     : undefined
 }
+
+/** Prefix of the attributes naming what a span is about (`oms.key.<field>`), for searches. */
+export const KEY_PREFIX = 'oms.key.'
+
+/** `fields` as span attributes under KEY_PREFIX. */
+export function keyAttributes(fields: Readonly<Record<string, unknown>>): Attributes {
+  const out: Attributes = {}
+  for (const [name, value] of Object.entries(fields))
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number')
+      out[`${KEY_PREFIX}${name}`] = value
+  return out
+}
+
+/** The top-level id fields of a request (`id`, `<thing>Id`) that hold text or a number. */
+export function idFieldsOf(request: unknown): Record<string, unknown> {
+  const fields: Record<string, unknown> = {}
+  if (typeof request !== 'object' || request === null) return fields
+  for (const [name, value] of Object.entries(request))
+    if (name === 'id' || /[a-z0-9]Id$/.test(name)) fields[name] = value
+  return fields
+}

@@ -10,7 +10,9 @@
  * (default) or http/json); the exporter is imported only then. Exporting, the sampler and the
  * batch processor follow the configuration (OTEL_TRACES_SAMPLER / _ARG, OTEL_BSP_MAX_QUEUE_SIZE,
  * OTEL_BSP_SCHEDULE_DELAY, read in config.ts). Not exporting, spans are not recorded, but trace
- * ids still flow through every hop and into the logs. OTEL_SDK_DISABLED turns all of it off.
+ * ids still flow through every hop and into the logs — unless the local dashboard asks for the
+ * recent spans (OMS_DASHBOARD): then they are recorded (by the same sampler) and the last ones
+ * kept in memory (span-ring.ts). OTEL_SDK_DISABLED turns all of it off.
  */
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api'
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks'
@@ -33,6 +35,7 @@ import {
 } from '@opentelemetry/sdk-trace-base'
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import type { TracesSampler } from '../config/runtime-settings.ts'
+import { SpanRing } from './span-ring.ts'
 import { setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */
@@ -43,6 +46,8 @@ export interface Telemetry {
   tracer(domain: string): Tracer
   /** Sends what is buffered (on shutdown). */
   flush(): Promise<void>
+  /** The recent finished spans, when they are kept (`keepSpans`). */
+  readonly spans?: SpanRing
 }
 
 export interface TelemetryOptions {
@@ -59,6 +64,8 @@ export interface TelemetryOptions {
   sampler?: { name: TracesSampler; ratio: number }
   /** The span batch processor's queue size and delay (defaults 65,536 spans, 500 ms). */
   spanBatch?: { maxQueueSize: number; scheduledDelayMs: number }
+  /** Record spans even when not exporting and keep this many recent ones in memory (the dashboard). */
+  keepSpans?: number
 }
 
 const DEFAULT_BATCH = { maxQueueSize: 65_536, scheduledDelayMs: 500 }
@@ -100,25 +107,31 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
     }),
   )
   const spanExporter = options.exporting ? await exporter(options.protocol) : undefined
-  // Not exporting, spans still get ids (context propagates, logs carry trace ids) but are not
-  // recorded, which keeps their cost down.
+  const ring = options.keepSpans ? new SpanRing(options.keepSpans) : undefined
+  // Not exporting (nor keeping spans), spans still get ids (context propagates, logs carry trace
+  // ids) but are not recorded, which keeps their cost down.
+  const recording = Boolean(spanExporter || ring)
   const chosen = options.sampler ?? { name: 'parentbased_always_on', ratio: 1 }
-  const sampler = spanExporter ? samplerFor(chosen) : new AlwaysOffSampler()
+  const sampler = recording ? samplerFor(chosen) : new AlwaysOffSampler()
   // Children of an unsampled span are never recorded unless a sampler ignores the parent.
   setUnsampledStaysUnrecorded(
-    !spanExporter || chosen.name.startsWith('parentbased_') || chosen.name === 'always_off',
+    !recording || chosen.name.startsWith('parentbased_') || chosen.name === 'always_off',
   )
   const { maxQueueSize, scheduledDelayMs } = options.spanBatch ?? DEFAULT_BATCH
   const batch: BufferConfig = { maxQueueSize, scheduledDelayMillis: scheduledDelayMs }
   const providers = new Map<string, BasicTracerProvider>()
   return {
+    ...(ring && { spans: ring }),
     tracer(domain) {
       let provider = providers.get(domain)
       if (!provider) {
         provider = new BasicTracerProvider({
           resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: domain }),
           sampler,
-          spanProcessors: spanExporter ? [new BatchSpanProcessor(spanExporter, batch)] : [],
+          spanProcessors: [
+            ...(spanExporter ? [new BatchSpanProcessor(spanExporter, batch)] : []),
+            ...(ring ? [ring] : []),
+          ],
         })
         providers.set(domain, provider)
       }

@@ -7,7 +7,7 @@ import type { Hosted } from '../model/binding.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { logFieldsOf } from '../model/topic.ts'
 import { parseEvent } from '../queue/parse-event.ts'
-import { extract, inSpan } from '../telemetry/spans.ts'
+import { extract, inSpan, keyAttributes } from '../telemetry/spans.ts'
 
 /** A job's payload: the event's body and the message headers (trace context). */
 export function wrapPayload(body: string, headers: Record<string, string>): string {
@@ -43,10 +43,18 @@ export async function runJob(
     'oms.job.attempt': job.attempts,
   }
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
-  await inSpan(tracer, `work ${fn.name}`, { parent: extract(headers), attributes }, async () => {
-    const event = parseEvent(fn.def.options.on, body)
-    const about = logFieldsOf(fn.def.options.on, event)
-    if (Object.keys(about).length > 0) log = log.child(about)
-    await handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal })
-  })
+  await inSpan(
+    tracer,
+    `work ${fn.name}`,
+    { parent: extract(headers), attributes },
+    async (span) => {
+      const event = parseEvent(fn.def.options.on, body)
+      const about = logFieldsOf(fn.def.options.on, event)
+      if (Object.keys(about).length > 0) {
+        log = log.child(about)
+        if (span.isRecording()) span.setAttributes(keyAttributes(about))
+      }
+      await handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal })
+    },
+  )
 }
