@@ -26,7 +26,7 @@ async function createStore(config: RuntimeConfig, log: Logger): Promise<Document
 }
 
 async function createBus(config: RuntimeConfig, log: Logger): Promise<Bus> {
-  if (!config.amqpUrl) return memoryBus()
+  if (!config.amqpUrl) return memoryBus({ file: config.busFile })
   const { amqpBus } = await import('./bus/amqp/amqp-bus.ts')
   return amqpBus({
     url: config.amqpUrl,

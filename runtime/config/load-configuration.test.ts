@@ -60,6 +60,7 @@ describe('loadConfig (the runtime alone)', () => {
       amqpUrl: undefined,
       mongodbUri: undefined,
       storeFile: undefined,
+      busFile: undefined,
       consulAddr: undefined,
       otlpEndpoint: undefined,
       otlpProtocol: 'http/protobuf',
@@ -143,6 +144,7 @@ describe('loadConfig (the runtime alone)', () => {
       publishTimeoutMs: 2000,
       mongodbUri: 'mongodb://mongo:27017/oms',
       storeFile: '/tmp/oms.json',
+      busFile: undefined,
       consulAddr: 'consul:8500',
       addresses: {
         menu: { host: '127.0.0.1', port: 50051 },

@@ -1,47 +1,54 @@
 /**
- * Watches folders recursively and reports a burst of changes once, after it settles, so a
- * save that touches several files (or a formatter run) restarts `oms dev` once.
+ * Watches folders (with chokidar, which sees a file again after an editor's atomic save — a
+ * write to a temporary file renamed over it — where Node's recursive fs.watch loses it) and
+ * reports a burst of changes once, after it settles, so a save that touches several files (or
+ * a formatter run) reloads `oms dev` once.
  */
-import { type FSWatcher, watch } from 'node:fs'
-import { join } from 'node:path'
+import { resolve } from 'node:path'
+import { watch } from 'chokidar'
 
-/** Quiet time after the last change before reporting (default 200 ms). */
-export const DEBOUNCE_MS = 200
+/** Quiet time after the last change before reporting (default 30 ms). */
+export const DEBOUNCE_MS = 30
 
 /** Editor swap and backup files, tests and dependencies: changes that do not change the process. */
 const IGNORED =
-  /(^|[/\\])(node_modules|\.git)([/\\]|$)|\.test\.ts$|\.sw[px]$|~$|(^|[/\\])(\.#[^/\\]*|4913)$/
+  /(^|[/\\])(node_modules|\.git)([/\\]|$)|\.test\.ts$|\.sw[px]$|~$|(^|[/\\])(\.#[^/\\]*|4913)$|\.tmp$|\.crswap$/
 
 export interface Watcher {
-  close(): void
+  /** Resolves once the folders are watched. */
+  readonly ready: Promise<void>
+  close(): Promise<void>
 }
 
-/** Calls `onChange` with the first changed path of each settled burst. */
+/** Calls `onChange` with the changed paths (absolute) of each settled burst. */
 export function watchDirs(
   dirs: readonly string[],
-  onChange: (path: string) => void,
+  onChange: (paths: string[]) => void,
   debounceMs = DEBOUNCE_MS,
 ): Watcher {
   let timer: NodeJS.Timeout | undefined
-  let first: string | undefined
-  const changed = (dir: string, file: string | null) => {
-    const path = file ? join(dir, file) : dir
-    if (IGNORED.test(path)) return
-    first ??= path
+  const changed = new Set<string>()
+  const watcher = watch([...dirs], {
+    ignoreInitial: true,
+    ignored: (path) => IGNORED.test(path),
+    // A rename over a file is one change of it, not a deletion and an addition.
+    atomic: true,
+  })
+  watcher.on('all', (_event, path) => {
+    changed.add(resolve(path))
     clearTimeout(timer)
     timer = setTimeout(() => {
-      const path = first as string
-      first = undefined
-      onChange(path)
+      const paths = [...changed]
+      changed.clear()
+      onChange(paths)
     }, debounceMs)
-  }
-  const watchers: FSWatcher[] = dirs.map((dir) =>
-    watch(dir, { recursive: true }, (_event, file) => changed(dir, file)),
-  )
+  })
+  const ready = new Promise<void>((done) => watcher.once('ready', () => done()))
   return {
-    close() {
+    ready,
+    async close() {
       clearTimeout(timer)
-      for (const w of watchers) w.close()
+      await watcher.close()
     },
   }
 }
