@@ -36,7 +36,10 @@ export function formatBanner(runtime: BannerRuntime): string {
       ? 'not served (no gRPC function hosted here)'
       : `${config.grpcHost}:${bound.grpcPort}${grpcAuth(config)}`,
   )
-  field('bus', adapters.bus.kind)
+  field(
+    'bus',
+    `${adapters.bus.kind}${config.busFile && !config.amqpUrl ? ` (kept in ${config.busFile})` : ''}`,
+  )
   field(
     'store',
     `${adapters.store.kind}${config.storeFile && !config.mongodbUri ? ` (kept in ${config.storeFile})` : ''}`,

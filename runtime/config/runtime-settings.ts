@@ -103,6 +103,10 @@ export const RUNTIME_SETTINGS = {
     set: 'without MongoDB: keep the embedded store in this JSON file, so a restart keeps the data (`oms dev` sets it for its reloads)',
     unset: 'the embedded store lives in memory only',
   }),
+  busFile: setting('OMS_BUS_FILE', z.string().min(1), {
+    set: 'without RabbitMQ: keep the embedded bus (queued, retrying and parked messages) in this JSON file, so a restart loses none (`oms dev` sets it)',
+    unset: 'the embedded bus lives in memory only',
+  }),
   consulAddr: setting('CONSUL_HTTP_ADDR', z.string().min(1), {
     set: 'Consul agent, `host:port` or `http(s)://host:port`: every hosted function registered with a health check, discovery of healthy instances (see [Consul](#consul))',
     unset: 'in-process registry (with `OMS_ADDRESSES`)',
@@ -238,6 +242,8 @@ export interface RuntimeConfig {
   tracingDisabled: boolean
   /** OTEL_TRACES_SAMPLER and its ratio (OTEL_TRACES_SAMPLER_ARG, default 1) when exporting. */
   sampler: { name: TracesSampler; ratio: number }
+  /** Without RabbitMQ: the file the embedded bus is kept in. */
+  busFile?: string
   /** The span batch processor: queue size and delay between batches. */
   spanBatch: { maxQueueSize: number; scheduledDelayMs: number }
   adminToken?: string
@@ -298,6 +304,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     ...(v.tlsCa &&
       v.tlsCert &&
       v.tlsKey && { tls: { ca: v.tlsCa, cert: v.tlsCert, key: v.tlsKey } }),
+    busFile: v.busFile,
     opsLoopback: v.opsLoopback,
     dashboard: v.dashboard,
     grpcHost: reachable(v) ? v.host : '127.0.0.1',

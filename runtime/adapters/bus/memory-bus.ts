@@ -4,6 +4,8 @@
  * consumer never sleeps), and parking of messages that fail every try or can never succeed.
  */
 import { randomUUID } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import type {
   Bus,
   Delivery,
@@ -28,6 +30,8 @@ interface Queue {
   event: string
   ready: Queued[]
   inFlight: number
+  /** The messages being handled and those waiting for a retry, kept with the rest in a file. */
+  held: Set<Queued>
   /** Messages waiting out a retry delay (their timers run). */
   retrying?: number
   handle?: (delivery: Delivery) => Promise<void>
@@ -35,7 +39,35 @@ interface Queue {
   idle?: () => void
 }
 
-export function memoryBus(): Bus {
+export interface MemoryBusOptions {
+  /**
+   * Keep the queued, retrying and parked messages in this JSON file (loaded at start), as
+   * `oms dev` does across its reloads. Default: memory only.
+   */
+  file?: string
+  /** How long after a change the file is rewritten (default 50 ms). */
+  saveDelayMs?: number
+}
+
+interface FileShape {
+  oms: 'embedded-bus'
+  queues: { consumer: string; event: string; messages: Queued[] }[]
+  parked: ParkedMessage[]
+}
+
+function readBusFile(file: string): FileShape | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  const data = JSON.parse(text) as Partial<FileShape>
+  if (data.oms !== 'embedded-bus') throw new Error(`${file} is not an oms embedded bus file`)
+  return { oms: data.oms, queues: data.queues ?? [], parked: data.parked ?? [] }
+}
+
+export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bus {
   const queues = new Map<string, Queue>()
   const parked: ParkedMessage[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -43,11 +75,40 @@ export function memoryBus(): Bus {
   const declareQueue = (consumer: string, event: string): Queue => {
     let q = queues.get(consumer)
     if (!q) {
-      q = { consumer, event, ready: [], inFlight: 0 }
+      q = { consumer, event, ready: [], inFlight: 0, held: new Set() }
       queues.set(consumer, q)
     }
     return q
   }
+
+  // Kept in a file: every message not yet handled (those in hand and those waiting for their
+  // retry as ready ones) and every parked one, written shortly after each change and on close.
+  let saveTimer: NodeJS.Timeout | undefined
+  const save = () => {
+    if (!file) return
+    clearTimeout(saveTimer)
+    saveTimer = undefined
+    const data: FileShape = {
+      oms: 'embedded-bus',
+      queues: [...queues.values()].map((q) => ({
+        consumer: q.consumer,
+        event: q.event,
+        messages: [...q.held, ...q.ready],
+      })),
+      parked,
+    }
+    mkdirSync(dirname(file), { recursive: true })
+    const tmp = `${file}.${process.pid}.tmp`
+    writeFileSync(tmp, JSON.stringify(data))
+    renameSync(tmp, file)
+  }
+  const changed = () => {
+    if (file && !saveTimer) saveTimer = setTimeout(save, saveDelayMs)
+  }
+  const saved = file ? readBusFile(file) : undefined
+  for (const { consumer, event, messages } of saved?.queues ?? [])
+    declareQueue(consumer, event).ready.push(...messages)
+  parked.push(...(saved?.parked ?? []))
 
   const park = (q: Queue, m: Queued, error: string) => {
     parked.push({
@@ -61,13 +122,16 @@ export function memoryBus(): Bus {
       parkedAt: new Date().toISOString(),
     })
     q.options?.onParked?.({ id: m.messageId, error, tries: m.attempt })
+    changed()
   }
 
   const later = (q: Queue, m: Queued, delayMs: number) => {
     q.retrying = (q.retrying ?? 0) + 1
+    q.held.add(m)
     const timer = setTimeout(() => {
       timers.delete(timer)
       q.retrying = (q.retrying ?? 1) - 1
+      q.held.delete(m)
       q.ready.push(m)
       pump(q)
     }, delayMs)
@@ -90,10 +154,13 @@ export function memoryBus(): Bus {
     while (q.inFlight < options.prefetch && q.ready.length > 0) {
       const m = q.ready.shift() as Queued
       q.inFlight += 1
+      q.held.add(m)
       const delivery: Delivery = { ...m, event: q.event }
       handle(delivery)
         .catch((err: unknown) => settle(q, m, err))
         .finally(() => {
+          q.held.delete(m)
+          changed()
           q.inFlight -= 1
           if (q.inFlight === 0) q.idle?.()
           pump(q)
@@ -107,6 +174,7 @@ export function memoryBus(): Bus {
       q.ready.push({ messageId, body, headers, attempt: 1 })
       queueMicrotask(() => pump(q))
     }
+    changed()
   }
 
   return {
@@ -146,6 +214,7 @@ export function memoryBus(): Bus {
         pump(q)
         count += 1
       }
+      if (count > 0) changed()
       return count
     },
     async stats() {
@@ -164,6 +233,7 @@ export function memoryBus(): Bus {
     async close() {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
+      save()
     },
   }
 }
