@@ -1,19 +1,21 @@
 // Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
 import { Hono } from 'hono'
-import * as z from 'zod'
 import { bearerAuth } from '../../runtime/http/bearer.ts'
-import { itemIdSchema, menuItemSchema } from '../../shared/menu-item.ts'
 import { gateway } from './domain.ts'
+import {
+  itemIdParam,
+  type MenuItemAnswer,
+  menuItemBody,
+  type StockItemAnswer,
+  stockBody,
+} from './lib/api-schemas.ts'
 import { jsonBody, param } from './lib/validate.ts'
-
-const menuItemBody = menuItemSchema.omit({ id: true })
-const stockBody = z.strictObject({ quantity: z.int().min(0).max(1_000_000) })
 
 export default gateway.http((ctx) => {
   const { menu, stock } = ctx.clients
   // Each call is made for the admin just authenticated: menu and stock allow it only so.
   const asAdmin = { onBehalfOf: 'admin' } as const
-  const itemId = (id: string) => param(itemIdSchema, id, 'itemId')
+  const itemId = (id: string) => param(itemIdParam, id, 'itemId')
   return new Hono()
     .use(
       '/api/admin/*',
@@ -26,7 +28,7 @@ export default gateway.http((ctx) => {
       const id = itemId(c.req.param('itemId'))
       const body = await jsonBody(c, menuItemBody)
       const { item } = await menu.upsertItem({ item: { id, ...body } }, asAdmin)
-      return c.json({ item })
+      return c.json({ item: item! } satisfies MenuItemAnswer)
     })
     .delete('/api/admin/menu/:itemId', async (c) => {
       await menu.deleteItem({ id: itemId(c.req.param('itemId')) }, asAdmin)
@@ -39,6 +41,6 @@ export default gateway.http((ctx) => {
       const { level } = await stock.setLevel({ itemId: id, onHand: quantity }, asAdmin)
       return c.json({
         item: { id, onHand: level!.onHand, reserved: level!.reserved, available: level!.available },
-      })
+      } satisfies StockItemAnswer)
     })
 })

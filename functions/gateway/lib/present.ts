@@ -1,11 +1,14 @@
-/** The public JSON shapes of an order (DESIGN.md's `Order`) and of the menu. */
+/** The public JSON shapes of an order and of the menu, typed by the API's schemas (api-schemas.ts). */
 import type { MenuItem, Order, StockLevel } from '../../../proto/gen/oms.ts'
+import type { OrderStatus } from '../../../shared/order-status.ts'
+import type { MenuAnswer, PublicOrder, Refund } from './api-schemas.ts'
 
-export function presentOrder(order: Order) {
+export function presentOrder(order: Order): PublicOrder {
   return {
     id: order.id,
     customerId: order.customerId,
-    status: order.status,
+    // Written only by the orders domain's guarded moves, which know no other status.
+    status: order.status as OrderStatus,
     items: order.items.map(({ id, name, quantity, priceId, unitAmount }) => ({
       id,
       name,
@@ -23,7 +26,7 @@ export function presentOrder(order: Order) {
     // A payment that arrived after the order was cancelled, and its refund.
     refund: order.refund
       ? {
-          status: order.refund.status,
+          status: order.refund.status as Refund['status'],
           requestedAt: order.refund.requestedAt,
           refundedAt: order.refund.refundedAt || null,
         }
@@ -31,7 +34,7 @@ export function presentOrder(order: Order) {
   }
 }
 
-export type PublicOrder = ReturnType<typeof presentOrder>
+export type { PublicOrder }
 
 type MenuFields = Pick<
   MenuItem,
@@ -42,7 +45,7 @@ type MenuFields = Pick<
 export function presentMenu(
   items: readonly MenuFields[],
   levels: readonly Pick<StockLevel, 'itemId' | 'available'>[],
-) {
+): MenuAnswer {
   const available = new Map(levels.map((l) => [l.itemId, l.available]))
   return {
     items: items.map(({ id, name, description, priceId, unitAmount, currency }) => ({

@@ -1,18 +1,10 @@
 /** The public JSON API as the browser calls it; every failure becomes an ApiError. */
-import type { PublicOrder } from '../../lib/present.ts'
+// Types only (erased from the bundle): the shapes the API's schemas describe.
+import type { PublicMenuEntry, PublicOrder } from '../../lib/api-schemas.ts'
 
 export type Order = PublicOrder
-export type OrderStatus = 'pending' | 'paid' | 'preparing' | 'ready' | 'cancelled'
-
-export interface MenuItem {
-  id: string
-  name: string
-  description: string
-  priceId: string
-  unitAmount: number
-  currency: string
-  available: number
-}
+export type OrderStatus = PublicOrder['status']
+export type MenuItem = PublicMenuEntry
 
 /** Longest wait for an answer before giving up (ms). */
 export const REQUEST_TIMEOUT_MS = 15_000
