@@ -137,12 +137,9 @@ export const orderSchema = z
     items: z.array(orderLineSchemaOut),
     total: amount,
     currency,
-    paymentLink: z
-      .url()
-      .nullable()
-      .meta({
-        description: 'Where the customer pays; null until payments has opened the checkout',
-      }),
+    paymentLink: z.url().nullable().meta({
+      description: 'Where the customer pays; null until payments has opened the checkout',
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
     expiresAt: timestamp
