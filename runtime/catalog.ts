@@ -3,13 +3,16 @@
  * export is a function definition made through `functions/<domain>/domain.ts`. Helpers live
  * in sub-folders; `domain.ts`, `data.ts` and `settings.ts` are the domain's declarations;
  * tests end in .test.ts. Everything the runtime knows of the domains comes from here.
+ * Listing reads only folders; the CLI's prebuilt shell imports this module, so it imports
+ * nothing heavy at its top.
  */
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { typescriptReady } from './cli/typescript.ts'
 import { isFunctionDef, type LoadedFunction } from './model/define.ts'
-import { type AnyDomain, isDomain } from './model/domain.ts'
+import type { AnyDomain } from './model/domain.ts'
 
 export const FUNCTIONS_DIR = resolve(fileURLToPath(new URL('../functions', import.meta.url)))
 
@@ -72,6 +75,7 @@ export async function loadFunctions(
   const picked =
     selectors.length === 0 ? files : files.filter((f) => selectors.some((s) => matches(s, f)))
   const loaded: LoadedFunction[] = []
+  await typescriptReady()
   for (const f of picked) {
     const mod = (await import(pathToFileURL(f.file).href)) as { default?: unknown }
     if (isFunctionDef(mod.default))
@@ -104,6 +108,8 @@ export function domainsOf(functions: readonly LoadedFunction[]): AnyDomain[] {
 /** Every domain under `dir`, from its `domain.ts` (for docs and `oms config`). */
 export async function loadDomains(dir = FUNCTIONS_DIR): Promise<AnyDomain[]> {
   const domains: AnyDomain[] = []
+  await typescriptReady()
+  const { isDomain } = await import('./model/domain.ts')
   for (const name of await listDomainNames(dir)) {
     const file = join(dir, name, 'domain.ts')
     if (!existsSync(file)) throw new Error(`domain ${name} has no domain.ts`)

@@ -9,6 +9,7 @@ import type { Hono } from 'hono'
 import { type Adapters, createAdapters } from './adapters/create-adapters.ts'
 import { domainsOf } from './catalog.ts'
 import { ConfigError } from './config/config-error.ts'
+import { dashboardRoutes } from './dashboard/dashboard.ts'
 import { type Configuration, loadConfiguration } from './config/load-configuration.ts'
 import type { Env } from './config/load-settings.ts'
 import type { RuntimeConfig } from './config/runtime-settings.ts'
@@ -31,6 +32,7 @@ import { prepareConsumers } from './queue/consumer-binding.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './queue/handled-events.ts'
 import { queuesOf } from './queue/queues-of.ts'
 import { prepareSchedules } from './schedule/schedule-binding.ts'
+import { DEFAULT_KEPT_SPANS } from './telemetry/span-ring.ts'
 import { startTelemetry } from './telemetry/telemetry.ts'
 import { JOBS } from './worker/job-list.ts'
 import { prepareWorkers } from './worker/worker-binding.ts'
@@ -130,6 +132,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     protocol: config.otlpProtocol,
     sampler: config.sampler,
     spanBatch: config.spanBatch,
+    // The dashboard lays out the recent spans.
+    ...(config.dashboard && listen && { keepSpans: DEFAULT_KEPT_SPANS }),
   })
   // Only a process hosting a domain with data, or a consumer or worker (whose handled messages
   // and jobs are kept), connects a store.
@@ -199,7 +203,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // A process with no server of its own (a worker's) still serves gRPC health, to be probed.
   const serverless = !functions.some((fn) => fn.def.kind === 'grpc' || fn.def.kind === 'http')
   grpc = prepareGrpc(ofKind(hosted, 'grpc'), deps, { healthOnly: listen && serverless })
-  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen })
+  // The local dashboard (OMS_DASHBOARD), served with the operator routes.
+  const dashboard =
+    listen && config.dashboard
+      ? dashboardRoutes({
+          functions,
+          config,
+          settingsOf: (domain) => configuration.domains.get(domain) ?? {},
+          bound: () => bound,
+          routesOf: (name) => http?.routes(name) ?? [],
+          busKind: bus.kind,
+          bus,
+          ...(telemetry.spans && { spans: telemetry.spans }),
+        })
+      : undefined
+  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen, dashboard })
   const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
   const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)
   const schedules = prepareSchedules(ofKind(hosted, 'schedule'), deps)

@@ -1,6 +1,7 @@
 /**
  * How the CLI fails: a CliError carries its exit code (2 for a usage mistake, 1 for a
- * failure) and a message meant for a person, printed without a stack trace.
+ * failure) and a message meant for a person, printed without a stack trace. Anything else is
+ * printed as one line too; its stack only with --verbose or DEBUG set.
  */
 import { ConfigError } from '../config/config-error.ts'
 
@@ -19,14 +20,31 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * By name and shape, not `instanceof`: the prebuilt shell and the modules loaded from source
+ * each have their own copy of this class.
+ */
+export function isCliError(err: unknown): err is CliError {
+  return (
+    err instanceof Error &&
+    err.name === 'CliError' &&
+    typeof (err as { exitCode?: unknown }).exitCode === 'number'
+  )
+}
+
 /** A usage mistake (exit 2). */
 export function usageError(message: string): CliError {
   return new CliError(message, EXIT_USAGE)
 }
 
+/** --verbose, or DEBUG set in the environment: stacks are printed. */
+export function wantsStacks(verbose?: boolean): boolean {
+  return verbose === true || Boolean(process.env.DEBUG)
+}
+
 /** Prints an error for a person on stderr and returns the exit code it deserves. */
-export function reportError(err: unknown): number {
-  if (err instanceof CliError) {
+export function reportError(err: unknown, { verbose }: { verbose?: boolean } = {}): number {
+  if (isCliError(err)) {
     process.stderr.write(`oms: ${err.message}\n`)
     return err.exitCode
   }
@@ -35,7 +53,11 @@ export function reportError(err: unknown): number {
     process.stderr.write(`oms: ${err.message}\n`)
     return EXIT_FAILURE
   }
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err)
-  process.stderr.write(`oms: ${text}\n`)
+  if (wantsStacks(verbose)) {
+    process.stderr.write(`oms: ${err instanceof Error ? (err.stack ?? err.message) : err}\n`)
+    return EXIT_FAILURE
+  }
+  const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+  process.stderr.write(`oms: ${text.split('\n')[0]} (--verbose for the stack)\n`)
   return EXIT_FAILURE
 }

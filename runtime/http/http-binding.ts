@@ -24,12 +24,16 @@ export interface HttpBinding extends Binding {
   hosts(name: string): boolean
   /** Where it listens, once started. */
   readonly url: string | undefined
+  /** The routes a hosted HTTP function serves. */
+  routes(name: string): readonly { method: string; path: string }[]
 }
 
 export interface HttpBindingDeps extends BindingDeps {
   fetchFunction: FunctionFetch
   /** Whether the process will listen (false: prepared for `oms invoke` only, no operator routes). */
   listen: boolean
+  /** The local dashboard's routes (OMS_DASHBOARD), mounted with the operator routes. */
+  dashboard?: Hono
 }
 
 interface InvokeRequest {
@@ -53,6 +57,12 @@ export function prepareHttp(
   const apps: Hono[] = hosted.map(({ fn, ctx, tracer }) =>
     tracedApp((fn.def.build as (ctx: unknown) => Hono)(ctx), tracer, fn.name),
   )
+  const routes = new Map(
+    hosted.map(({ fn }, i) => [
+      fn.name,
+      (apps[i]?.routes ?? []).map(({ method, path }) => ({ method, path })),
+    ]),
+  )
   for (const { fn } of hosted)
     if (fn.def.forwards)
       apps.push(forwardRoutes(fn.def.forwards, (n) => names.has(n), deps.fetchFunction))
@@ -68,6 +78,7 @@ export function prepareHttp(
         bus: adapters.bus,
         adminToken: config.adminToken,
         trustLoopback: config.opsLoopback,
+        dashboard: deps.dashboard,
       }),
     )
   const app = createRootApp(apps, log)
@@ -77,6 +88,7 @@ export function prepareHttp(
   return {
     app,
     hosts: (name) => names.has(name),
+    routes: (name) => routes.get(name) ?? [],
     get url() {
       return url
     },

@@ -3,12 +3,15 @@
  * hosts, and their replay. Only callers with the admin token get an answer — and, under
  * `oms dev` (OMS_OPS_LOOPBACK=true), callers on this host; anyone else gets the ordinary JSON
  * 404, so the routes are not advertised. The peer address alone proves nothing behind a local
- * reverse proxy, where every caller is loopback.
+ * reverse proxy, where every caller is loopback. The local dashboard (OMS_DASHBOARD) is mounted
+ * here behind the same guard; only its page, which holds no data, is also served to callers
+ * without a credential when ADMIN_TOKEN is set, so a browser can load it and ask for the token.
  */
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import { DomainError } from '../../shared/errors.ts'
+import { isDashboardPage } from '../dashboard/dashboard.ts'
 import type { Bus } from '../ports/bus.ts'
 import { hasBearer } from './bearer.ts'
 
@@ -21,6 +24,8 @@ export interface OpsRoutesOptions {
   adminToken?: string
   /** Also answer loopback callers without the token (`oms dev`). */
   trustLoopback?: boolean
+  /** The dashboard's routes (dashboard/dashboard.ts), when it is on. */
+  dashboard?: Hono
 }
 
 const replayBody = z.strictObject({
@@ -28,11 +33,17 @@ const replayBody = z.strictObject({
   id: z.string().min(1).optional(),
 })
 
-export function opsRoutes({ bus, adminToken, trustLoopback = false }: OpsRoutesOptions): Hono {
+export function opsRoutes({
+  bus,
+  adminToken,
+  trustLoopback = false,
+  dashboard,
+}: OpsRoutesOptions): Hono {
   const app = new Hono()
   app.use(`${OPS_PREFIX}/*`, async (c, next) => {
     if (hasBearer(c.req.header('authorization'), adminToken)) return next()
     if (trustLoopback && isLoopbackCaller(c)) return next()
+    if (dashboard && adminToken && isDashboardPage(c.req.path)) return next()
     const err = new DomainError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`)
     return c.json(err.toJSON(), 404)
   })
@@ -59,6 +70,7 @@ export function opsRoutes({ bus, adminToken, trustLoopback = false }: OpsRoutesO
     const { function: fn, id } = parsed.data
     return c.json({ replayed: await bus.replay({ consumer: fn?.replace('/', '.'), id }) })
   })
+  if (dashboard) app.route('/', dashboard)
   return app
 }
 

@@ -1,6 +1,6 @@
 /** `oms build`: one esbuild bundle per function and per domain under dist/, with a size table. */
 import type { Command } from 'commander'
-import { type BundleReport, buildBundles } from '../../build/build-bundles.ts'
+import type { BundleReport } from '../../build/build-bundles.ts'
 import { formatTable } from '../output.ts'
 import { checkSelectors } from '../select.ts'
 
@@ -39,6 +39,7 @@ Examples:
     )
     .action(async (selectors: string[], opts: { out: string; minify: boolean; json?: boolean }) => {
       await checkSelectors(selectors)
+      const { buildBundles } = await import('../../build/build-bundles.ts')
       const reports = await buildBundles({ outDir: opts.out, selectors, minify: opts.minify })
       process.stdout.write(
         opts.json ? `${JSON.stringify(reports, null, 2)}\n` : formatBuild(reports),

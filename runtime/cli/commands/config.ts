@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander'
 import { loadDomains } from '../../catalog.ts'
-import { describeSettings } from '../../config/load-configuration.ts'
 import type { Env } from '../../config/load-settings.ts'
 import { settingsTable } from '../../config/settings-table.ts'
 import { formatTable, oneLine, printJson } from '../output.ts'
@@ -21,6 +20,7 @@ export interface VariableListing {
 
 /** The variables of the runtime and of every domain under functions/. */
 export async function listVariables(env: Env = process.env): Promise<VariableListing[]> {
+  const { describeSettings } = await import('../../config/load-configuration.ts')
   return describeSettings(await loadDomains()).map(({ setting: s, owners }) => {
     const raw = env[s.env]
     const set = raw !== undefined && raw !== ''
@@ -37,6 +37,7 @@ export async function listVariables(env: Env = process.env): Promise<VariableLis
 
 /** The README's configuration table. */
 export async function configMarkdown(): Promise<string> {
+  const { describeSettings } = await import('../../config/load-configuration.ts')
   return settingsTable(describeSettings(await loadDomains()))
 }
 

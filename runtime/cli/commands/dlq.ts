@@ -3,10 +3,7 @@
  * running oms process, reached over HTTP; with AMQP_URL set, in the broker, reached directly.
  */
 import type { Command } from 'commander'
-import { loadConfig } from '../../config/load-configuration.ts'
 import type { ParkedMessage } from '../../ports/bus.ts'
-import { stderrLogger } from '../cli-log.ts'
-import { busDlq } from '../dlq/bus-source.ts'
 import { httpDlq } from '../dlq/http-source.ts'
 import type { DlqSource } from '../dlq/source.ts'
 import { CliError, usageError } from '../errors.ts'
@@ -29,8 +26,15 @@ export interface DlqReplayOptions extends DlqOptions {
 }
 
 async function openSource({ url, env }: DlqOptions): Promise<DlqSource> {
+  const { loadConfig } = await import('../../config/load-configuration.ts')
   const config = loadConfig(env)
-  if (!url && config.amqpUrl) return busDlq(config, stderrLogger(config.logLevel))
+  if (!url && config.amqpUrl) {
+    const [{ busDlq }, { stderrLogger }] = await Promise.all([
+      import('../dlq/bus-source.ts'),
+      import('../cli-log.ts'),
+    ])
+    return busDlq(config, stderrLogger(config.logLevel))
+  }
   return httpDlq({ url: url ?? `http://127.0.0.1:${config.port}`, adminToken: config.adminToken })
 }
 

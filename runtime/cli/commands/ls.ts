@@ -1,43 +1,14 @@
 /**
- * `oms ls`: every function with its domain and trigger, read from the function files
- * without starting anything. A file that fails to load is listed with its error.
+ * `oms ls`: every function with its domain and trigger, without starting anything: from the
+ * catalog (catalog-cache.ts), which loads the function files again only when a source changed.
+ * A file that fails to load is listed with its error.
  */
-import { relative } from 'node:path'
 import type { Command } from 'commander'
-import { FUNCTIONS_DIR, listFunctionFiles, loadFunctions } from '../../catalog.ts'
-import { triggerOf } from '../../model/define.ts'
+import { catalog, type FunctionListing } from '../catalog-cache.ts'
 import { formatTable, oneLine, printJson } from '../output.ts'
-import { ROOT } from '../paths.ts'
+import { runsPrebuilt } from '../typescript.ts'
 
-export interface FunctionListing {
-  name: string
-  domain: string
-  /** `http`, `grpc <Service>.<Method>`, `consumer <topic>`, `worker <topic>`; absent when it failed to load. */
-  trigger?: string
-  /** Path relative to the project root. */
-  file: string
-  /** Why the file is not a usable function, when it is not. */
-  error?: string
-}
-
-/** Lists the functions under `dir`, importing each file on its own so one broken file hides nothing. */
-export async function listFunctions(dir = FUNCTIONS_DIR): Promise<FunctionListing[]> {
-  const listings: FunctionListing[] = []
-  for (const f of await listFunctionFiles(dir)) {
-    const base = { name: f.name, domain: f.domain, file: relative(ROOT, f.file) }
-    try {
-      const [loaded] = await loadFunctions([f.name], dir)
-      listings.push(
-        loaded
-          ? { ...base, trigger: triggerOf(loaded.def) }
-          : { ...base, error: 'default export is not a function definition' },
-      )
-    } catch (err) {
-      listings.push({ ...base, error: err instanceof Error ? err.message : String(err) })
-    }
-  }
-  return listings
-}
+export type { FunctionListing } from '../catalog-cache.ts'
 
 export function formatListing(listings: readonly FunctionListing[]): string {
   if (listings.length === 0) return 'no functions under functions/ yet'
@@ -50,23 +21,25 @@ export function formatListing(listings: readonly FunctionListing[]): string {
 }
 
 export function registerLs(program: Command): void {
-  program
+  const ls = program
     .command('ls')
     .description('list every function with its domain and trigger (starts nothing)')
     .option('--json', 'print JSON: [{name, domain, trigger, file, error?}]')
     .addHelpText(
       'after',
       `
-Exits 1 when a function file fails to load (it is listed with its error).
+Exits 1 when a function file fails to load (it is listed with its error). The listing is
+kept in node_modules/.cache/oms/ and made again when a source file changed.
 
 Examples:
   $ oms ls
   $ oms ls --json | jq -r '.[] | select(.trigger == "http") | .name'`,
     )
     .action(async (opts: { json?: boolean }) => {
-      const listings = await listFunctions()
+      const listings = (await catalog()).functions
       if (opts.json) printJson(listings)
       else process.stdout.write(`${formatListing(listings)}\n`)
       if (listings.some((l) => l.error)) process.exitCode = 1
     })
+  runsPrebuilt(ls)
 }

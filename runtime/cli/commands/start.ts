@@ -8,8 +8,8 @@ import { pathToFileURL } from 'node:url'
 import type { Command } from 'commander'
 import { loadFunctions } from '../../catalog.ts'
 import type { Env } from '../../config/load-settings.ts'
+import type { Runtime } from '../../host.ts'
 import type { LoadedFunction } from '../../model/define.ts'
-import { serve } from '../../serve.ts'
 import { CliError, usageError } from '../errors.ts'
 import { checkSelectors } from '../select.ts'
 import { STOP_TIMEOUT_MS } from '../shutdown.ts'
@@ -60,10 +60,28 @@ async function runBundle(dir: string, selectors: readonly string[]): Promise<voi
 /** The command's action: start, print the banner, wait for a signal, stop. Returns the exit code. */
 export async function runStart(options: StartOptions): Promise<number> {
   const functions = await prepare(options)
+  const { serve } = await import('../../serve.ts')
   try {
-    return await serve(functions, options.env)
+    return await serve(functions, options.env, (runtime) =>
+      warnAboutPeers(runtime, options.all ? ['--all'] : options.selectors),
+    )
   } catch (err) {
     throw asCliError(err)
+  }
+}
+
+/** One line per function the hosted domains call that no process here or in the registry serves. */
+async function warnAboutPeers(runtime: Runtime, selectors: readonly string[]): Promise<void> {
+  try {
+    const { formatPeerWarnings, peersOf, unreachablePeers } = await import('../peers.ts')
+    const hosted = new Set(runtime.functions.map((f) => f.name))
+    const { registry } = runtime.adapters
+    const missing = await unreachablePeers(peersOf(runtime.domains, hosted), registry)
+    process.stderr.write(
+      formatPeerWarnings(missing, { registry: registry.kind, hosted: selectors }),
+    )
+  } catch (err) {
+    process.stderr.write(`oms: could not check the peers: ${(err as Error).message}\n`)
   }
 }
 
