@@ -75,6 +75,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     ...process.env,
     // Its local tools (`oms dlq`, the dashboard) answer callers on this host without a token.
     OMS_OPS_LOOPBACK: 'true',
+    OMS_DASHBOARD: 'true',
     ...(storeFile && { OMS_STORE_FILE: storeFile }),
     ...(busFile && { OMS_BUS_FILE: busFile }),
     ...(keepSecret && { STRIPE_WEBHOOK_SECRET: keptWebhookSecret(secretFile) }),
@@ -281,7 +282,9 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     say(
       `the embedded store and bus are kept in ${rel(stateDir)} across reloads and sessions (oms dev --fresh starts empty)`,
     )
-  say('its operator routes (/_oms/*) answer callers on this host without ADMIN_TOKEN')
+  say(
+    'its operator routes (/_oms/*: the dashboard at /_oms/, oms dlq) answer callers on this host without ADMIN_TOKEN',
+  )
   if (keepSecret) say(`the webhook secret is kept in ${rel(secretFile)}`)
   running = reload([], true, performance.now()).then(() => drain())
 
