@@ -217,7 +217,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           ...(telemetry.spans && { spans: telemetry.spans }),
         })
       : undefined
-  http = prepareHttp(ofKind(hosted, 'http'), { ...deps, fetchFunction, listen, dashboard })
+  http = prepareHttp(ofKind(hosted, 'http'), {
+    ...deps,
+    fetchFunction,
+    listen,
+    dashboard,
+    // For the operator's `oms invoke --url` (called once everything is prepared).
+    operator: {
+      functions: functions.map((f) => f.name),
+      invoke: (name, input) => {
+        const fn = functions.find((f) => f.name === name)
+        if (!fn) return Promise.reject(new Error(`function ${name} is not hosted here`))
+        return byKind[fn.def.kind].invoke(name, input)
+      },
+    },
+  })
   const consumers = prepareConsumers(ofKind(hosted, 'consumer'), deps)
   const workers = prepareWorkers(ofKind(hosted, 'worker'), deps)
   const schedules = prepareSchedules(ofKind(hosted, 'schedule'), deps)

@@ -39,10 +39,13 @@ export async function startRuntime(
 export async function serve(
   functions: readonly LoadedFunction[],
   env: Env = process.env,
+  /** Runs once the banner is out (`oms start` warns about peers it cannot reach). */
+  started?: (runtime: Runtime) => Promise<void>,
 ): Promise<number> {
   const stopAsked = shutdownRequested()
   const runtime = await startRuntime(functions, env)
   process.stderr.write(formatBanner(runtime))
+  await started?.(runtime)
   const reason = await stopAsked
   process.stderr.write(`oms: ${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000}s)\n`)
   if (await stopWithin(() => runtime.stop())) return 0

@@ -13,6 +13,7 @@ import { forwardRoutes } from './forward-routes.ts'
 import type { FunctionFetch } from './function-fetch.ts'
 import { healthRoute } from './health-route.ts'
 import { internalOnlyRoutes } from './internal-only.ts'
+import { type OpsInvokeOptions, opsInvokeRoutes } from './ops-invoke-routes.ts'
 import { opsRoutes } from './ops-routes.ts'
 import { createRootApp } from './root-app.ts'
 import { tracedApp } from './traced-app.ts'
@@ -34,6 +35,8 @@ export interface HttpBindingDeps extends BindingDeps {
   listen: boolean
   /** The local dashboard's routes (OMS_DASHBOARD), mounted with the operator routes. */
   dashboard?: Hono
+  /** The process's functions, run once by the operator (`oms invoke --url`). */
+  operator?: Pick<OpsInvokeOptions, 'functions' | 'invoke'>
 }
 
 interface InvokeRequest {
@@ -79,6 +82,13 @@ export function prepareHttp(
         adminToken: config.adminToken,
         trustLoopback: config.opsLoopback,
         dashboard: deps.dashboard,
+      }),
+      opsInvokeRoutes({
+        functions: deps.operator?.functions ?? [],
+        invoke: deps.operator?.invoke ?? (() => Promise.reject(new Error('not invocable'))),
+        bus: adapters.bus,
+        adminToken: config.adminToken,
+        trustLoopback: config.opsLoopback,
       }),
     )
   const app = createRootApp(apps, log)

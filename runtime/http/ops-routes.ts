@@ -75,7 +75,7 @@ export function opsRoutes({
 }
 
 /** True for a loopback peer, and when there is no connection (in-process `app.request`). */
-function isLoopbackCaller(c: Context): boolean {
+export function isLoopbackCaller(c: Context): boolean {
   let address: string | undefined
   try {
     address = getConnInfo(c).remote.address

@@ -35,6 +35,13 @@ export function logFieldsOf(t: Topic, event: unknown): Record<string, unknown> {
 /** The body type of a topic's events. */
 export type EventOf<T extends Topic> = T extends Topic<infer B> ? B : never
 
+/** Every topic declared in this process, by name: what `oms events` and the operator routes know. */
+const declared = new Map<string, Topic>()
+
+export function declaredTopics(): Topic[] {
+  return [...declared.values()].sort((a, b) => a.name.localeCompare(b.name))
+}
+
 export function topic<S extends z.ZodType>(
   name: string,
   schema: S,
@@ -42,10 +49,12 @@ export function topic<S extends z.ZodType>(
 ): Topic<z.output<S>> {
   if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/.test(name))
     throw new Error(`topic ${name}: use dotted lower-case words, e.g. order.paid`)
-  return {
+  const declaredTopic: Topic<z.output<S>> = {
     [TOPIC]: true,
     name,
     schema: schema as z.ZodType<z.output<S>>,
     logKeys: options.logKeys ?? [],
   }
+  declared.set(name, declaredTopic as Topic)
+  return declaredTopic
 }
