@@ -27,6 +27,7 @@ export function formatBanner(runtime: BannerRuntime): string {
     field('API', bound.httpUrl)
     if (config.publicUrl !== bound.httpUrl)
       field('links', `${config.publicUrl} (PUBLIC_URL: base of the links handed out)`)
+    if (config.dashboard) field('dashboard', `${bound.httpUrl}/_oms/`)
   } else {
     field('API', 'not served (no HTTP function hosted here)')
   }
