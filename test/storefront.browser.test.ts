@@ -170,6 +170,8 @@ describe.skipIf(!haveChromium && !mustRun)('the storefront in Chromium', () => {
       await addToCart('Fries', 1)
       await expect.poll(() => cartLine('Classic burger').locator('input').inputValue()).toBe('2')
       await expect.poll(() => page.getByTestId('cart-total').textContent()).toBe('€22.50')
+      // The cart is beside the menu on a wide screen: no bottom bar.
+      expect(await page.locator('#cart-bar').isVisible()).toBe(false)
       await shot('purchase-1-cart')
 
       await placeOrderToCheckout()
@@ -418,29 +420,89 @@ describe.skipIf(!haveChromium && !mustRun)('the storefront in Chromium', () => {
     BROWSER_TEST_MS,
   )
 
+  /** Whether the element is wholly inside the viewport as it is scrolled now. */
+  const inViewport = async (locator: ReturnType<Page['locator']>) => {
+    const box = await locator.boundingBox()
+    const viewport = page.viewportSize()
+    if (!box || !viewport) return false
+    return (
+      box.y >= 0 &&
+      box.x >= 0 &&
+      box.y + box.height <= viewport.height &&
+      box.x + box.width <= viewport.width
+    )
+  }
+
   it(
-    'fits a phone screen (390×844) without horizontal scrolling',
+    'fits a phone screen (390×844): a cart bar always at hand leads to Place order',
     async () => {
       await open(PHONE, true)
       const noSideScroll = () =>
         page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
       await gotoMenu()
       expect(await noSideScroll()).toBe(true)
+      const bar = page.locator('#cart-bar')
+      expect(await bar.isVisible()).toBe(false)
+
+      // One item added at the top of the menu: the bar shows at the bottom of the screen as it is.
+      await page.getByRole('button', { name: 'Add Chocolate brownie to your order' }).click()
+      expect(await page.evaluate(() => window.scrollY)).toBe(0)
+      await expect.poll(() => inViewport(bar)).toBe(true)
+      await expect.poll(() => bar.locator('.cart-bar-count').textContent()).toBe('1 item')
+      await expect.poll(() => bar.locator('.cart-bar-total').textContent()).toBe('€4.00')
+      // …and the cart itself is far below, past the whole menu.
+      expect(await inViewport(page.getByRole('button', { name: /^Place order/ }))).toBe(false)
+      await page.getByRole('button', { name: 'One fewer Chocolate brownie' }).first().click()
+      await expect.poll(() => bar.isVisible()).toBe(false)
+
       await addToCart('Classic burger', 2)
       await addToCart('Lemonade', 1)
-      // The bar leads to the cart while the cart is off screen.
-      const bar = page.locator('#cart-bar')
-      await page.evaluate(() => window.scrollTo(0, 0))
-      await expect.poll(() => bar.isVisible()).toBe(true)
-      await expect.poll(() => bar.textContent()).toBe('View order · 3 items · €22.00')
+      // Wherever the menu is scrolled to, the bar is on screen while the cart is not.
+      for (const y of [0, 150]) {
+        await page.evaluate((top) => window.scrollTo(0, top), y)
+        await expect.poll(() => inViewport(bar), { message: `scrolled to ${y}` }).toBe(true)
+      }
+      await expect.poll(() => bar.textContent()).toBe('3 items€22.00View order')
       expect(await noSideScroll()).toBe(true)
       await shot('phone-1-menu', false)
+
+      // Tapping it shows the cart with Place order on screen; the focus is in the cart.
       await bar.click()
-      await expect
-        .poll(() => page.getByRole('button', { name: /^Place order/ }).isVisible())
-        .toBe(true)
+      const placeOrder = page.getByRole('button', { name: /^Place order/ })
+      await expect.poll(() => inViewport(placeOrder)).toBe(true)
+      await expect.poll(() => inViewport(page.locator('#cart-title'))).toBe(true)
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('cart-title')
       await expect.poll(() => bar.isVisible()).toBe(false)
-      await shot('phone-2-cart')
+      await shot('phone-2-cart', false)
+
+      // From the keyboard too.
+      await page.evaluate(() => window.scrollTo(0, 0))
+      await expect.poll(() => bar.isVisible()).toBe(true)
+      await bar.focus()
+      await page.keyboard.press('Enter')
+      await expect.poll(() => inViewport(placeOrder)).toBe(true)
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('cart-title')
+
+      // The icon every page links is the gateway's own SVG, and renders.
+      const icon = await page.evaluate(async () => {
+        const href = document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? ''
+        const res = await fetch(href)
+        const img = new Image()
+        img.src = href
+        await img.decode()
+        return {
+          href,
+          status: res.status,
+          type: res.headers.get('content-type'),
+          width: img.naturalWidth,
+        }
+      })
+      expect(icon).toEqual({
+        href: `${base}/favicon.svg`,
+        status: 200,
+        type: 'image/svg+xml',
+        width: 32,
+      })
 
       await placeOrderToCheckout()
       expect(await noSideScroll()).toBe(true)

@@ -79,6 +79,29 @@ describe('GET /assets/:name', () => {
   })
 })
 
+describe('GET /favicon.svg', () => {
+  it('serves the icon every page links, as SVG from the gateway itself', async () => {
+    const page = await (await get('/')).text()
+    expect(page).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml" />')
+    const res = await get('/favicon.svg')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('image/svg+xml')
+    const svg = await res.text()
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="32" height="32" viewBox="0 0 32 32">/,
+    )
+    expect(svg).not.toMatch(/href|<script|url\(/)
+    const again = await get('/favicon.svg', { 'if-none-match': res.headers.get('etag')! })
+    expect(again.status).toBe(304)
+  })
+
+  it('leads /favicon.ico, asked for by pages that link no icon, to it', async () => {
+    const res = await get('/favicon.ico')
+    expect(res.status).toBe(301)
+    expect(res.headers.get('location')).toBe('/favicon.svg')
+  })
+})
+
 describe('client code', () => {
   it('is not loaded as functions', async () => {
     const names = (await listFunctionFiles()).map((f) => f.name)

@@ -6,9 +6,10 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Hono } from 'hono'
+import type { Hono } from 'hono'
 import { embeddedAssets } from '../../../runtime/model/embedded.ts'
 import { DomainError } from '../../../shared/errors.ts'
+import { faviconRoutes } from './favicon.ts'
 
 /** Folder of the client sources. */
 export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url))
@@ -97,9 +98,12 @@ export interface WebAssetsOptions {
   webDir?: string
 }
 
-/** `GET /assets/:name`: the bundles, revalidated by ETag so a reload picks up a new build. */
+/**
+ * `GET /assets/:name`: the bundles, revalidated by ETag so a reload picks up a new build; and
+ * the pages' icon.
+ */
 export function webAssets({ webDir = WEB_DIR }: WebAssetsOptions = {}): Hono {
-  return new Hono().get('/assets/:name', async (c) => {
+  return faviconRoutes().get('/assets/:name', async (c) => {
     const name = c.req.param('name')
     if (!isAssetName(name)) throw new DomainError('NOT_FOUND', `no asset named ${name}`)
     const asset = await loadAsset(name, webDir)

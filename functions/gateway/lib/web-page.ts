@@ -5,6 +5,7 @@
 import type { Context as HonoContext } from 'hono'
 import { html } from 'hono/html'
 import type { HtmlEscapedString } from 'hono/utils/html'
+import { FAVICON_PATH } from './favicon.ts'
 
 /** Same-origin only: the pages work offline, with no fonts, CDNs or inline code. */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
@@ -13,9 +14,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 }
-
-const ICON =
-  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'%3E%3Crect width='32' height='32' rx='8' fill='%23c2410c'/%3E%3Ccircle cx='16' cy='16' r='8' fill='%23fff7ed'/%3E%3C/svg%3E"
 
 export interface PageOptions {
   /** Shown before " · OMS food counter" in the title bar. */
@@ -46,7 +44,7 @@ export function webPage({ title, script, current, data = {}, body }: PageOptions
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="color-scheme" content="light" />
     <title>${title} · OMS food counter</title>
-    <link rel="icon" href="${ICON}" />
+    <link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml" />
     <link rel="stylesheet" href="/assets/styles.css" />
     <script type="module" src="/assets/${script}"></script>
   </head>

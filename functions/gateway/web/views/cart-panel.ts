@@ -160,8 +160,19 @@ export function cartPanel(view: CartView, actions: CartActions) {
   )
 }
 
-/** The phone's bottom bar: how much is in the cart, linking to it. */
-export function cartBarText(view: Pick<CartView, 'cart' | 'menu'>): string {
+/**
+ * The phone's bottom bar, kept on screen over the menu: how much is in the cart and what it
+ * costs, leading to the cart (and its Place order).
+ */
+export function cartBar(view: Pick<CartView, 'cart' | 'menu'>) {
   const units = unitCount(view.cart)
-  return `View order · ${units} ${units === 1 ? 'item' : 'items'} · ${formatTotals(cartTotals(view.cart, view.menu))}`
+  return [
+    h(
+      'span',
+      { class: 'cart-bar-summary' },
+      h('span', { class: 'cart-bar-count' }, `${units} ${units === 1 ? 'item' : 'items'}`),
+      h('strong', { class: 'cart-bar-total' }, formatTotals(cartTotals(view.cart, view.menu))),
+    ),
+    h('span', { class: 'cart-bar-action' }, 'View order'),
+  ]
 }

@@ -12,10 +12,12 @@ import {
 import { browserStorage, customerId } from '../lib/customer.ts'
 import { byId, h, httpUrl, keepFocus, show } from '../lib/dom.ts'
 import { loadMessage, placeOrderMessage } from '../lib/messages.ts'
-import { cartBarText, cartPanel } from './cart-panel.ts'
+import { cartBar, cartPanel } from './cart-panel.ts'
 import { menuCard } from './menu-list.ts'
 
 export const CART_KEY = 'oms.cart'
+/** Height of the bottom band the phone's cart bar covers (bar, its margin and shadow). */
+const CART_BAR_BAND_PX = 88
 
 const asApiError = (err: unknown) =>
   err instanceof ApiError ? err : new ApiError(0, 'NETWORK', String(err))
@@ -98,7 +100,7 @@ export function startShop(limits: Limits) {
       else if (cart.size > 0) show(el.cartBody, h('p', { class: 'muted' }, 'Loading your order…'))
       else show(el.cartBody, cartPanel(view, actions))
       el.cartBar.hidden = cart.size === 0 || !loaded
-      el.cartBar.textContent = cartBarText(view)
+      show(el.cartBar, cartBar(view))
     }, focusFallbacks)
   }
 
@@ -169,12 +171,22 @@ export function startShop(limits: Limits) {
     if (document.visibilityState === 'visible' && loaded && !placing) void loadMenu()
   })
 
-  // On a phone the bar is for reaching the cart: not needed while the cart is on screen.
+  // On a phone the bar is for reaching the cart: not needed once the cart is on screen above
+  // the band the bar covers (so it stays while the cart only peeks in behind it).
+  const cartPanelEl = byId('cart')
   if ('IntersectionObserver' in window) {
-    new IntersectionObserver(([entry]) => {
-      el.cartBar.classList.toggle('cart-in-view', Boolean(entry?.isIntersecting))
-    }).observe(byId('cart'))
+    new IntersectionObserver(
+      ([entry]) => el.cartBar.classList.toggle('cart-in-view', Boolean(entry?.isIntersecting)),
+      { rootMargin: `0px 0px -${CART_BAR_BAND_PX}px 0px` },
+    ).observe(cartPanelEl)
   }
+  // The bar's link scrolls to the cart; the focus goes with it (to the cart's heading), so a
+  // keyboard or screen reader user lands in the cart rather than on a bar that has gone.
+  el.cartBar.addEventListener('click', (event) => {
+    event.preventDefault()
+    cartPanelEl.scrollIntoView({ block: 'start' })
+    el.cartTitle.focus({ preventScroll: true })
+  })
 
   render()
   void loadMenu()
