@@ -16,6 +16,8 @@ export interface FunctionView {
   trigger: string
   /** The event a consumer or worker reads. */
   event?: string
+  /** What triggers it, in short: its routes, its method, its event, its period. */
+  summary: string
   /** Where it is bound here, one line each. */
   bound: string[]
 }
@@ -54,8 +56,9 @@ export function describeFunctions(source: FunctionsSource): FunctionView[] {
           .map((r) => `${r.method} ${r.path}`)
         for (const [route, target] of Object.entries(def.forwards ?? {}))
           lines.push(`${route} → ${target}, when that is hosted elsewhere`)
+        const routes = lines.length
         if (bound.httpUrl) lines.push(`at ${bound.httpUrl}`)
-        return { ...view, bound: lines }
+        return { ...view, summary: `${routes} route${routes === 1 ? '' : 's'}`, bound: lines }
       }
       case 'grpc': {
         const rpc = `${def.service.name}/${rpcMethodOf(def.service, def.method)}`
@@ -63,7 +66,7 @@ export function describeFunctions(source: FunctionsSource): FunctionView[] {
           bound.grpcPort === undefined
             ? 'not served (not started)'
             : `on ${config.grpcHost}:${bound.grpcPort}`
-        return { ...view, bound: [rpc, at] }
+        return { ...view, summary: rpc.split('.').pop() ?? rpc, bound: [rpc, at] }
       }
       case 'consumer': {
         const delays = def.options.retryDelaysMs ?? config.retryDelaysMs
@@ -71,6 +74,7 @@ export function describeFunctions(source: FunctionsSource): FunctionView[] {
         return {
           ...view,
           event: def.topic.name,
+          summary: def.topic.name,
           bound: [
             `queue ${queueName(fn.name)} on the ${source.busKind} bus`,
             `${prefetch} at once; retries after ${delays.map(seconds).join(', ') || 'none'}, then parked`,
@@ -82,14 +86,21 @@ export function describeFunctions(source: FunctionsSource): FunctionView[] {
         return {
           ...view,
           event: def.options.on.name,
+          summary: def.options.on.name,
           bound: [
             `queue ${queueName(fn.name)} on the ${source.busKind} bus, into its job list`,
             `${concurrency} job${concurrency === 1 ? '' : 's'} at once`,
           ],
         }
       }
-      case 'schedule':
-        return { ...view, bound: [`every ${seconds(resolved(def.options.every, settings))}`] }
+      case 'schedule': {
+        const every = `every ${seconds(resolved(def.options.every, settings))}`
+        return {
+          ...view,
+          summary: every,
+          bound: [every, 'runs in this process, one run at a time'],
+        }
+      }
     }
   }
   return source.functions.map(describe)

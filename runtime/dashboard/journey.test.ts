@@ -107,7 +107,9 @@ function world() {
       },
     })
   const firstTry = tryOf(1, 1010, true)
-  const secondTry = tryOf(2, 1100, false)
+  const secondTry = tryOf(2, 1100, true)
+  // Parked after its second try, then replayed (from try 1 again) once fixed.
+  const replayed = tryOf(1, 1300, false)
   const refused = span(H, 'ThingService/MarkPaid', 1006, 2, {
     parentSpanId: hook.spanId,
     kind: 'server',
@@ -145,8 +147,10 @@ function world() {
     hook,
     secondTry,
     read(1200),
+    replayed,
   ]
-  return { A, H, S, other, spans, post, rpc, consumed, hook, firstTry, secondTry, refused }
+  const all = { A, H, S, other, spans, post, rpc, consumed, hook, firstTry, secondTry, replayed }
+  return { ...all, refused }
 }
 
 describe('finding spans by a value', () => {
@@ -210,11 +214,11 @@ describe('a journey', () => {
     expect(ofA[0]?.offsetMs).toBe(500)
     expect(ofA[3]).toMatchObject({ offsetMs: 540, durationMs: 5, attempt: 1, matched: true })
     expect(ofA[0]?.matched).toBe(false)
-    // From the sweep's start to the second try's end.
-    expect(journey.durationMs).toBe(1500 + 100 + 4)
+    // From the sweep's start to the replayed try's end.
+    expect(journey.durationMs).toBe(500 + 1300 + 4)
   })
 
-  it('says how each step ended: a failed try tried again is a retry, a failure alone an error', () => {
+  it('says how each step ended: a failed try tried again is a retry, a failure that stands an error', () => {
     const w = world()
     const steps = journeyOf(w.spans, 'T-42').steps
     const of = (spanId: string) => steps.find((s) => s.spanId === spanId)
@@ -223,7 +227,9 @@ describe('a journey', () => {
       message: 'the printer is jammed',
       attempt: 1,
     })
-    expect(of(w.secondTry.spanId)).toMatchObject({ outcome: 'ok', attempt: 2 })
+    // Its last try failed: parked. The replay starts over, so that failure stands.
+    expect(of(w.secondTry.spanId)).toMatchObject({ outcome: 'error', attempt: 2 })
+    expect(of(w.replayed.spanId)).toMatchObject({ outcome: 'ok', attempt: 1 })
     expect(of(w.refused.spanId)).toMatchObject({ outcome: 'error', message: 'boom' })
     expect(of(w.hook.spanId)).toMatchObject({ outcome: 'ok' })
   })

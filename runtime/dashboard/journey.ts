@@ -11,6 +11,7 @@
  */
 import type { KeptSpan, KeptValue } from '../telemetry/span-ring.ts'
 
+/** How a step ended: `retry` is a failed try of a message or job that was tried again. */
 export type Outcome = 'ok' | 'error' | 'retry'
 
 export interface JourneyStep {
@@ -238,16 +239,22 @@ export function journeyOf(
   const spansShown = shown.flatMap((id) => byTrace.get(id) ?? [])
   const startMs = spansShown.length ? Math.min(...spansShown.map((s) => s.startMs)) : 0
   const endMs = spansShown.length ? Math.max(...spansShown.map((s) => s.startMs + s.durationMs)) : 0
-  // A failed try followed by another try of the same message or job was retried.
-  const lastTry = new Map<string, number>()
+  // A failed try was retried when the next try of the same message or job came without
+  // starting over (a replay of a parked message starts again at try 1: the failure stands).
+  const tries = new Map<string, KeptSpan[]>()
   for (const span of spansShown) {
     const key = tryKey(span)
-    if (key) lastTry.set(key, Math.max(lastTry.get(key) ?? 0, span.startMs))
+    if (key) tries.set(key, [...(tries.get(key) ?? []), span])
   }
+  const attemptOf = (span: KeptSpan) =>
+    Number(attr(span, 'messaging.delivery.attempt') ?? attr(span, 'oms.job.attempt') ?? 0)
   const outcomeOf = (span: KeptSpan): Outcome => {
     if (span.status !== 'error') return 'ok'
     const key = tryKey(span)
-    return key && (lastTry.get(key) ?? 0) > span.startMs ? 'retry' : 'error'
+    const next = (key ? (tries.get(key) ?? []) : [])
+      .filter((t) => t.startMs > span.startMs)
+      .sort((a, b) => a.startMs - b.startMs)[0]
+    return next && attemptOf(next) >= attemptOf(span) ? 'retry' : 'error'
   }
 
   const traces: JourneyTrace[] = []

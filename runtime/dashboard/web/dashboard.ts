@@ -220,7 +220,7 @@ function renderFunctions(list: FunctionView[]) {
       { 'data-function': fn.name },
       h('th', { scope: 'row' }, h('code', {}, fn.name)),
       h('td', {}, h('span', { class: `kind kind-${fn.kind}` }, fn.kind)),
-      h('td', {}, fn.event ? h('code', {}, fn.event) : fn.trigger.replace(/^[a-z]+ ?/, '') || '—'),
+      h('td', {}, h('code', {}, fn.summary)),
       h(
         'td',
         {},
@@ -419,7 +419,12 @@ function stepRow(step: JourneyStep, total: number) {
   const outcome =
     step.outcome === 'ok'
       ? h('span', { class: 'outcome ok' }, 'ok', step.message ? ` · ${step.message}` : '')
-      : h('span', { class: `outcome ${step.outcome}` }, step.outcome, `: ${step.message ?? ''}`)
+      : h(
+          'span',
+          { class: `outcome ${step.outcome}`, title: step.message ?? '' },
+          step.outcome,
+          `: ${step.message ?? ''}`,
+        )
   return h(
     'li',
     {
