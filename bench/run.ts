@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { rabbitAvailable } from '../test/servers/rabbitmq.ts'
 import { amqpBench } from './amqp-throughput.ts'
+import { cliStartupBench } from './cli-startup.ts'
 import { coldStartBench } from './cold-start.ts'
 import { endToEndBench } from './end-to-end.ts'
 import { grpcBench } from './grpc.ts'
@@ -37,6 +38,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   coldStartBench,
   memoryBench,
   tracingCostBench,
+  cliStartupBench,
 ]
 /** Those that need the broker at RABBIT_URL. */
 const NEEDS_RABBITMQ = new Set(['amqp', 'end-to-end', 'latency', 'cold-start', 'memory'])
