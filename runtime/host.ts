@@ -18,7 +18,9 @@ import { type GrpcBinding, prepareGrpc } from './grpc/grpc-binding.ts'
 import { tlsCredentials } from './grpc/tls-credentials.ts'
 import { createFunctionFetch } from './http/function-fetch.ts'
 import { type HttpBinding, prepareHttp } from './http/http-binding.ts'
-import { createLogger } from './log.ts'
+import { processLogger } from './log.ts'
+import { countingPublishes } from './metrics/counting-bus.ts'
+import { createMetrics } from './metrics/metrics.ts'
 import { type Binding, type BindingDeps, type Hosted, ofKind } from './model/binding.ts'
 import type { Context } from './model/context.ts'
 import { createContext, openData } from './model/create-context.ts'
@@ -57,7 +59,7 @@ export interface Runtime {
   /** The HTTP app of every hosted HTTP function (usable without a port: app.request). */
   readonly app: Hono
   /** Where things are bound, once started. */
-  readonly bound: { httpUrl?: string; grpcPort?: number }
+  readonly bound: { httpUrl?: string; grpcPort?: number; metricsUrl?: string }
   start(): Promise<void>
   /** Graceful: stop taking work, finish what is in flight, deregister, close. */
   stop(): Promise<void>
@@ -122,7 +124,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const domains = domainsOf(functions)
   const configuration = loadConfiguration(domains, options.env)
   const config = configuration.runtime
-  const log = options.log ?? createLogger(config.logLevel)
+  const log = options.log ?? (await processLogger(config.logLevel, config.logFormat))
+  // This runtime's own (several runtimes may share a process).
+  const metrics = createMetrics()
   checkInternalAuth(config, functions, listen, log)
   const ownsAdapters = !options.adapters
   // Telemetry (which loads the OTLP exporter when exporting) starts while the adapters connect.
@@ -162,7 +166,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     (name) => (http?.hosts(name) ? http.app : undefined),
     config.internalToken,
   )
-  const outbox = prepareOutbox({ domains, store, bus, log, pollMs: config.outboxPollMs })
+  // What functions and the outbox publish is counted.
+  const publishing = countingPublishes(bus, metrics)
+  const outbox = prepareOutbox({
+    domains,
+    store,
+    bus: publishing,
+    log,
+    pollMs: config.outboxPollMs,
+  })
   // Without network bindings (`oms invoke`, unit tests) what invoked functions store is still
   // published on the bus.
   if (!listen) outbox.start()
@@ -174,7 +186,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       publicUrl: config.publicUrl,
       log,
       store,
-      bus,
+      bus: publishing,
+      metrics,
       pool,
       tracer,
       fetchFunction,
@@ -187,6 +200,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     config,
     log,
     adapters,
+    metrics,
     ...(tls && { tls }),
     async register(fn, port, trigger) {
       const instance: Instance = {
@@ -255,6 +269,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     outbox.start()
     bound.grpcPort = grpc?.port
     bound.httpUrl = http?.url
+    bound.metricsUrl = http?.metricsUrl
   }
 
   async function stop() {

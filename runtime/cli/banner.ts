@@ -37,6 +37,12 @@ export function formatBanner(runtime: BannerRuntime): string {
       ? 'not served (no gRPC function hosted here)'
       : `${config.grpcHost}:${bound.grpcPort}${grpcAuth(config)}`,
   )
+  if (bound.metricsUrl) {
+    // On the API's port /metrics answers as the operator routes do; on its own port, anyone.
+    const guarded = bound.metricsUrl === `${bound.httpUrl}/metrics`
+    const who = config.opsLoopback ? 'this host, or ADMIN_TOKEN' : 'ADMIN_TOKEN'
+    field('metrics', `${bound.metricsUrl}${guarded ? ` (${who})` : ''}`)
+  }
   field(
     'bus',
     `${adapters.bus.kind}${config.busFile && !config.amqpUrl ? ` (kept in ${config.busFile})` : ''}`,

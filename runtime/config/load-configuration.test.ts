@@ -71,6 +71,7 @@ describe('loadConfig (the runtime alone)', () => {
       internalToken: undefined,
       insecureInternal: false,
       opsLoopback: false,
+      dashboard: false,
       // Nothing outside can find a process on embedded defaults: its gRPC is loopback only.
       grpcHost: '127.0.0.1',
       reachable: false,
@@ -82,7 +83,19 @@ describe('loadConfig (the runtime alone)', () => {
       publishTimeoutMs: 15_000,
       addresses: {},
       logLevel: 'info',
+      logFormat: undefined,
+      metricsPort: undefined,
     })
+  })
+
+  it('reads the log format and the metrics port, refusing other values', () => {
+    expect(loadConfig({ LOG_FORMAT: 'pretty', METRICS_PORT: '9464' })).toMatchObject({
+      logFormat: 'pretty',
+      metricsPort: 9464,
+    })
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json')
+    expect(() => loadConfig({ LOG_FORMAT: 'fancy' })).toThrow(/LOG_FORMAT/)
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/)
   })
 
   it('turns tracing off only for OTEL_SDK_DISABLED=true, in any case', () => {

@@ -217,6 +217,15 @@ export const RUNTIME_SETTINGS = {
     z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
     { default: 'info', set: '`trace` … `fatal`, `silent`', unset: '`info`' },
   ),
+  logFormat: setting('LOG_FORMAT', z.enum(['pretty', 'json']), {
+    set: '`pretty`: readable, coloured lines (time, level, function, message, ids, short trace id); `json`: one JSON object a line (see [Logs and metrics](#logs-and-metrics))',
+    unset: 'pretty when the output is a terminal, JSON lines otherwise',
+  }),
+  metricsPort: setting('METRICS_PORT', port, {
+    set: 'a listener of its own on `HOST:METRICS_PORT` serving `/metrics` (Prometheus) and `/healthz` to anyone who reaches it: for scraping on the private network (see [Logs and metrics](#logs-and-metrics))',
+    unset:
+      '`/metrics` on the HTTP port for `ADMIN_TOKEN` (or this host under `oms dev`); a process without HTTP functions serves it on a free loopback port, shown at start',
+  }),
 } as const
 
 type Values = SettingsOf<typeof RUNTIME_SETTINGS>
@@ -277,6 +286,10 @@ export interface RuntimeConfig {
   /** Static address map (no Consul): domain or function name → where it listens. */
   addresses: Readonly<Record<string, { host: string; port: number }>>
   logLevel: string
+  /** LOG_FORMAT: pretty or JSON lines; unset, pretty on a terminal. */
+  logFormat?: 'pretty' | 'json'
+  /** METRICS_PORT: a listener of its own for /metrics and /healthz. */
+  metricsPort?: number
 }
 
 /** Other processes find this one through Consul or the static address map. */
@@ -317,5 +330,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     publishTimeoutMs: v.publishTimeoutMs,
     addresses: v.addresses,
     logLevel: v.logLevel,
+    logFormat: v.logFormat,
+    metricsPort: v.metricsPort,
   }
 }

@@ -1,13 +1,15 @@
 /**
  * The gRPC binding: every hosted method on one grpc-js server, registered where callers find
- * it. In process or over the wire, a handler runs in a SERVER span (child of the caller's).
+ * it. In process or over the wire, a handler runs in a SERVER span (child of the caller's), and
+ * each call is counted by method and status code, with its time.
  */
-
+import { status } from '@grpc/grpc-js'
 import { DomainError } from '../../shared/errors.ts'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
 import type { GrpcFunction } from '../model/define.ts'
 import type { AnyDomain } from '../model/domain.ts'
 import { messageCopies, rpcMethodOf } from '../model/grpc-service.ts'
+import { toDomainError } from '../model/to-domain-error.ts'
 import { idFieldsOf, inSpan, keyAttributes, SpanKind } from '../telemetry/spans.ts'
 import type { Caller } from './caller.ts'
 import type { LocalInvoker } from './clients.ts'
@@ -43,6 +45,12 @@ export function allowed(
   return false
 }
 
+/** The gRPC status code name a call's failure is answered with (what the server sends). */
+export function statusNameOf(err: unknown): string {
+  const { error, expected } = toDomainError(err)
+  return status[expected ? error.grpcStatus : status.INTERNAL] ?? 'UNKNOWN'
+}
+
 export function prepareGrpc(
   hosted: readonly Hosted<GrpcFunction>[],
   deps: BindingDeps,
@@ -65,17 +73,31 @@ export function prepareGrpc(
       },
     }
     const domain = fn.def.domain
+    const counted = <T>(started: number, answer: Promise<T>) =>
+      answer.then(
+        (response) => {
+          deps.metrics.grpcCall(spanName, 'OK', (performance.now() - started) / 1000)
+          return response
+        },
+        (err: unknown) => {
+          deps.metrics.grpcCall(spanName, statusNameOf(err), (performance.now() - started) / 1000)
+          throw err
+        },
+      )
     invokers.set(fn.name, (request, caller) =>
-      inSpan(tracer, spanName, spec, async (span) => {
-        // The ids the call is about, for searches by id (the dashboard's journeys).
-        if (span.isRecording()) span.setAttributes(keyAttributes(idFieldsOf(request)))
-        if (!allowed(domain, method, request, caller))
-          throw new DomainError(
-            'FORBIDDEN',
-            `${caller?.domain || 'an unnamed caller'}${caller?.onBehalfOf ? ` (for an ${caller.onBehalfOf})` : ''} may not call ${spanName}`,
-          )
-        return handler(request, ctx)
-      }),
+      counted(
+        performance.now(),
+        inSpan(tracer, spanName, spec, async (span) => {
+          // The ids the call is about, for searches by id (the dashboard's journeys).
+          if (span.isRecording()) span.setAttributes(keyAttributes(idFieldsOf(request)))
+          if (!allowed(domain, method, request, caller))
+            throw new DomainError(
+              'FORBIDDEN',
+              `${caller?.domain || 'an unnamed caller'}${caller?.onBehalfOf ? ` (for an ${caller.onBehalfOf})` : ''} may not call ${spanName}`,
+            )
+          return handler(request, ctx)
+        }),
+      ),
     )
   }
   let server: GrpcServer | undefined

@@ -1,7 +1,11 @@
-/** Mounts the forwarded routes whose target function this process does not host. */
+/**
+ * Mounts the forwarded routes whose target function this process does not host. A forward
+ * carries the request's id (`x-request-id`), so both processes log it.
+ */
 import { Hono } from 'hono'
 import { DomainError } from '../../shared/errors.ts'
 import type { FunctionFetch } from './function-fetch.ts'
+import { REQUEST_ID_HEADER, scopeOf } from './request-scope.ts'
 
 /** Request headers not passed on (hop-by-hop, or recomputed by fetch). */
 const DROP = ['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive']
@@ -18,6 +22,9 @@ export function forwardRoutes(
     app.on(method, path, async (c) => {
       const headers = new Headers(c.req.raw.headers)
       for (const h of DROP) headers.delete(h)
+      // The same request id in both processes' lines.
+      const scope = scopeOf(c.req.raw)
+      if (scope) headers.set(REQUEST_ID_HEADER, scope.id)
       const body = ['GET', 'HEAD'].includes(method) ? undefined : await c.req.arrayBuffer()
       let res: Response
       try {

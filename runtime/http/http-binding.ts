@@ -2,7 +2,9 @@
  * The HTTP binding: every hosted HTTP function's routes in one Hono app on one server (with
  * the forwards to functions hosted elsewhere, /healthz and the operator routes), registered
  * where other processes find it. Each function's app is built once with its context and gets
- * SERVER spans.
+ * SERVER spans. Every request gets an id and an access line, and is counted (observe-requests.ts);
+ * `/metrics` is served with `/healthz`, and on a listener of its own where there is no HTTP
+ * server or METRICS_PORT asks for one (metrics-listener.ts).
  */
 import type { AddressInfo } from 'node:net'
 import type { ServerType } from '@hono/node-server'
@@ -13,6 +15,9 @@ import { forwardRoutes } from './forward-routes.ts'
 import type { FunctionFetch } from './function-fetch.ts'
 import { healthRoute } from './health-route.ts'
 import { internalOnlyRoutes } from './internal-only.ts'
+import { type MetricsListener, startMetricsListener } from './metrics-listener.ts'
+import { metricsRoute } from './metrics-route.ts'
+import { observeRequests } from './observe-requests.ts'
 import { type OpsInvokeOptions, opsInvokeRoutes } from './ops-invoke-routes.ts'
 import { opsRoutes } from './ops-routes.ts'
 import { createRootApp } from './root-app.ts'
@@ -25,6 +30,8 @@ export interface HttpBinding extends Binding {
   hosts(name: string): boolean
   /** Where it listens, once started. */
   readonly url: string | undefined
+  /** Where `/metrics` is served, once started. */
+  readonly metricsUrl: string | undefined
   /** The routes a hosted HTTP function serves. */
   routes(name: string): readonly { method: string; path: string }[]
 }
@@ -76,6 +83,13 @@ export function prepareHttp(
   if (internalOnly) apps.unshift(internalOnlyRoutes(config.internalToken as string))
   if (apps.length > 0) apps.push(healthRoute({ store: adapters.store, bus: adapters.bus }))
   if (deps.listen && apps.length > 0)
+    apps.push(
+      metricsRoute(deps.metrics, {
+        adminToken: config.adminToken,
+        trustLoopback: config.opsLoopback,
+      }),
+    )
+  if (deps.listen && apps.length > 0)
     apps.unshift(
       opsRoutes({
         bus: adapters.bus,
@@ -92,8 +106,10 @@ export function prepareHttp(
       }),
     )
   const app = createRootApp(apps, log)
+  observeRequests(app, { log, metrics: deps.metrics })
   let server: ServerType | undefined
   let url: string | undefined
+  let metricsListener: MetricsListener | undefined
 
   return {
     app,
@@ -102,7 +118,19 @@ export function prepareHttp(
     get url() {
       return url
     },
+    get metricsUrl() {
+      return metricsListener?.url ?? (url && `${url}/metrics`)
+    },
     async start() {
+      // Without an HTTP server of its own (or when asked), /metrics gets a listener of its own.
+      if (deps.listen && (hosted.length === 0 || config.metricsPort !== undefined))
+        metricsListener = await startMetricsListener({
+          host: config.metricsPort === undefined ? '127.0.0.1' : config.host,
+          port: config.metricsPort ?? 0,
+          metrics: deps.metrics,
+          log,
+          health: { store: adapters.store, bus: adapters.bus },
+        })
       if (hosted.length === 0) return
       const { serve } = await (nodeServer ?? import('@hono/node-server'))
       const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host })
@@ -115,6 +143,7 @@ export function prepareHttp(
       for (const { fn } of hosted) await deps.register(fn, port, 'http')
     },
     async stop() {
+      await metricsListener?.stop()
       if (!server) return
       const closing = server
       await new Promise<void>((resolve) => {

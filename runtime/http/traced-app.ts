@@ -1,7 +1,8 @@
 /**
  * An HTTP function's app with a SERVER span around each request it serves: the caller's W3C
  * trace context is taken from the headers, the span is named after the matched route and
- * carries the function (faas.name) and the response status. Each route's handler is wrapped
+ * carries the function (faas.name) and the response status; the answer names its trace in
+ * `x-trace-id` (recorded or not). Each route's handler is wrapped
  * in place (the first handler a request reaches opens the span), so a route with one handler
  * keeps Hono's synchronous fast path and a synchronous answer needs no promise.
  */
@@ -17,6 +18,7 @@ import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
 import { toDomainError } from '../model/to-domain-error.ts'
 import { recordError, SpanKind, tracingDisabled, unrecordedParent } from '../telemetry/spans.ts'
 import { requestHeader, setResponseHeader } from './node-headers.ts'
+import { scopeOf, TRACE_ID_HEADER } from './request-scope.ts'
 
 type Handler = MiddlewareHandler
 
@@ -53,6 +55,13 @@ function failed(span: Span, c: HonoContext, err: unknown): never {
   throw err
 }
 
+/** The answer names the request's trace (`x-trace-id`, and in the scope for its access line). */
+function nameTrace(c: HonoContext, traceId: string): void {
+  setResponseHeader(c, TRACE_ID_HEADER, traceId)
+  const scope = scopeOf(c.req.raw)
+  if (scope) scope.traceId = traceId
+}
+
 export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
   const opened = new WeakSet<Request>()
   const withSpan =
@@ -62,9 +71,14 @@ export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
       opened.add(c.req.raw)
       const parent = parentOf(c)
       // In a trace that is not sampled, the handler runs in the caller's context.
-      if (unrecordedParent(parent)) return context.with(parent, handler, undefined, c, next)
+      const unrecorded = unrecordedParent(parent)
+      if (unrecorded) {
+        nameTrace(c, unrecorded.spanContext().traceId)
+        return context.with(parent, handler, undefined, c, next)
+      }
       // Named after the matched route when it ends.
       const span = tracer.startSpan(c.req.method, { kind: SpanKind.SERVER }, parent)
+      nameTrace(c, span.spanContext().traceId)
       // Attributes, and the `traceresponse` header (W3C Trace Context: a client can find this
       // request's trace), only for a span that is recorded; unrecorded spans cost little.
       if (span.isRecording()) {

@@ -8,6 +8,7 @@ import type { Tracer } from '@opentelemetry/api'
 import type { Adapters } from '../adapters/create-adapters.ts'
 import type { RuntimeConfig } from '../config/runtime-settings.ts'
 import type { TlsCredentials } from '../grpc/tls-credentials.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import type { Logger } from '../ports/logger.ts'
 import type { Context } from './context.ts'
 import type { FunctionDef, LoadedFunction } from './define.ts'
@@ -23,6 +24,8 @@ export interface BindingDeps {
   config: RuntimeConfig
   log: Logger
   adapters: Adapters
+  /** The runtime's metrics (served at /metrics). */
+  metrics: Metrics
   /** Mutual TLS credentials, when OMS_TLS_* are set. */
   tls?: TlsCredentials
   /** Registers a started function where it can be reached. */

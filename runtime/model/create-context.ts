@@ -6,6 +6,7 @@
 import { type Tracer, trace } from '@opentelemetry/api'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
+import type { Metrics } from '../metrics/metrics.ts'
 import type { Bus } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
@@ -24,6 +25,8 @@ export interface ContextDeps {
   bus: Bus
   pool: ClientPool
   tracer: Tracer
+  /** Where the store operations' latency is counted. */
+  metrics?: Metrics
   fetchFunction: FunctionFetch
   /** A write stored events (the outbox relay then publishes them soon). */
   storedEvents?: () => void
@@ -73,7 +76,7 @@ export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
     fn: { name: fn.name, domain: fn.domain },
     settings: deps.settings,
     data: openData(domain, store, (c, name) => {
-      const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name)
+      const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name, deps.metrics)
       return storedEvents ? wakingOnEvents(traced, storedEvents) : traced
     }),
     clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),

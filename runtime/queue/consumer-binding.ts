@@ -3,24 +3,73 @@
  * happen (a lost ack, a reconnect), so the binding records each message id the function has
  * handled and skips a message it already handled; handlers are written to be idempotent as
  * well, which covers a crash between the effect and the record. `oms invoke` runs a message
- * through the same path as a delivery.
+ * through the same path as a delivery. Each delivery is counted by its outcome, with its time
+ * (and as a retry from its second try on), and each message parked.
  */
 import { randomUUID } from 'node:crypto'
+import { isTransient } from '../adapters/bus/errors.ts'
+import type { ConsumeOutcome, Metrics } from '../metrics/metrics.ts'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
 import type { ConsumerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
 import { logFieldsOf } from '../model/topic.ts'
-import type { Delivery, Subscription } from '../ports/bus.ts'
+import type { Delivery, SubscribeOptions, Subscription } from '../ports/bus.ts'
 import { extract, inSpan, keyAttributes, SpanKind } from '../telemetry/spans.ts'
 import { handledEvents } from './handled-events.ts'
 import { parseEvent } from './parse-event.ts'
 
+/**
+ * `handle`, each delivery counted for the consumer: by outcome (what `handle` resolves with,
+ * else ok; transient or failed when it throws), with its time.
+ */
+export function countingDeliveries(
+  metrics: Metrics,
+  consumer: string,
+  event: string,
+  handle: (delivery: Delivery) => Promise<ConsumeOutcome | undefined>,
+): (delivery: Delivery) => Promise<void> {
+  return async (delivery) => {
+    const started = performance.now()
+    let outcome: ConsumeOutcome = 'failed'
+    try {
+      outcome = (await handle(delivery)) || 'ok'
+    } catch (err) {
+      if (isTransient(err)) outcome = 'transient'
+      throw err
+    } finally {
+      const seconds = (performance.now() - started) / 1000
+      metrics.consumed(consumer, event, delivery.attempt, outcome, seconds)
+    }
+  }
+}
+
+/** What a consumer's subscription does with each message it parks: count it, and say so. */
+export function parkedNotice(
+  deps: Pick<BindingDeps, 'metrics' | 'log'>,
+  consumer: string,
+  event: string,
+): NonNullable<SubscribeOptions['onParked']> {
+  return ({ id, error, tries }) => {
+    deps.metrics.parked(consumer, event)
+    deps.log.warn(
+      { fn: consumer, messageId: id, tries, error },
+      `message parked; once fixed, replay it: oms dlq replay --function ${consumer} --id ${id}`,
+    )
+  }
+}
+
 /** Handles one delivery for the function: parse, skip if handled, run in a CONSUMER span, record. */
-function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
+function deliveryHandler(hosted: Hosted<ConsumerFunction>, deps: BindingDeps) {
+  const { name, def } = hosted.fn
+  return countingDeliveries(deps.metrics, name, def.topic.name, handleDelivery(hosted, deps))
+}
+
+/** The delivery's handling; resolves with 'duplicate' for a message already handled. */
+function handleDelivery({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
   const handled = handledEvents(deps.adapters.store)
   const { topic } = fn.def
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
-  return async (delivery: Delivery): Promise<void> => {
+  return async (delivery: Delivery): Promise<'duplicate' | undefined> => {
     const message = { id: delivery.messageId, attempt: delivery.attempt, headers: delivery.headers }
     // One CONSUMER span per delivery (so each retry is its own span), child of the publisher.
     const attributes = {
@@ -33,7 +82,7 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
       'faas.trigger': 'pubsub',
     }
     const parent = extract(delivery.headers)
-    await inSpan(
+    return inSpan(
       tracer,
       `consume ${topic.name}`,
       { kind: SpanKind.CONSUMER, parent, attributes },
@@ -48,10 +97,12 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
             if (span.isRecording()) span.setAttributes(keyAttributes(about))
           }
           if (await handled.has(fn.name, delivery.messageId)) {
-            return log.debug('message already handled; skipped')
+            log.debug('message already handled; skipped')
+            return 'duplicate'
           }
           await handler(event, { ...ctx, log, message })
           await handled.mark(fn.name, delivery.messageId)
+          return undefined
         } catch (err) {
           if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
           else log.warn({ err, event: topic.name }, 'consumer failed')
@@ -79,11 +130,7 @@ export function prepareConsumers(
               prefetch: fn.def.options.prefetch ?? deps.config.prefetch,
               retryDelaysMs: fn.def.options.retryDelaysMs ?? deps.config.retryDelaysMs,
               transientWaitMs: deps.config.transientWaitMs,
-              onParked: ({ id, error, tries }) =>
-                deps.log.warn(
-                  { fn: fn.name, messageId: id, tries, error },
-                  `message parked; once fixed, replay it: oms dlq replay --function ${fn.name} --id ${id}`,
-                ),
+              onParked: parkedNotice(deps, fn.name, fn.def.topic.name),
             },
             handlers.get(fn.name)!,
           ),

@@ -1,8 +1,10 @@
 /**
  * Ports wrapped in spans for one function: every call to a database collection and every
- * publish (which also carries the trace context in the message headers) is a child span.
+ * publish (which also carries the trace context in the message headers) is a child span. Each
+ * collection call's time is also counted (the store operation latency metric), on any store.
  */
 import type { Tracer } from '@opentelemetry/api'
+import type { Metrics } from '../metrics/metrics.ts'
 import type { Topic } from '../model/topic.ts'
 import type { Bus, EventEnvelope, Publisher } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
@@ -22,7 +24,8 @@ const OPERATIONS = [
  * Each call of a collection of a database store becomes a `store <collection>.<operation>`
  * CLIENT span. A database client span stands for a call to a database (OpenTelemetry's
  * database conventions); the embedded store answers from memory in microseconds, so spans
- * around its calls would cost more than the calls and show no hop: it is left as it is.
+ * around its calls would cost more than the calls and show no hop: only their time is counted
+ * (when `metrics` is given: an observation costs well under a microsecond).
  */
 export function tracedCollection<D extends Doc>(
   collection: Collection<D>,
@@ -31,11 +34,17 @@ export function tracedCollection<D extends Doc>(
   name: string,
   tracer: Tracer,
   fn: string,
+  metrics?: Metrics,
 ): Collection<D> {
-  if (!store.remote) return collection
+  if (!store.remote && !metrics) return collection
   const wrapped = {} as Record<string, unknown>
   for (const op of OPERATIONS) {
-    const original = collection[op] as (...args: unknown[]) => Promise<unknown>
+    const bare = collection[op] as (...args: unknown[]) => Promise<unknown>
+    const original = metrics ? timed(bare, collection, metrics, namespace, name, op) : bare
+    if (!store.remote) {
+      wrapped[op] = original
+      continue
+    }
     const spec = {
       kind: SpanKind.CLIENT,
       attributes: {
@@ -51,6 +60,30 @@ export function tracedCollection<D extends Doc>(
       )
   }
   return wrapped as unknown as Collection<D>
+}
+
+/** `call` with its time counted as the store operation `op` of the collection. */
+function timed(
+  call: (...args: unknown[]) => Promise<unknown>,
+  self: unknown,
+  metrics: Metrics,
+  namespace: string,
+  name: string,
+  op: string,
+): (...args: unknown[]) => Promise<unknown> {
+  return (...args) => {
+    const started = performance.now()
+    return call.apply(self, args).then(
+      (result) => {
+        metrics.storeOperation(namespace, name, op, true, (performance.now() - started) / 1000)
+        return result
+      },
+      (err: unknown) => {
+        metrics.storeOperation(namespace, name, op, false, (performance.now() - started) / 1000)
+        throw err
+      },
+    )
+  }
 }
 
 /** Publishing is a PRODUCER span whose context travels in the message headers. */

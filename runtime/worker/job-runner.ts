@@ -2,13 +2,16 @@
  * Runs a worker function: each event is written to the worker's durable job list and
  * acknowledged at once (no delivery is held during long work), then jobs are leased and
  * run with bounded concurrency. Leases are renewed while a job runs; a crashed process's
- * jobs are picked up again when their lease runs out; failures are retried with backoff.
+ * jobs are picked up again when their lease runs out; failures are retried with backoff. Each
+ * run is counted (started, finished by outcome, running now) with its time; the intake as the
+ * worker's queue's deliveries.
  */
 import { randomUUID } from 'node:crypto'
 import type { BindingDeps, Hosted } from '../model/binding.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
 import type { Subscription } from '../ports/bus.ts'
+import { countingDeliveries, parkedNotice } from '../queue/consumer-binding.ts'
 import { parseEvent } from '../queue/parse-event.ts'
 import { jobList } from './job-list.ts'
 import { runJob, wrapPayload } from './run-job.ts'
@@ -52,9 +55,20 @@ export async function startJobRunner(
   const abort = new AbortController()
   let stopping = false
 
-  const work = async (job: { id: string; payload: string; attempts: number }) => {
+  /** One run of the job, counted. */
+  const run = async (job: { id: string; payload: string; attempts: number }) => {
+    const ended = deps.metrics.jobStarted(fn.name)
     try {
       await runJob(hosted, job, abort.signal)
+      ended('done')
+    } catch (err) {
+      ended(isRetryLater(err) ? 'deferred' : 'failed')
+      throw err
+    }
+  }
+  const work = async (job: { id: string; payload: string; attempts: number }) => {
+    try {
+      await run(job)
       await jobs.complete(job.id, owner)
     } catch (err) {
       if (abort.signal.aborted) return
@@ -103,13 +117,15 @@ export async function startJobRunner(
       event: fn.def.options.on.name,
       prefetch: deps.config.prefetch,
       retryDelaysMs: deps.config.retryDelaysMs,
+      onParked: parkedNotice(deps, queue, fn.def.options.on.name),
     },
-    async (delivery) => {
+    countingDeliveries(deps.metrics, queue, fn.def.options.on.name, async (delivery) => {
       const event = parseEvent(fn.def.options.on, delivery.body)
       const id = fn.def.options.key?.(event) ?? delivery.messageId
       await jobs.enqueue(id, wrapPayload(delivery.body, delivery.headers))
       void tick()
-    },
+      return undefined
+    }),
   )
   const poll = setInterval(() => void tick(), pollMs)
   const renew = setInterval(() => {

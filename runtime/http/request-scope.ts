@@ -1,0 +1,58 @@
+/**
+ * What the runtime knows of one HTTP request while it is answered: its request id (the
+ * caller's `x-request-id` when it is a sane one, else a new one), the route that matched, the
+ * error code of an error answer and the trace it ran in — for its access line and its metrics.
+ * The scope is found from the request (any handler, tracing on or off) and, with tracing on,
+ * from the active context, so every log line written while handling it carries its id.
+ */
+import { randomUUID } from 'node:crypto'
+import { context, createContextKey, type Context as OtelContext } from '@opentelemetry/api'
+
+/** The request header carrying a request's id, in and out (and on forwards). */
+export const REQUEST_ID_HEADER = 'x-request-id'
+
+/** The response header naming the request's trace, whenever it ran in one. */
+export const TRACE_ID_HEADER = 'x-trace-id'
+
+/** Printable, no spaces or quotes, at most 128 characters: what proxies and tracers send. */
+const SANE_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/
+
+export interface RequestScope {
+  readonly id: string
+  /** The matched route's pattern, once a route handler runs. */
+  route?: string
+  /** The error code of an error answer the runtime made (its JSON error shape). */
+  code?: string
+  /** The trace the request ran in. */
+  traceId?: string
+}
+
+/** The caller's id when it is a sane one, else a new one. */
+export function requestIdFrom(given: string | undefined): string {
+  return given !== undefined && SANE_ID.test(given) ? given : randomUUID()
+}
+
+const scopes = new WeakMap<Request, RequestScope>()
+const SCOPE = createContextKey('oms.request')
+
+/** Opens the scope of a request. */
+export function openScope(request: Request, id: string): RequestScope {
+  const scope: RequestScope = { id }
+  scopes.set(request, scope)
+  return scope
+}
+
+/** The scope of the request a handler is answering (undefined outside the HTTP binding). */
+export function scopeOf(request: Request): RequestScope | undefined {
+  return scopes.get(request)
+}
+
+/** `parent` carrying the request's scope (for the log lines written while answering it). */
+export function withScope(parent: OtelContext, scope: RequestScope): OtelContext {
+  return parent.setValue(SCOPE, scope)
+}
+
+/** The id of the request being answered in the active context, if any. */
+export function activeRequestId(): string | undefined {
+  return (context.active().getValue(SCOPE) as RequestScope | undefined)?.id
+}
