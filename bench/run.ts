@@ -18,6 +18,7 @@ import { rabbitAvailable } from '../test/servers/rabbitmq.ts'
 import { amqpBench } from './amqp-throughput.ts'
 import { cliStartupBench } from './cli-startup.ts'
 import { coldStartBench } from './cold-start.ts'
+import { devReloadBench } from './dev-reload.ts'
 import { endToEndBench } from './end-to-end.ts'
 import { grpcBench } from './grpc.ts'
 import { httpBench } from './http.ts'
@@ -39,6 +40,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   memoryBench,
   tracingCostBench,
   cliStartupBench,
+  devReloadBench,
 ]
 /** Those that need the broker at RABBIT_URL. */
 const NEEDS_RABBITMQ = new Set(['amqp', 'end-to-end', 'latency', 'cold-start', 'memory'])

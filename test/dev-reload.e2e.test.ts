@@ -7,42 +7,15 @@
  * starts a new process that keeps the state too; the next session keeps it, `--fresh` empties it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import {
-  cpSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { post, waitFor } from './fixtures.ts'
 import { freePort } from './servers/free-port.ts'
+import { copyProject } from './servers/project-copy.ts'
 
-const ROOT = join(import.meta.dirname, '..')
 const CONSUMER = 'functions/payments/on-order-created.ts'
 const BUG = "  if (orderId) throw new Error('bug: the line items are undefined')\n"
-
-/** A copy of what `oms dev` runs, with the repository's node_modules linked in. */
-function copyProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'oms-dev-'))
-  const skip = (src: string) => !src.endsWith('.test.ts')
-  for (const part of [
-    'bin',
-    'functions',
-    'runtime',
-    'shared',
-    'proto',
-    'tsconfig.json',
-    'package.json',
-  ])
-    cpSync(join(ROOT, part), join(dir, part), { recursive: true, filter: skip })
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  return dir
-}
 
 interface Dev {
   child: ChildProcess

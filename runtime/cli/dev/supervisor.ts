@@ -175,6 +175,9 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   // The banner is printed once a session; later processes only say they are live.
   let bannerShown = false
 
+  // Only errors in what the process runs stop it: not those of tests, scripts or the CLI.
+  const runs = (file: string) => inputs.has(file) || build.runtimeFiles.has(file)
+
   /** Builds, checks and puts the result live; `restart` runs it in a new process. */
   const reload = async (changed: readonly string[], restart: boolean, since: number) => {
     const checked = types?.check(changed)
@@ -197,10 +200,21 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     const current = host as Host
     current.send({ type: 'load', gen: built.gen, file: built.file })
     const loaded = await current.next(['loaded', 'failed'], built.gen).catch(() => undefined)
-    const typed = await checked?.catch((err: Error) => {
+    const failedToRun = (err: Error) => {
       say(`the type check failed to run: ${err.message}`)
       return undefined
-    })
+    }
+    // The session's first build starts at once, while the whole project is checked (that takes
+    // seconds); what the check finds is shown when it is done.
+    if (changed.length === 0 && !bannerShown) {
+      void checked?.then((result) => {
+        const errors = result.errors.filter((e) => runs(resolve(ROOT, e.file)))
+        if (errors.length > 0) report('type errors', errors)
+        else say(`types checked in ${(result.ms / 1000).toFixed(1)} s: no errors`)
+      }, failedToRun)
+    }
+    const typed =
+      changed.length === 0 && !bannerShown ? undefined : await checked?.catch(failedToRun)
     if (!loaded) return
     if (loaded.type === 'failed') {
       await checked
@@ -211,12 +225,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
       return
     }
     // The first build of a session starts at once; the whole project is still being checked.
-    // Only errors in what the process runs stop it: not those of tests, scripts or the CLI.
-    const runs = (e: SourceError) => {
-      const file = resolve(ROOT, e.file)
-      return built.inputs.has(file) || build.runtimeFiles.has(file)
-    }
-    const typeErrors = typed?.errors.filter(runs) ?? []
+    const typeErrors = typed?.errors.filter((e) => runs(resolve(ROOT, e.file))) ?? []
     if (typeErrors.length > 0) {
       current.send({ type: 'discard', gen: built.gen })
       report('type errors', typeErrors)
