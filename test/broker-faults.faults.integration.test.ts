@@ -22,6 +22,7 @@ import {
   waitFor,
 } from './fixtures.ts'
 import {
+  brokerFaultsAllowed,
   deleteNamespace,
   rabbitAvailable,
   rabbitEnv,
@@ -105,114 +106,117 @@ async function restartBroker() {
   await rabbitmqctl('start_app')
 }
 
-describe.skipIf(!(await rabbitAvailable()))('broker faults while orders flow', () => {
-  let sys: TestSystem | undefined
-  let adapters: Adapters | undefined
-  let namespace = ''
-  afterEach(async () => {
-    await sys?.stop()
-    await adapters?.bus.close()
-    await deleteNamespace(namespace)
-  })
+describe.skipIf(!brokerFaultsAllowed() || !(await rabbitAvailable()))(
+  'broker faults while orders flow',
+  () => {
+    let sys: TestSystem | undefined
+    let adapters: Adapters | undefined
+    let namespace = ''
+    afterEach(async () => {
+      await sys?.stop()
+      await adapters?.bus.close()
+      await deleteNamespace(namespace)
+    })
 
-  async function flow(fault: () => Promise<void>, faultAgain?: () => Promise<void>) {
-    namespace = testNamespace()
-    const env = {
-      ...rabbitEnv(namespace),
-      KITCHEN_COOK_MS: '10',
-      KITCHEN_CONCURRENCY: '32',
-      RETRY_DELAYS_MS: '200,1000,3000',
-      PUBLISH_TIMEOUT_MS: '60000',
-    }
-    // Every status move the orders store accepts, to prove none happens twice.
-    const moves: string[] = []
-    const created = await createAdapters(testConfig(env), silentLogger)
-    adapters = { ...created, store: recordingMoves(created.store, moves) }
-    sys = await startSystem({ env, adapters })
-    const system = sys
-    // Seeded when the system started, before any order.
-    const [before] = await dataOf(stock, adapters.store).levels([ITEM])
-    expect(before?.onHand).toBe(ORDERS)
-
-    const ids: string[] = []
-    await inBatches(
-      ORDERS,
-      10,
-      async (i) => {
-        const res = await system.json(
-          `/api/customers/c${i}/orders`,
-          post({ items: [{ id: ITEM, quantity: 1 }] }),
-        )
-        expect(res.status, JSON.stringify(res.body)).toBe(201)
-        ids[i] = res.body.order.id
-      },
-      fault,
-    )
-    await inBatches(
-      ORDERS,
-      10,
-      async (i) => {
-        const orderId = ids[i] as string
-        const link = await waitFor(
-          async () =>
-            (await dataOf(orders, adapters!.store).get(orderId))?.paymentLink || undefined,
-          { timeoutMs: 60_000, what: `order ${orderId}'s payment link` },
-        )
-        const { payload, signature } = signedStripeEvent({
-          sessionId: sessionIdIn(link),
-          id: `evt_${orderId}`,
-          orderId,
-          customerId: `c${i}`,
-        })
-        const res = await system.fetch(
-          '/api/payments/webhook',
-          post(payload, { 'stripe-signature': signature }),
-        )
-        expect(res.status).toBe(200)
-      },
-      faultAgain ?? (async () => {}),
-    )
-    await waitFor(
-      async () => {
-        const statuses = await Promise.all(
-          ids.map(async (id) => (await dataOf(orders, adapters!.store).get(id))?.status),
-        )
-        return statuses.every((s) => s === 'ready') ? true : undefined
-      },
-      { timeoutMs: 90_000, intervalMs: 250, what: `all ${ORDERS} orders to be ready` },
-    )
-
-    // Nothing lost, nothing twice.
-    for (const id of ids) {
-      const order = await dataOf(orders, adapters.store).get(id)
-      expect(order?.paymentLink).toMatch(/\/checkout\//)
-      for (const status of ['paid', 'preparing', 'ready']) {
-        expect(
-          moves.filter((m) => m === `${id}:${status}`),
-          `${id} → ${status}`,
-        ).toHaveLength(1)
+    async function flow(fault: () => Promise<void>, faultAgain?: () => Promise<void>) {
+      namespace = testNamespace()
+      const env = {
+        ...rabbitEnv(namespace),
+        KITCHEN_COOK_MS: '10',
+        KITCHEN_CONCURRENCY: '32',
+        RETRY_DELAYS_MS: '200,1000,3000',
+        PUBLISH_TIMEOUT_MS: '60000',
       }
+      // Every status move the orders store accepts, to prove none happens twice.
+      const moves: string[] = []
+      const created = await createAdapters(testConfig(env), silentLogger)
+      adapters = { ...created, store: recordingMoves(created.store, moves) }
+      sys = await startSystem({ env, adapters })
+      const system = sys
+      // Seeded when the system started, before any order.
+      const [before] = await dataOf(stock, adapters.store).levels([ITEM])
+      expect(before?.onHand).toBe(ORDERS)
+
+      const ids: string[] = []
+      await inBatches(
+        ORDERS,
+        10,
+        async (i) => {
+          const res = await system.json(
+            `/api/customers/c${i}/orders`,
+            post({ items: [{ id: ITEM, quantity: 1 }] }),
+          )
+          expect(res.status, JSON.stringify(res.body)).toBe(201)
+          ids[i] = res.body.order.id
+        },
+        fault,
+      )
+      await inBatches(
+        ORDERS,
+        10,
+        async (i) => {
+          const orderId = ids[i] as string
+          const link = await waitFor(
+            async () =>
+              (await dataOf(orders, adapters!.store).get(orderId))?.paymentLink || undefined,
+            { timeoutMs: 60_000, what: `order ${orderId}'s payment link` },
+          )
+          const { payload, signature } = signedStripeEvent({
+            sessionId: sessionIdIn(link),
+            id: `evt_${orderId}`,
+            orderId,
+            customerId: `c${i}`,
+          })
+          const res = await system.fetch(
+            '/api/payments/webhook',
+            post(payload, { 'stripe-signature': signature }),
+          )
+          expect(res.status).toBe(200)
+        },
+        faultAgain ?? (async () => {}),
+      )
+      await waitFor(
+        async () => {
+          const statuses = await Promise.all(
+            ids.map(async (id) => (await dataOf(orders, adapters!.store).get(id))?.status),
+          )
+          return statuses.every((s) => s === 'ready') ? true : undefined
+        },
+        { timeoutMs: 90_000, intervalMs: 250, what: `all ${ORDERS} orders to be ready` },
+      )
+
+      // Nothing lost, nothing twice.
+      for (const id of ids) {
+        const order = await dataOf(orders, adapters.store).get(id)
+        expect(order?.paymentLink).toMatch(/\/checkout\//)
+        for (const status of ['paid', 'preparing', 'ready']) {
+          expect(
+            moves.filter((m) => m === `${id}:${status}`),
+            `${id} → ${status}`,
+          ).toHaveLength(1)
+        }
+      }
+      await waitFor(
+        async () => {
+          const [level] = await dataOf(stock, adapters!.store).levels([ITEM])
+          return level?.reserved === 0 ? level : undefined
+        },
+        { what: 'every reservation committed' },
+      )
+      const [after] = await dataOf(stock, adapters.store).levels([ITEM])
+      expect(after).toMatchObject({ onHand: 0, reserved: 0, available: 0 })
+      expect(await adapters.bus.parked()).toEqual([])
     }
-    await waitFor(
-      async () => {
-        const [level] = await dataOf(stock, adapters!.store).levels([ITEM])
-        return level?.reserved === 0 ? level : undefined
-      },
-      { what: 'every reservation committed' },
-    )
-    const [after] = await dataOf(stock, adapters.store).levels([ITEM])
-    expect(after).toMatchObject({ onHand: 0, reserved: 0, available: 0 })
-    expect(await adapters.bus.parked()).toEqual([])
-  }
 
-  it('survives every connection being closed by the broker, twice', async () => {
-    await flow(
-      () => closeConnectionsOf(namespace),
-      () => closeConnectionsOf(namespace),
-    )
-  }, 180_000)
+    it('survives every connection being closed by the broker, twice', async () => {
+      await flow(
+        () => closeConnectionsOf(namespace),
+        () => closeConnectionsOf(namespace),
+      )
+    }, 180_000)
 
-  it('survives the broker app being stopped and started', async () => {
-    await flow(restartBroker)
-  }, 180_000)
-})
+    it('survives the broker app being stopped and started', async () => {
+      await flow(restartBroker)
+    }, 180_000)
+  },
+)

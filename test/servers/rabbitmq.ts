@@ -2,7 +2,8 @@
  * The RabbitMQ the integration tests use: AMQP_URL when set, else the local broker on
  * 127.0.0.1:5672. When it does not answer, tests skip with a printed reason — except under
  * CI (CI=true), where a missing broker is a failure. Each test works in its own namespace
- * (AMQP_NAMESPACE) and deletes it afterwards.
+ * (AMQP_NAMESPACE) and deletes it afterwards; the tests that stop the broker run only when
+ * asked (brokerFaultsAllowed).
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -35,6 +36,18 @@ export async function rabbitAvailable(): Promise<boolean> {
   if (process.env.CI)
     throw new Error(`${reason}; CI must run the RabbitMQ tests (.ci/run starts it)`)
   console.warn(`skipping RabbitMQ tests: ${reason} (start it with: rabbitmq-server -detached)`)
+  return false
+}
+
+/**
+ * Tests that stop and start the broker (rabbitmqctl stop_app) would disturb whatever else uses
+ * it on a developer's machine: they run under CI, or when asked with OMS_FAULT_TESTS=1.
+ */
+export function brokerFaultsAllowed(): boolean {
+  if (process.env.CI || process.env.OMS_FAULT_TESTS === '1') return true
+  console.warn(
+    'skipping the broker fault tests: they stop and start the local RabbitMQ; run them with OMS_FAULT_TESTS=1 (CI always does)',
+  )
   return false
 }
 
