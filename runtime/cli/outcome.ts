@@ -41,10 +41,16 @@ export function outcomeOf(err: unknown): Outcome {
   return { kind: 'failed', name: 'Error', message: String(err) }
 }
 
+/** Schema issues (`<field>: <message>`) for one line: the first three, and how many more. */
+export function issuesLine(issues: readonly string[]): string {
+  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : ''
+  return `${issues.slice(0, 3).join('; ')}${more}`
+}
+
 /** `<topic> body fails its schema: a: x; b: y` → `invalid <topic> event: a: x; b: y`. */
 function invalidEvent(message: string): string {
   const schema = /^(\S+) body fails its schema: ([\s\S]*)$/.exec(message)
-  if (schema) return `invalid ${schema[1]} event: ${schema[2]}`
+  if (schema) return `invalid ${schema[1]} event: ${issuesLine((schema[2] ?? '').split('; '))}`
   const json = /^(\S+) body is not JSON$/.exec(message)
   if (json) return `invalid ${json[1]} event: not JSON`
   return `invalid event: ${message}`

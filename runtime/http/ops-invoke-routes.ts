@@ -7,7 +7,7 @@
  */
 import { type Context, Hono } from 'hono'
 import { DomainError, isDomainError } from '../../shared/errors.ts'
-import { type Outcome, outcomeOf } from '../cli/outcome.ts'
+import { issuesLine, type Outcome, outcomeOf } from '../cli/outcome.ts'
 import { declaredTopics } from '../model/topic.ts'
 import type { Bus } from '../ports/bus.ts'
 import { hasBearer } from './bearer.ts'
@@ -98,7 +98,7 @@ export function opsInvokeRoutes(options: OpsInvokeOptions): Hono {
         path: i.path.join('.') || '(body)',
         message: i.message,
       }))
-      const text = issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+      const text = issuesLine(issues.map((i) => `${i.path}: ${i.message}`))
       return fail(
         c,
         new DomainError('INVALID_REQUEST', `invalid ${topic.name} event: ${text}`, { issues }),

@@ -7,6 +7,7 @@
 import type { Command } from 'commander'
 import { CliError, usageError } from '../errors.ts'
 import { type ErrorBody, failed, opsClient } from '../ops-client.ts'
+import { issuesLine } from '../outcome.ts'
 import { type InputSource, readInput } from '../read-input.ts'
 import { runsPrebuilt, typescriptReady } from '../typescript.ts'
 
@@ -27,7 +28,7 @@ export function dataSource(data: string): InputSource {
 
 /** The first line of a topic's schema failure: `invalid <event> event: <field>: <message>; …`. */
 function invalid(event: string, issues: readonly { path: PropertyKey[]; message: string }[]) {
-  const text = issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')
+  const text = issuesLine(issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`))
   return usageError(`invalid ${event} event: ${text}`)
 }
 
