@@ -26,6 +26,8 @@ describe('trace context without exporting', () => {
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ items: expect.any(Number) })
     expect(res.headers.get('traceresponse')).toBeNull()
+    // Not recorded, but named: the answer says which trace the logs carry.
+    expect(res.headers.get('x-trace-id')).toBe(traceId)
     const lines = linesAbout(from)
     expect(lines.map((l) => l.msg)).toEqual(['before the call', 'after the call'])
     for (const line of lines) expect(line.trace_id).toBe(traceId)

@@ -1,7 +1,7 @@
 /**
  * HTTP functions' SERVER spans: named after the route, with its status; the caller's trace
  * context is the parent; domain answers are not faults, crashes are; a recorded trace is named
- * in `traceresponse`; inside an unsampled trace no span is made.
+ * in `traceresponse`, any trace in `x-trace-id`; inside an unsampled trace no span is made.
  */
 import { trace } from '@opentelemetry/api'
 import { Hono } from 'hono'
@@ -70,6 +70,7 @@ describe('tracedApp', () => {
     })
     expect(seenTraceId).toBe(TRACE_ID)
     expect(res.headers.get('traceresponse')).toBe(`00-${TRACE_ID}-${span?.spanContext().spanId}-01`)
+    expect(res.headers.get('x-trace-id')).toBe(TRACE_ID)
   })
 
   it('records a domain answer as its status, not as a fault', async () => {
@@ -100,5 +101,7 @@ describe('tracedApp', () => {
     expect(exporter.getFinishedSpans()).toEqual([])
     expect(seenTraceId).toBe(TRACE_ID)
     expect(res.headers.get('traceresponse')).toBeNull()
+    // The answer still names the trace it ran in.
+    expect(res.headers.get('x-trace-id')).toBe(TRACE_ID)
   })
 })

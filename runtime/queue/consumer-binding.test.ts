@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import * as z from 'zod'
+import { parseScrape } from '../../test/prometheus-text.ts'
 import { memoryBus } from '../adapters/bus/memory-bus.ts'
 import { memoryDocuments } from '../adapters/documents/memory/memory-documents.ts'
 import { createRuntime, type Runtime } from '../host.ts'
@@ -107,6 +108,26 @@ describe('consumer binding', () => {
     const failed = warned.filter((w) => w.message === 'consumer failed')
     expect(failed.length).toBeGreaterThan(0)
     for (const w of failed) expect(w.fields).toMatchObject({ thing: 'receipt', messageId: 'msg-1' })
+    // And counts it: two failed tries (the second a retry), one message parked.
+    const scrape = parseScrape(await (await fetch(runtime.bound.metricsUrl as string)).text())
+    const consumer = { consumer: 'things.failing', event: 'thing.happened' }
+    expect(scrape.value('oms_bus_consumed_total', { ...consumer, outcome: 'failed' })).toBe(2)
+    expect(scrape.value('oms_bus_retried_total', consumer)).toBe(1)
+    expect(scrape.value('oms_bus_parked_total', consumer)).toBe(1)
+  })
+
+  it('counts a redelivery it skips as a duplicate', async () => {
+    const { adapters } = await host(true)
+    const consumed = async (outcome: string) =>
+      parseScrape(await (await fetch(runtime?.bound.metricsUrl as string)).text()).value(
+        'oms_bus_consumed_total',
+        { consumer: 'things.on-thing', outcome },
+      )
+    await adapters.bus.publish('thing.happened', { eventId: 'e9', thing: 'a' } as never)
+    await expect.poll(() => consumed('ok')).toBe(1)
+    await adapters.bus.publish('thing.happened', { eventId: 'e9', thing: 'a' } as never)
+    await expect.poll(() => consumed('duplicate')).toBe(1)
+    expect(await consumed('ok')).toBe(1)
   })
 
   it('handles a delivered message once, skipping its redelivery', async () => {

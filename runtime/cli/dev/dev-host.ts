@@ -11,7 +11,7 @@ import { type Adapters, createAdapters } from '../../adapters/create-adapters.ts
 import { checked } from '../../catalog.ts'
 import { loadConfig } from '../../config/load-configuration.ts'
 import { createRuntime, type Runtime } from '../../host.ts'
-import { createLogger } from '../../log.ts'
+import { processLogger } from '../../log.ts'
 import { isFunctionDef, type LoadedFunction } from '../../model/define.ts'
 import { formatBanner } from '../banner.ts'
 import { STOP_TIMEOUT_MS, shutdownRequested, stopWithin } from '../shutdown.ts'
@@ -34,7 +34,8 @@ async function importGeneration(file: string): Promise<LoadedFunction[]> {
 async function main(): Promise<void> {
   const stopAsked = shutdownRequested()
   const config = loadConfig()
-  const log = createLogger(config.logLevel)
+  // Pretty on a terminal, like the runtimes' lines (LOG_FORMAT forces either).
+  const log = await processLogger(config.logLevel, config.logFormat)
   let adapters: Adapters | undefined
   const loaded = new Map<number, LoadedFunction[]>()
   let live: { gen: number; functions: LoadedFunction[]; runtime: Runtime } | undefined
