@@ -91,7 +91,10 @@ export async function prettyStream(
   out: { write(text: string): unknown },
   { colorize }: { colorize?: boolean } = {},
 ): Promise<DestinationStream> {
-  const { prettyFactory } = await import('pino-pretty')
+  // Bundled by esbuild, a CommonJS package's exports may sit on `default`.
+  type Module = { prettyFactory: typeof import('pino-pretty').prettyFactory }
+  const loaded = (await import('pino-pretty')) as Module & { default?: Module }
+  const prettyFactory = loaded.prettyFactory ?? loaded.default?.prettyFactory
   let head: Head = { msg: '', ids: [] }
   const prettify = prettyFactory({
     translateTime: 'SYS:HH:MM:ss.l',
