@@ -1,6 +1,9 @@
 /**
  * `oms build`: one esbuild bundle per function, and one per domain (what a container runs):
- * dist/<name>.mjs plus shared chunks in dist/chunks/ — ESM, Node 20, with source maps. A bundle holds only what its
+ * dist/<name>.mjs plus shared chunks in dist/chunks/ — ESM, Node 20, with source maps; and per
+ * domain a serving bundle, dist/serve/<domain>.mjs, of just its HTTP, gRPC and scheduled
+ * functions (a Kubernetes serving unit, beside one unit per consumer and worker: see
+ * runtime/deploy/k8s). A bundle holds only what its
  * functions import; adapters for real services (MongoDB, RabbitMQ, Consul, Stripe's API) are
  * loaded with dynamic import() into their own chunks, fetched only when their variable is set.
  */
@@ -8,7 +11,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
-import { listFunctionFiles, loadDomains, matches } from '../catalog.ts'
+import { listFunctionFiles, loadDomains, loadFunctions, matches } from '../catalog.ts'
 import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
 import { ownMappingsOnly, type RawSourceMap } from './own-mappings.ts'
 
@@ -17,7 +20,7 @@ const SERVE_MODULE = join(ROOT, 'runtime/serve.ts')
 
 export interface BundleReport {
   name: string
-  kind: 'function' | 'domain'
+  kind: 'function' | 'domain' | 'serving'
   /** The entry file. */
   file: string
   /** Bytes loaded at start: the entry and the chunks it imports statically. */
@@ -59,6 +62,25 @@ function packagesIn(meta: Metafile, files: Set<string>): string[] {
   return [...names].sort()
 }
 
+/** What a domain's serving unit hosts: everything but its consumers and workers. */
+const SERVING_KINDS: ReadonlySet<string> = new Set(['http', 'grpc', 'schedule'])
+
+/** Per domain with any, a bundle `serve/<domain>` of its HTTP, gRPC and scheduled functions. */
+async function servingBundles(files: readonly EntryFunction[], selectors: readonly string[]) {
+  const serving = new Set(
+    (await loadFunctions(selectors))
+      .filter((f) => SERVING_KINDS.has(f.def.kind))
+      .map((f) => f.name),
+  )
+  return [...new Set(files.map((f) => f.domain))]
+    .map((domain) => ({
+      name: `serve/${domain}`,
+      kind: 'serving' as const,
+      functions: files.filter((f) => f.domain === domain && serving.has(f.name)),
+    }))
+    .filter((b) => b.functions.length > 0)
+}
+
 /** Where generated entry sources are written (git-ignored). */
 const ENTRY_DIR = join(ROOT, '.oms', 'entries')
 
@@ -77,13 +99,15 @@ export async function buildBundles({
       kind: 'domain' as const,
       functions: files.filter((f) => f.domain === domain),
     })),
+    ...(await servingBundles(files, selectors)),
   ]
   await rm(ENTRY_DIR, { recursive: true, force: true })
   await mkdir(ENTRY_DIR, { recursive: true })
   const entryPoints: Record<string, string> = {}
   for (const b of bundles) {
     const file = join(ENTRY_DIR, `${b.name}.ts`)
-    await writeFile(file, bundleEntry(b.functions, SERVE_MODULE, ENTRY_DIR))
+    await mkdir(dirname(file), { recursive: true })
+    await writeFile(file, bundleEntry(b.functions, SERVE_MODULE, dirname(file)))
     entryPoints[b.name] = file
   }
   // Beside the functions: the gRPC health probe containers' health checks run.
@@ -135,8 +159,9 @@ export async function buildBundles({
       }),
   )
   return bundles.map((b) => {
-    const entry = Object.keys(meta.outputs).find((f) =>
-      meta.outputs[f]?.entryPoint?.endsWith(`${b.name}.ts`),
+    const entryPoint = entryPoints[b.name]
+    const entry = Object.keys(meta.outputs).find(
+      (f) => resolve(meta.outputs[f]?.entryPoint ?? '') === entryPoint,
     ) as string
     const loaded = startFiles(meta, entry)
     const lazy = new Set<string>()

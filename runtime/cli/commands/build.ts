@@ -1,4 +1,7 @@
-/** `oms build`: one esbuild bundle per function and per domain under dist/, with a size table. */
+/**
+ * `oms build`: one esbuild bundle per function and per domain under dist/, and each domain's
+ * serving unit (its HTTP, gRPC and scheduled functions) under dist/serve/, with a size table.
+ */
 import type { Command } from 'commander'
 import type { BundleReport } from '../../build/build-bundles.ts'
 import { formatTable } from '../output.ts'
@@ -20,7 +23,9 @@ export function formatBuild(reports: readonly BundleReport[]): string {
 export function registerBuild(program: Command): void {
   program
     .command('build')
-    .description('bundle each function, and each domain, with esbuild into dist/<name>.mjs')
+    .description(
+      'bundle each function, and each domain, with esbuild into dist/<name>.mjs (and dist/serve/<domain>.mjs)',
+    )
     .argument('[selectors...]', 'functions or domains to build (default: all)')
     .option('--out <dir>', 'output folder', 'dist')
     .option('--no-minify', 'keep the bundles readable')
@@ -32,6 +37,8 @@ Each bundle is ESM for Node 20 with a source map, and holds only what its functi
 Adapters of real services (MongoDB, RabbitMQ, Consul, the Stripe API) are split into lazy
 chunks, loaded only when their variable (MONGODB_URI, AMQP_URL, ...) is set.
 Run one with: node dist/<name>.mjs   (e.g. node dist/<domain>.mjs)
+dist/serve/<domain>.mjs hosts a domain's HTTP, gRPC and scheduled functions alone: with one
+process per consumer and worker (dist/<domain>.<function>.mjs), what oms deploy k8s runs.
 
 Examples:
   $ oms build
