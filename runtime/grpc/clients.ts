@@ -53,11 +53,14 @@ export interface ClientPool {
 
 /**
  * How soon a channel tries a lost server again: grpc-js backs off up to 120 s between tries by
- * default; capped at 5 s, callers find a restarted server within seconds.
+ * default; capped at 5 s, callers find a restarted server within seconds. And how it balances.
  */
 const RECONNECT = {
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5000,
+  // An address whose name resolves to several hosts (a Kubernetes headless Service: one record
+  // per ready pod) is balanced per call over all of them, not pinned to the first.
+  'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 }
 
 export function createClients({

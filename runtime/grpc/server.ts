@@ -84,13 +84,21 @@ function certifiedDomain(call: { getAuthContext?: () => AuthContext }): string |
   return typeof cn === 'string' && cn !== '' ? cn : undefined
 }
 
+/** How long a caller's connection lives before the server asks it to reconnect (5 min). */
+export const MAX_CONNECTION_AGE_MS = 300_000
+
 export async function startGrpcServer(
   methods: readonly HostedMethod[],
   address: { host: string; port: number },
   log: Logger,
   auth: ServerAuth = {},
 ): Promise<GrpcServer> {
-  const server = new Server()
+  // Connections are closed gracefully after a while, so callers resolve their addresses again
+  // and spread calls over servers started since (a scaled-out Kubernetes unit).
+  const server = new Server({
+    'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
+    'grpc.max_connection_age_grace_ms': 30_000,
+  })
   const byService = new Map<GrpcService, UntypedServiceImplementation>()
   for (const { service, method, invoke } of methods) {
     const impl = byService.get(service) ?? {}
