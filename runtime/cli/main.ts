@@ -8,6 +8,7 @@ import { Command, type CommanderError } from 'commander'
 import { registerBuild } from './commands/build.ts'
 import { registerCerts } from './commands/certs.ts'
 import { registerConfig } from './commands/config.ts'
+import { registerDeploy } from './commands/deploy.ts'
 import { registerDev } from './commands/dev.ts'
 import { registerDlq } from './commands/dlq.ts'
 import { registerEvents } from './commands/events.ts'
@@ -40,6 +41,7 @@ export function buildProgram(exit: (code: number) => void = (code) => process.ex
   registerCerts(program)
   registerBuild(program)
   registerConfig(program)
+  registerDeploy(program)
   program.addHelpText(
     'after',
     `
@@ -55,7 +57,8 @@ Examples:
   $ oms publish <event> --data @e.json   publish one event to the running system
   $ oms config                       every variable, who reads it, its value
   $ oms dlq ls                       parked messages of the running process
-  $ oms build                        one esbuild bundle per function and per domain`,
+  $ oms build                        one esbuild bundle per function and per domain
+  $ oms deploy k8s                   Kubernetes manifests: a Deployment per unit, HPA or KEDA`,
   )
   return program
 }

@@ -40,6 +40,11 @@ export interface ConsumerOptions {
   retryDelaysMs?: readonly number[]
   /** Deliveries handled at once (default: the configured PREFETCH). */
   prefetch?: number
+  /**
+   * How long the handler usually takes per message, in ms: what autoscaling sizes the backlog
+   * one replica is given by (`oms deploy k8s`; default 100 ms).
+   */
+  expectedHandlerMs?: number
 }
 
 export interface ConsumerFunction extends Base {

@@ -33,7 +33,7 @@ const redact = (uri: string) => uri.replace(/\/\/[^@/]*@/, '//***@')
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-function dbNameOf(uri: string): string {
+export function dbNameOf(uri: string): string {
   const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(uri)?.[1]
   return path ? decodeURIComponent(path) : DEFAULT_DB_NAME
 }
