@@ -33,7 +33,12 @@ import { renderPlan, toYaml } from './render.ts'
 type Obj = {
   apiVersion: string
   kind: string
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> }
+  metadata: {
+    name: string
+    namespace?: string
+    labels?: Record<string, string>
+    annotations?: Record<string, string>
+  }
   // biome-ignore lint/suspicious/noExplicitAny: Kubernetes JSON, checked field by field
   spec?: any
   data?: Record<string, string>
@@ -78,9 +83,7 @@ const containerOf = (d: Obj) => d.spec.template.spec.containers[0]
 /** The unit (Deployment) hosting a function, from its annotation. */
 const deploymentOf = (r: DeployK8s, fn: string) =>
   ofKind(r, 'Deployment').filter((d) =>
-    (d.metadata as { annotations?: Record<string, string> }).annotations?.['oms/functions']
-      ?.split(',')
-      .includes(fn),
+    d.metadata.annotations?.['oms/functions']?.split(',').includes(fn),
   )
 
 beforeAll(async () => {
@@ -159,8 +162,7 @@ describe('oms deploy k8s renders', () => {
       expect(preStop > 0, name).toBe(served)
       // The HPA or KEDA owns the replica count; a rendered count would fight it on each apply.
       expect(d.spec.replicas).toBeUndefined()
-      const annotations = (d.metadata as { annotations: Record<string, string> }).annotations
-      expect(c.args).toEqual([annotations['oms/bundle']])
+      expect(c.args).toEqual([d.metadata.annotations?.['oms/bundle']])
       expect(c.args[0]).toMatch(/^dist\/(serve\/[a-z0-9-]+|[a-z0-9-]+\.[a-z0-9-]+)\.mjs$/)
       expect(c.envFrom).toEqual([{ configMapRef: { name: 'oms-config' } }])
     }
@@ -294,7 +296,10 @@ describe('oms deploy k8s renders', () => {
       const store = memoryDocuments()
       await store.prepare(RUNTIME_NAMESPACE, [JOBS])
       const list = jobList(store, fn.name)
-      const raw = store.collection<{ queue: string; state: string }>(RUNTIME_NAMESPACE, JOBS)
+      const raw = store.collection<{ _id: string; queue: string; state: string }>(
+        RUNTIME_NAMESPACE,
+        JOBS,
+      )
       const counted = async () => {
         const doc = await raw.get(`${fn.name}/job-1`)
         return doc?.queue === query.queue && query.state.$in.includes(doc.state)
