@@ -309,6 +309,9 @@ function unitObjects(chart: Chart, plan: Plan, unit: Unit, configHash: string): 
         maxReplicaCount: s.maxReplicas,
         pollingInterval: o.pollingIntervalSeconds,
         cooldownPeriod: o.cooldownSeconds,
+        // The Deployment starts with one pod, which declares the queue; KEDA leaves it while the
+        // queue is missing (its scaler errs) and scales to zero after this once it exists.
+        initialCooldownPeriod: o.cooldownSeconds,
         advanced: {
           horizontalPodAutoscalerConfig: {
             behavior: { scaleDown: { stabilizationWindowSeconds: o.cooldownSeconds } },
