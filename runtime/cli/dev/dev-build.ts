@@ -66,7 +66,7 @@ async function runtimeSources(root: string): Promise<Set<string>> {
 
 /** Imports of runtime files are left to the process, which has them loaded already. */
 function runtimeExternal(root: string, runtimeFiles: ReadonlySet<string>): Plugin {
-  const runtimeDir = join(root, 'runtime') + '/'
+  const runtimeDir = `${join(root, 'runtime')}/`
   return {
     name: 'oms-dev-runtime-external',
     setup(b) {
