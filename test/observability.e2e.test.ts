@@ -81,7 +81,7 @@ describe('one process hosting every function', () => {
     const res = await fetch(`${url}/api/customers/alice/orders/no-such-order`)
     expect(res.status).toBe(404)
     const requestId = res.headers.get('x-request-id')
-    expect(requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(requestId).toMatch(/^[0-9a-f]{24,}$/)
     const line = await accessLineOf(lines, requestId as string)
     expect(line).toMatchObject({
       level: 'warn',
@@ -123,7 +123,7 @@ describe('one process hosting every function', () => {
   it('replaces an x-request-id that is not sane', async () => {
     const res = await fetch(`${url}/api/menu`, { headers: { 'x-request-id': 'a b c' } })
     const requestId = res.headers.get('x-request-id') as string
-    expect(requestId).toMatch(/^[0-9a-f-]{36}$/)
+    expect(requestId).toMatch(/^[0-9a-f]{24,}$/)
     expect((await accessLineOf(lines, requestId)).status).toBe(200)
   })
 

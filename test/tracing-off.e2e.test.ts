@@ -23,7 +23,7 @@ describe('tracing off', () => {
     expect(res.headers.get('traceresponse')).toBeNull()
     expect(res.headers.get('x-trace-id')).toBeNull()
     // The request id does not need tracing.
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{24,}$/)
     const lines = system.lines.slice(from).filter((l) => l.msg.endsWith('the call'))
     expect(lines).toHaveLength(2)
     for (const line of lines) expect(line.trace_id).toBeUndefined()

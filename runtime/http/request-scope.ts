@@ -5,7 +5,7 @@
  * The scope is found from the request (any handler, tracing on or off) and, with tracing on,
  * from the active context, so every log line written while handling it carries its id.
  */
-import { randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { context, createContextKey, type Context as OtelContext } from '@opentelemetry/api'
 
 /** The request header carrying a request's id, in and out (and on forwards). */
@@ -27,24 +27,40 @@ export interface RequestScope {
   traceId?: string
 }
 
-/** The caller's id when it is a sane one, else a new one. */
-export function requestIdFrom(given: string | undefined): string {
-  return given !== undefined && SANE_ID.test(given) ? given : randomUUID()
+/**
+ * New ids: 16 random hex digits drawn when the process starts, then a count (8 hex digits and
+ * up) — unique across processes, and a tenth of a UUID's cost on every request.
+ */
+const PREFIX = randomBytes(8).toString('hex')
+let made = 0
+
+/** A new request id. */
+export function newRequestId(): string {
+  made += 1
+  return `${PREFIX}${made.toString(16).padStart(8, '0')}`
 }
 
-const scopes = new WeakMap<Request, RequestScope>()
+/** The caller's id when it is a sane one, else a new one. */
+export function requestIdFrom(given: string | undefined): string {
+  return given !== undefined && SANE_ID.test(given) ? given : newRequestId()
+}
+
+/** Where a request keeps its scope (a property: cheaper than a WeakMap for the collector). */
+const ON_REQUEST = Symbol('oms.request-scope')
 const SCOPE = createContextKey('oms.request')
+
+type Scoped = Request & { [ON_REQUEST]?: RequestScope }
 
 /** Opens the scope of a request. */
 export function openScope(request: Request, id: string): RequestScope {
   const scope: RequestScope = { id }
-  scopes.set(request, scope)
+  ;(request as Scoped)[ON_REQUEST] = scope
   return scope
 }
 
 /** The scope of the request a handler is answering (undefined outside the HTTP binding). */
 export function scopeOf(request: Request): RequestScope | undefined {
-  return scopes.get(request)
+  return (request as Scoped)[ON_REQUEST]
 }
 
 /** `parent` carrying the request's scope (for the log lines written while answering it). */

@@ -55,11 +55,14 @@ function failed(span: Span, c: HonoContext, err: unknown): never {
   throw err
 }
 
-/** The answer names the request's trace (`x-trace-id`, and in the scope for its access line). */
+/**
+ * The answer names the request's trace: noted in the request's scope, whose answer carries it
+ * (`x-trace-id`) and whose access line names it; without a scope, set on the answer here.
+ */
 function nameTrace(c: HonoContext, traceId: string): void {
-  setResponseHeader(c, TRACE_ID_HEADER, traceId)
   const scope = scopeOf(c.req.raw)
   if (scope) scope.traceId = traceId
+  else setResponseHeader(c, TRACE_ID_HEADER, traceId)
 }
 
 export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {

@@ -2,14 +2,12 @@
  * A runtime's Prometheus metrics: one registry per runtime (tests host several runtimes in one
  * process), with what every binding counts — HTTP requests, gRPC calls, bus messages, worker
  * jobs, store operations — and the process's default metrics beside them when scraped. Each
- * label combination's series is looked up once and kept, so recording costs a map lookup.
+ * label combination's series is found once and kept (series.ts), so recording costs a map
+ * lookup and a few additions.
  */
-import type {
-  Counter as CounterType,
-  Gauge as GaugeType,
-  Registry as RegistryType,
-} from 'prom-client'
-import { Counter, Gauge, Histogram, processRegistry, Registry } from './prom.ts'
+import type { Registry as RegistryType } from 'prom-client'
+import { processRegistry, Registry } from './prom.ts'
+import { type Count, CounterFamily, type Distribution, HistogramFamily } from './series.ts'
 
 /** Seconds: from a tenth of a millisecond (an in-memory call) to ten seconds. */
 const SECONDS = [
@@ -45,77 +43,56 @@ export interface Metrics {
   /** A job starts running; call the returned function when it ends. */
   jobStarted(fn: string): (outcome: JobOutcome) => void
   /** One store operation, by namespace, collection and operation. */
-  storeOperation(
-    namespace: string,
-    collection: string,
-    operation: string,
-    ok: boolean,
-    seconds: number,
-  ): void
-}
-
-/** Label values → the series they name, made once. */
-function series<A extends string[], T>(make: (...labels: A) => T): (...labels: A) => T {
-  const made = new Map<string, T>()
-  return (...labels: A) => {
-    const key = labels.join('\u0000')
-    let found = made.get(key)
-    if (found === undefined) {
-      found = make(...labels)
-      made.set(key, found)
-    }
-    return found
-  }
+  storeOperation(namespace: string, collection: string, operation: string, seconds: number): void
 }
 
 /** Methods named as they are; anything else is `OTHER` (label values must stay few). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
+/** A counter and a histogram of the same labels, recorded together. */
+function timedCount(counter: CounterFamily, histogram: HistogramFamily) {
+  const made = new Map<string, { count: Count; time: Distribution }>()
+  return (seconds: number, ...labels: string[]) => {
+    const key = labels.join('\u0000')
+    let pair = made.get(key)
+    if (!pair) {
+      pair = { count: counter.of(...labels), time: histogram.of(...labels) }
+      made.set(key, pair)
+    }
+    pair.count.value += 1
+    pair.time.observe(seconds)
+  }
+}
+
 export function createMetrics(): Metrics {
   const registry = new Registry()
-  const registers = [registry]
-  const counter = <L extends string>(name: string, help: string, labelNames: L[]) =>
-    new Counter<L>({ name, help, labelNames, registers })
-  const histogram = <L extends string>(
-    name: string,
-    help: string,
-    labelNames: L[],
-    buckets = SECONDS,
-  ) => new Histogram<L>({ name, help, labelNames, buckets, registers })
+  const counter = (name: string, help: string, labels: string[]) =>
+    new CounterFamily(registry, name, help, labels)
+  const histogram = (name: string, help: string, labels: string[], bounds = SECONDS) =>
+    new HistogramFamily(registry, name, help, labels, bounds)
 
-  const httpTotal = counter('oms_http_requests_total', 'HTTP requests answered', [
-    'method',
-    'route',
-    'status',
-  ])
-  const httpSeconds = histogram(
-    'oms_http_request_duration_seconds',
-    'Time to answer an HTTP request (until the response is ready), by route',
-    ['method', 'route', 'status'],
+  const http = timedCount(
+    counter('oms_http_requests_total', 'HTTP requests answered', ['method', 'route', 'status']),
+    histogram(
+      'oms_http_request_duration_seconds',
+      'Time to answer an HTTP request (until the response is ready), by route',
+      ['method', 'route', 'status'],
+    ),
   )
-  const http = series((method: string, route: string, status: string) => ({
-    total: httpTotal.labels(method, route, status),
-    seconds: httpSeconds.labels(method, route, status),
-  }))
-
-  const grpcTotal = counter('oms_grpc_server_calls_total', 'gRPC calls served', ['method', 'code'])
-  const grpcSeconds = histogram(
-    'oms_grpc_server_call_duration_seconds',
-    'Time to serve a gRPC call',
-    ['method', 'code'],
+  const grpc = timedCount(
+    counter('oms_grpc_server_calls_total', 'gRPC calls served', ['method', 'code']),
+    histogram('oms_grpc_server_call_duration_seconds', 'Time to serve a gRPC call', [
+      'method',
+      'code',
+    ]),
   )
-  const grpc = series((method: string, code: string) => ({
-    total: grpcTotal.labels(method, code),
-    seconds: grpcSeconds.labels(method, code),
-  }))
-
-  const publishedTotal = counter('oms_bus_published_total', 'Messages published', ['event'])
+  const published = counter('oms_bus_published_total', 'Messages published', ['event'])
   const publishFailures = counter(
     'oms_bus_publish_failures_total',
     'Publishes that failed (the broker refused or did not confirm in time)',
     ['event'],
   )
-  const consumedTotal = counter(
+  const consumed = counter(
     'oms_bus_consumed_total',
     'Deliveries handled by a consumer, by outcome: ok, duplicate (already handled, skipped), transient (what it needs is away: tried again later), failed',
     ['consumer', 'event', 'outcome'],
@@ -125,55 +102,40 @@ export function createMetrics(): Metrics {
     'Time a consumer took to handle a delivery',
     ['consumer', 'outcome'],
   )
-  const retriedTotal = counter(
+  const retried = counter(
     'oms_bus_retried_total',
     'Deliveries that are a retry of a failed try (the second try on)',
     ['consumer', 'event'],
   )
-  const parkedTotal = counter(
+  const parked = counter(
     'oms_bus_parked_total',
     'Messages parked in the dead-letter list (oms dlq)',
     ['consumer', 'event'],
   )
-  const consumedSeries = series((consumer: string, event: string, outcome: string) => ({
-    total: consumedTotal.labels(consumer, event, outcome),
-    seconds: consumeSeconds.labels(consumer, outcome),
-  }))
-  const retried = series((consumer: string, event: string) => retriedTotal.labels(consumer, event))
-
   const jobsStarted = counter('oms_worker_jobs_started_total', 'Worker jobs started', ['function'])
   const jobsFinished = counter(
     'oms_worker_jobs_finished_total',
     'Worker job runs ended, by outcome: done, deferred (retry later), failed (retried with backoff)',
     ['function', 'outcome'],
   )
-  const jobsRunning: GaugeType<'function'> = new Gauge({
-    name: 'oms_worker_jobs_running',
-    help: 'Worker jobs running now',
-    labelNames: ['function'],
-    registers,
-  })
+  const jobsRunning = new CounterFamily(
+    registry,
+    'oms_worker_jobs_running',
+    'Worker jobs running now',
+    ['function'],
+    'gauge',
+  )
   const jobSeconds = histogram(
     'oms_worker_job_duration_seconds',
     'Time a worker job run took',
     ['function', 'outcome'],
     JOB_SECONDS,
   )
-
   const storeSeconds = histogram(
     'oms_store_operation_duration_seconds',
     'Time a document store operation took, by namespace, collection and operation',
-    ['namespace', 'collection', 'operation', 'outcome'],
+    ['namespace', 'collection', 'operation'],
   )
-  const store = series(
-    (namespace: string, collection: string, operation: string, outcome: string) =>
-      storeSeconds.labels(namespace, collection, operation, outcome),
-  )
-
-  const byEvent = (c: CounterType<'event'>) => series((event: string) => c.labels(event))
-  const published = byEvent(publishedTotal)
-  const failed = byEvent(publishFailures)
-  const parked = series((consumer: string, event: string) => parkedTotal.labels(consumer, event))
 
   return {
     registry,
@@ -183,39 +145,38 @@ export function createMetrics(): Metrics {
       return `${await own.metrics()}\n${await registry.metrics()}`
     },
     httpRequest(method, route, status, seconds) {
-      const s = http(METHODS.has(method) ? method : 'OTHER', route, String(status))
-      s.total.inc()
-      s.seconds.observe(seconds)
+      http(seconds, METHODS.has(method) ? method : 'OTHER', route, String(status))
     },
     grpcCall(method, code, seconds) {
-      const s = grpc(method, code)
-      s.total.inc()
-      s.seconds.observe(seconds)
+      grpc(seconds, method, code)
     },
-    published: (event) => published(event).inc(),
-    publishFailed: (event) => failed(event).inc(),
+    published(event) {
+      published.of(event).value += 1
+    },
+    publishFailed(event) {
+      publishFailures.of(event).value += 1
+    },
     consumed(consumer, event, attempt, outcome, seconds) {
-      const s = consumedSeries(consumer, event, outcome)
-      s.total.inc()
-      s.seconds.observe(seconds)
-      if (attempt > 1) retried(consumer, event).inc()
+      consumed.of(consumer, event, outcome).value += 1
+      consumeSeconds.of(consumer, outcome).observe(seconds)
+      if (attempt > 1) retried.of(consumer, event).value += 1
     },
-    parked: (consumer, event) => parked(consumer, event).inc(),
+    parked(consumer, event) {
+      parked.of(consumer, event).value += 1
+    },
     jobStarted(fn) {
       const started = performance.now()
-      jobsStarted.labels(fn).inc()
-      jobsRunning.labels(fn).inc()
+      jobsStarted.of(fn).value += 1
+      const running = jobsRunning.of(fn)
+      running.value += 1
       return (outcome) => {
-        jobsRunning.labels(fn).dec()
-        jobsFinished.labels(fn, outcome).inc()
-        jobSeconds.labels(fn, outcome).observe((performance.now() - started) / 1000)
+        running.value -= 1
+        jobsFinished.of(fn, outcome).value += 1
+        jobSeconds.of(fn, outcome).observe((performance.now() - started) / 1000)
       }
     },
-    storeOperation(namespace, collection, operation, ok, seconds) {
-      store(namespace, collection, operation, ok ? 'ok' : 'error').observe(seconds)
+    storeOperation(namespace, collection, operation, seconds) {
+      storeSeconds.of(namespace, collection, operation).observe(seconds)
     },
   }
 }
-
-/** Seconds since `started` (a `performance.now()` reading). */
-export const secondsSince = (started: number): number => (performance.now() - started) / 1000

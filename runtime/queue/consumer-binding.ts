@@ -18,6 +18,9 @@ import { extract, inSpan, keyAttributes, SpanKind } from '../telemetry/spans.ts'
 import { handledEvents } from './handled-events.ts'
 import { parseEvent } from './parse-event.ts'
 
+/** Seconds since `started` (a performance.now() reading). */
+const since = (started: number) => (performance.now() - started) / 1000
+
 /**
  * `handle`, each delivery counted for the consumer: by outcome (what `handle` resolves with,
  * else ok; transient or failed when it throws), with its time.
@@ -37,8 +40,7 @@ export function countingDeliveries(
       if (isTransient(err)) outcome = 'transient'
       throw err
     } finally {
-      const seconds = (performance.now() - started) / 1000
-      metrics.consumed(consumer, event, delivery.attempt, outcome, seconds)
+      metrics.consumed(consumer, event, delivery.attempt, outcome, since(started))
     }
   }
 }
@@ -58,18 +60,16 @@ export function parkedNotice(
   }
 }
 
-/** Handles one delivery for the function: parse, skip if handled, run in a CONSUMER span, record. */
-function deliveryHandler(hosted: Hosted<ConsumerFunction>, deps: BindingDeps) {
-  const { name, def } = hosted.fn
-  return countingDeliveries(deps.metrics, name, def.topic.name, handleDelivery(hosted, deps))
-}
-
-/** The delivery's handling; resolves with 'duplicate' for a message already handled. */
-function handleDelivery({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
+/**
+ * Handles one delivery for the function: parse, skip if handled, run in a CONSUMER span, record;
+ * counted by outcome with its time, inside the span's work (no promise of its own: under
+ * tracing's async hooks each costs a microsecond).
+ */
+function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
   const handled = handledEvents(deps.adapters.store)
   const { topic } = fn.def
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
-  return async (delivery: Delivery): Promise<'duplicate' | undefined> => {
+  return async (delivery: Delivery): Promise<void> => {
     const message = { id: delivery.messageId, attempt: delivery.attempt, headers: delivery.headers }
     // One CONSUMER span per delivery (so each retry is its own span), child of the publisher.
     const attributes = {
@@ -82,11 +82,14 @@ function handleDelivery({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bin
       'faas.trigger': 'pubsub',
     }
     const parent = extract(delivery.headers)
-    return inSpan(
+    await inSpan(
       tracer,
       `consume ${topic.name}`,
       { kind: SpanKind.CONSUMER, parent, attributes },
       async (span) => {
+        const started = performance.now()
+        const count = (outcome: ConsumeOutcome) =>
+          deps.metrics.consumed(fn.name, topic.name, delivery.attempt, outcome, since(started))
         let log = ctx.log.child({ messageId: delivery.messageId, attempt: delivery.attempt })
         try {
           const event = parseEvent(topic, delivery.body)
@@ -97,13 +100,14 @@ function handleDelivery({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bin
             if (span.isRecording()) span.setAttributes(keyAttributes(about))
           }
           if (await handled.has(fn.name, delivery.messageId)) {
-            log.debug('message already handled; skipped')
-            return 'duplicate'
+            count('duplicate')
+            return log.debug('message already handled; skipped')
           }
           await handler(event, { ...ctx, log, message })
           await handled.mark(fn.name, delivery.messageId)
-          return undefined
+          count('ok')
         } catch (err) {
+          count(isTransient(err) ? 'transient' : 'failed')
           if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
           else log.warn({ err, event: topic.name }, 'consumer failed')
           throw err
