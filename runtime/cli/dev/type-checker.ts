@@ -38,8 +38,10 @@ export function createTypeChecker(root: string, only?: (file: string) => boolean
   const readSource = host.getSourceFile.bind(host)
   // Parsed files are reused while their modification time and size stay the same.
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
-    const stat = mtimeOf(fileName)
     const hit = cache.get(fileName)
+    // Installed packages' declarations do not change while a session runs.
+    if (hit && !shouldCreate && fileName.includes('/node_modules/')) return hit.source
+    const stat = mtimeOf(fileName)
     if (hit && stat && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && !shouldCreate)
       return hit.source
     const source = readSource(fileName, languageVersion, onError, shouldCreate)
