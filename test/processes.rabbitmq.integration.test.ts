@@ -17,6 +17,7 @@ import { stock } from '../functions/stock/domain.ts'
 import { buildBundles } from '../runtime/build/build-bundles.ts'
 import { type GrpcService, messageCopies } from '../runtime/model/grpc-service.ts'
 import { post, sessionIdIn, signedStripeEvent, WEBHOOK_SECRET, waitFor } from './fixtures.ts'
+import { parseScrape, type Scrape } from './prometheus-text.ts'
 import { DOMAINS, INTERNAL_TOKEN, type ProcessSystem, startProcesses } from './servers/processes.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
 import { rawCall } from './servers/raw-grpc.ts'
@@ -109,6 +110,50 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
       { what: 'ready' },
     )
     expect((await json(`/api/customers/bob/orders/${orderId}`)).status).toBe(404)
+  })
+
+  it('serves /metrics in every process: open on a loopback port where there is no HTTP, guarded on the API', async () => {
+    const urls = new Map<string, string>()
+    for (const [domain, proc] of system.processes) {
+      const metricsUrl = /^\s+metrics\s+(\S+)/m.exec(proc.stderr())?.[1]
+      expect(metricsUrl, `${domain}'s banner names its /metrics`).toBeDefined()
+      if (system.ports.get(domain)?.http !== undefined) {
+        // On the HTTP port: only for ADMIN_TOKEN (not set here), like the operator routes.
+        expect((await fetch(metricsUrl as string)).status, domain).toBe(404)
+      } else urls.set(domain, metricsUrl as string)
+    }
+    expect([...urls.keys()].sort()).toEqual(['kitchen', 'menu', 'orders', 'stock'])
+    const scrapeAll = async () => {
+      const scrapes = new Map<string, Scrape>()
+      for (const [domain, url] of urls) {
+        const res = await fetch(url)
+        expect(res.status, domain).toBe(200)
+        scrapes.set(domain, parseScrape(await res.text()))
+      }
+      return scrapes
+    }
+    const before = await scrapeAll()
+    expect((await json('/api/menu')).status).toBe(200)
+    const placed = await json(
+      '/api/customers/mo/orders',
+      post({ items: [{ id: 'fries', quantity: 1 }] }),
+    )
+    expect(placed.status).toBe(201)
+    const after = await scrapeAll()
+    const moved = (domain: string, read: (s: Scrape) => number) =>
+      read(after.get(domain) as Scrape) - read(before.get(domain) as Scrape)
+    const ok = (method: string) => ({ method: `oms.v1.${method}`, code: 'OK' })
+    const calls = (method: string) => (s: Scrape) =>
+      s.value('oms_grpc_server_calls_total', ok(method))
+    expect(moved('menu', calls('MenuService/ListItems'))).toBeGreaterThanOrEqual(1)
+    expect(moved('orders', calls('OrderService/CreateOrder'))).toBe(1)
+    expect(moved('stock', calls('StockService/ReserveStock'))).toBe(1)
+    expect(
+      moved('orders', (s) =>
+        s.count('oms_store_operation_duration_seconds', { namespace: 'orders' }),
+      ),
+    ).toBeGreaterThan(0)
+    expect(after.get('kitchen')?.types.get('oms_worker_jobs_started_total')).toBe('counter')
   })
 
   it('answers the gRPC health protocol in every process without HTTP, the kitchen included, through the built probe', async () => {
