@@ -12,7 +12,6 @@ import { ConfigError } from './config/config-error.ts'
 import { type Configuration, loadConfiguration } from './config/load-configuration.ts'
 import type { Env } from './config/load-settings.ts'
 import type { RuntimeConfig } from './config/runtime-settings.ts'
-import { dashboardRoutes } from './dashboard/dashboard.ts'
 import { type ClientPool, createClients } from './grpc/clients.ts'
 import { type GrpcBinding, prepareGrpc } from './grpc/grpc-binding.ts'
 import { tlsCredentials } from './grpc/tls-credentials.ts'
@@ -220,7 +219,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // The local dashboard (OMS_DASHBOARD), served with the operator routes.
   const dashboard =
     listen && config.dashboard
-      ? dashboardRoutes({
+      ? // Loaded only here: a process without it (every container) never loads its code.
+        (await import('./dashboard/dashboard.ts')).dashboardRoutes({
           functions,
           config,
           settingsOf: (domain) => configuration.domains.get(domain) ?? {},

@@ -12,6 +12,7 @@ import type { KeptSpan } from '../telemetry/span-ring.ts'
 import { isAssetName, loadAsset, PAGE_HEADERS, shell, WEB_DIR } from './assets.ts'
 import { describeFunctions, type FunctionsSource } from './functions.ts'
 import { journeyOf } from './journey.ts'
+import { DASHBOARD_PREFIX } from './page-paths.ts'
 import { recentRequests } from './requests.ts'
 
 export interface DashboardSource extends FunctionsSource {
@@ -20,18 +21,6 @@ export interface DashboardSource extends FunctionsSource {
   spans?: { spans(): KeptSpan[]; readonly size: number; readonly capacity: number }
   /** Folder of the page's sources (default: web/ beside this module). */
   webDir?: string
-}
-
-/** Where the dashboard lives: the operator routes' prefix. */
-export const DASHBOARD_PREFIX = '/_oms'
-
-/** The page and its assets: they hold no data, so a browser may load them before it has a token. */
-export function isDashboardPage(path: string): boolean {
-  return (
-    path === DASHBOARD_PREFIX ||
-    path === `${DASHBOARD_PREFIX}/` ||
-    path.startsWith(`${DASHBOARD_PREFIX}/assets/`)
-  )
 }
 
 const NO_SPANS =

@@ -11,7 +11,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import { type Context, Hono } from 'hono'
 import * as z from 'zod'
 import { DomainError } from '../../shared/errors.ts'
-import { isDashboardPage } from '../dashboard/dashboard.ts'
+import { isDashboardPage } from '../dashboard/page-paths.ts'
 import type { Bus } from '../ports/bus.ts'
 import { hasBearer } from './bearer.ts'
 
