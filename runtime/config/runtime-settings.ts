@@ -243,6 +243,8 @@ export interface RuntimeConfig {
   mongodbUri?: string
   /** Without MongoDB: the file the embedded store is kept in. */
   storeFile?: string
+  /** Without RabbitMQ: the file the embedded bus is kept in. */
+  busFile?: string
   consulAddr?: string
   otlpEndpoint?: string
   /** OTLP over HTTP with protobuf (default) or JSON bodies. */
@@ -251,8 +253,6 @@ export interface RuntimeConfig {
   tracingDisabled: boolean
   /** OTEL_TRACES_SAMPLER and its ratio (OTEL_TRACES_SAMPLER_ARG, default 1) when exporting. */
   sampler: { name: TracesSampler; ratio: number }
-  /** Without RabbitMQ: the file the embedded bus is kept in. */
-  busFile?: string
   /** The span batch processor: queue size and delay between batches. */
   spanBatch: { maxQueueSize: number; scheduledDelayMs: number }
   adminToken?: string
@@ -305,6 +305,7 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     amqpUrl: v.amqpUrl,
     mongodbUri: v.mongodbUri,
     storeFile: v.storeFile,
+    busFile: v.busFile,
     consulAddr: v.consulAddr,
     otlpEndpoint: v.otlpEndpoint,
     otlpProtocol: v.otlpProtocol,
@@ -317,7 +318,6 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     ...(v.tlsCa &&
       v.tlsCert &&
       v.tlsKey && { tls: { ca: v.tlsCa, cert: v.tlsCert, key: v.tlsKey } }),
-    busFile: v.busFile,
     opsLoopback: v.opsLoopback,
     dashboard: v.dashboard,
     grpcHost: reachable(v) ? v.host : '127.0.0.1',
