@@ -619,15 +619,27 @@ async function installKeda(ctx: {
 
   await kubectl(['create', 'namespace', KEDA_NAMESPACE])
   await kubectl(['apply', '--server-side', '-f', join(source, 'config', 'crd', 'bases')])
-  await kubectl([
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    'crd/scaledobjects.keda.sh',
-    'crd/scaledjobs.keda.sh',
-    'crd/triggerauthentications.keda.sh',
-    'crd/clustertriggerauthentications.keda.sh',
-  ])
+  // Polled, not `kubectl wait`: that fails at once on a CRD that has no conditions yet.
+  const crds = [
+    'scaledobjects',
+    'scaledjobs',
+    'triggerauthentications',
+    'clustertriggerauthentications',
+  ]
+  await until(
+    "KEDA's CRDs to be Established",
+    async () => {
+      const out = await kubectl([
+        'get',
+        ...crds.map((c) => `crd/${c}.keda.sh`),
+        '-o',
+        'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Established")].status}{"\\n"}{end}',
+      ])
+      return out.split('\n').filter((s) => s === 'True').length === crds.length
+    },
+    60_000,
+    plane,
+  )
 
   // The adapter and the webhooks run on this host: ExternalName Services lead the API server
   // to them, at the ports named on the APIService and the webhook configuration. The operator
