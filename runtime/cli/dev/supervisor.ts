@@ -41,6 +41,8 @@ export interface SupervisorOptions {
   typeCheck?: boolean
 }
 
+/** Reloads in place before one starts a new process (on the kept state) instead. */
+const MAX_IN_PLACE = 100
 const say = (text: string) => process.stderr.write(`oms dev: ${text}\n`)
 const DEV_HOST = join(ROOT, 'runtime', 'cli', 'dev', 'dev-host.ts')
 const rel = (path: string) => relative(ROOT, path) || path
@@ -172,6 +174,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     }
   }
   let inputs = new Set<string>()
+  let inPlace = 0
   // The banner is printed once a session; later processes only say they are live.
   let bannerShown = false
 
@@ -188,7 +191,9 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
       return
     }
     inputs = built.inputs
-    if (restart || !host) {
+    // Every build imported stays loaded in the process: now and then a fresh one takes over.
+    if (restart || !host || inPlace >= MAX_IN_PLACE) {
+      inPlace = 0
       await stopHost()
       if (stopping) return
       try {
@@ -198,6 +203,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
       }
     }
     const current = host as Host
+    inPlace += 1
     current.send({ type: 'load', gen: built.gen, file: built.file })
     const loaded = await current.next(['loaded', 'failed'], built.gen).catch(() => undefined)
     const failedToRun = (err: Error) => {
