@@ -396,4 +396,30 @@ describe.skipIf(skip)('the rendered manifests scaling on KEDA, end to end', () =
     await jobs.complete((job as { id: string }).id, owner)
     await untilReplicas(unit.name, (n) => n === 0, 'back to 0 once the job is done', 60_000)
   }, 150_000)
+
+  it('never saw a scaler fail: every ScaledObject Ready, no KEDAScalerFailed event all along', async () => {
+    // A ScaledObject whose queue or database KEDA cannot read still reports Ready; only a
+    // warning event tells.
+    const events = await k8s.kubectl([
+      'get',
+      'events',
+      '-n',
+      NAMESPACE,
+      '--field-selector',
+      'reason=KEDAScalerFailed',
+      '-o',
+      'jsonpath={range .items[*]}{.involvedObject.name}: {.message}{"\\n"}{end}',
+    ])
+    expect(events).toBe('')
+    const ready = await k8s.kubectl([
+      'get',
+      'scaledobjects',
+      '-n',
+      NAMESPACE,
+      '-o',
+      'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}',
+    ])
+    const scaled = [...unitsOf('consumer'), ...unitsOf('worker')].map((u) => `${u.name} True`)
+    expect(ready.split('\n').filter(Boolean).sort()).toEqual(scaled.sort())
+  })
 })
