@@ -425,6 +425,11 @@ export function planDeployment(
     notes.push(
       `${R.publicUrl.env} is not set: links handed out (payment links, redirects) would point at localhost; pass --public-url`,
     )
+  // KEDA needs the database by name; the pods take it from the Secret's URI.
+  if (!mongoUri && units.some((u) => u.kind === 'worker'))
+    notes.push(
+      `${R.mongodbUri.env} is not set: each worker's ScaledObject counts its jobs in database ${database}; if the Secret's ${R.mongodbUri.env} names another, render with ${R.mongodbUri.env} set (only its database name is rendered)`,
+    )
   for (const { setting } of described) {
     const raw = env[setting.env]
     if (raw === undefined || raw === '' || setting.env in data) continue

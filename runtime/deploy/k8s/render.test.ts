@@ -316,6 +316,29 @@ describe('oms deploy k8s renders', () => {
     })
   })
 
+  it("says which database a worker's jobs are counted in when MONGODB_URI is not set where it renders", () => {
+    // KEDA is given the database by name; the pods read it from the Secret's URI.
+    expect(dns.plan.notes.join('\n')).not.toMatch(/MONGODB_URI/)
+    const { MONGODB_URI: _, ...withoutUri } = ENV
+    const plan = planDeployment(functions, domainsOf(functions), withoutUri)
+    const dbNames = renderPlan(plan)
+      .flatMap((f) => f.objects as Obj[])
+      .filter((o) => o.kind === 'ScaledObject')
+      .flatMap((o) => o.spec.triggers)
+      .filter((t: { type: string }) => t.type === 'mongodb')
+      .map((t: { metadata: { dbName: string } }) => t.metadata.dbName)
+    expect(dbNames.length).toBeGreaterThan(0)
+    expect(new Set(dbNames)).toEqual(new Set(['oms']))
+    expect(plan.notes).toContainEqual(
+      expect.stringMatching(/^MONGODB_URI is not set: .* counts its jobs in database oms; /),
+    )
+    // Nothing to say without a worker.
+    const noWorker = functions.filter((f) => f.def.kind !== 'worker')
+    expect(planDeployment(noWorker, domainsOf(noWorker), withoutUri).notes.join('\n')).not.toMatch(
+      /MONGODB_URI/,
+    )
+  })
+
   it('serving units with a Service, an HPA with a floor of one, and a PDB', () => {
     const serving = ofKind(dns, 'Deployment').filter((d) => podLabels(d)['oms/kind'] === 'serving')
     expect(serving.length).toBeGreaterThan(0)
