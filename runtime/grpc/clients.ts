@@ -5,6 +5,8 @@
  * otherwise the registry names the instances, calls are balanced over them round-robin,
  * and one channel per address is reused.
  */
+
+import { isIP } from 'node:net'
 import {
   type ChannelCredentials,
   Client,
@@ -58,8 +60,16 @@ export interface ClientPool {
 const RECONNECT = {
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5000,
-  // An address whose name resolves to several hosts (a Kubernetes headless Service: one record
-  // per ready pod) is balanced per call over all of them, not pinned to the first.
+}
+/**
+ * An address given by name may resolve to several hosts (a Kubernetes headless Service: one
+ * record per ready pod): its calls are balanced over all of them, not pinned to the first. An
+ * IP address is one host: pick_first, which connects again on the next call once the server is
+ * back, where round_robin fails calls fast until its backoff lets it try — a restarted process
+ * would refuse calls for seconds.
+ */
+const BALANCED = {
+  ...RECONNECT,
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 }
 
@@ -77,7 +87,7 @@ export function createClients({
     const address = `${instance.host}:${instance.port}`
     let client = channels.get(address)
     if (!client) {
-      client = new Client(address, channelCredentials, RECONNECT)
+      client = new Client(address, channelCredentials, isIP(instance.host) ? RECONNECT : BALANCED)
       channels.set(address, client)
     }
     return client
