@@ -61,3 +61,8 @@ export const customerIdSchema = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'customer ids are letters, digits, - and _')
+
+/** An Idempotency-Key: 1 to 255 printable ASCII characters (Stripe allows 255). */
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x20-\x7e]{1,255}$/, 'an Idempotency-Key is 1 to 255 printable ASCII characters')

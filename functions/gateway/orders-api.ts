@@ -4,6 +4,7 @@ import { gateway } from './domain.ts'
 import {
   createOrderBody,
   customerIdParam,
+  idempotencyKeyHeader,
   type OrderAnswer,
   type OrderCreated,
   type OrderListAnswer,
@@ -23,8 +24,11 @@ export default gateway.http((ctx) => {
   return new Hono()
     .post('/api/customers/:customerId/orders', async (c) => {
       const customerId = customer(c.req.param('customerId'))
+      const header = c.req.header('idempotency-key')
+      const idempotencyKey =
+        header === undefined ? '' : param(idempotencyKeyHeader, header, 'Idempotency-Key')
       const { items } = await jsonBody(c, createOrderBody)
-      const { order } = await orders.createOrder({ customerId, items })
+      const { order } = await orders.createOrder({ customerId, items, idempotencyKey })
       const redirectToURL = `${ctx.publicUrl}/orders/${encodeURIComponent(customerId)}/${encodeURIComponent(order!.id)}`
       return c.json({ order: presentOrder(order!), redirectToURL } satisfies OrderCreated, 201)
     })

@@ -326,3 +326,119 @@ describe('orders.create-order with payments listening', () => {
     }
   })
 })
+
+describe('orders.create-order with an idempotency key', () => {
+  beforeEach(() => host())
+
+  const place = (items: Line[], idempotencyKey: string, customerId = 'ann') =>
+    runtime.invoke('orders.create-order', {
+      customerId,
+      items,
+      idempotencyKey,
+    }) as Promise<CreateOrderResponse>
+  const stored = () => dataOf(orders, runtime.adapters.store).listByCustomer('ann')
+
+  it('answers a retry with the same key and items with the same order, placing one', async () => {
+    const first = await place([{ id: 'burger', quantity: 2 }], 'k-1')
+    const again = await place([{ id: 'burger', quantity: 2 }], 'k-1')
+    expect(again).toEqual(first)
+    expect(await stored()).toHaveLength(1)
+    expect(await reserved()).toEqual({ ...noneReserved, burger: 2 })
+    await runtime.outbox.drain()
+    await waitFor(() => created[0])
+    expect(created.map((e) => e.orderId)).toEqual([first.order!.id])
+  })
+
+  it('answers the order as it was placed, even after it changed', async () => {
+    const first = await place([{ id: 'fries', quantity: 1 }], 'k-1')
+    await runtime.invoke('orders.update-order', {
+      orderId: first.order!.id,
+      paymentLink: 'http://localhost:0/checkout/cs_1',
+    })
+    expect(await place([{ id: 'fries', quantity: 1 }], 'k-1')).toEqual(first)
+  })
+
+  it('refuses the key with other items (IDEMPOTENCY_KEY_REUSED, HTTP 422), placing nothing more', async () => {
+    await place([{ id: 'burger', quantity: 2 }], 'k-1')
+    const err = await place([{ id: 'burger', quantity: 3 }], 'k-1').catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', httpStatus: 422 })
+    expect(await stored()).toHaveLength(1)
+    expect(await reserved()).toEqual({ ...noneReserved, burger: 2 })
+  })
+
+  it('places one order of two racing creates with one key; the other is told it is in use', async () => {
+    const items = [{ id: 'lemonade', quantity: 1 }]
+    const results = await Promise.allSettled([place(items, 'race'), place(items, 'race')])
+    const placed = results.filter((r) => r.status === 'fulfilled')
+    const refused = results.filter((r) => r.status === 'rejected')
+    expect(placed).toHaveLength(1)
+    expect(refused.map((r) => (r.reason as DomainError).code)).toEqual(['IDEMPOTENCY_KEY_IN_USE'])
+    expect((refused[0]!.reason as DomainError).httpStatus).toBe(409)
+    expect(await stored()).toHaveLength(1)
+    expect(await reserved()).toEqual({ ...noneReserved, lemonade: 1 })
+    // Once the first is answered, a retry gets its answer.
+    expect(await place(items, 'race')).toEqual(placed[0]!.value)
+  })
+
+  it("keeps one customer's key apart from another's", async () => {
+    const ann = await place([{ id: 'fries', quantity: 1 }], 'same')
+    const bob = await place([{ id: 'fries', quantity: 1 }], 'same', 'bob')
+    expect(bob.order!.id).not.toBe(ann.order!.id)
+    expect(await reserved()).toEqual({ ...noneReserved, fries: 2 })
+  })
+
+  it('places a new order under a key past its 24 hours', async () => {
+    const first = await place([{ id: 'fries', quantity: 1 }], 'old')
+    const repo = dataOf(orders, runtime.adapters.store)
+    const held = await repo.getKey('ann', 'old')
+    expect(Date.parse(held!.expiresAt) - Date.parse(held!.claimedAt)).toBe(24 * 3_600_000)
+    const { _id, ...record } = held!
+    await repo.reclaimKey(held!.orderId, {
+      ...record,
+      expiresAt: new Date(Date.now() - 1).toISOString(),
+    })
+    const second = await place([{ id: 'burger', quantity: 1 }], 'old')
+    expect(second.order!.id).not.toBe(first.order!.id)
+    expect(await stored()).toHaveLength(2)
+  })
+
+  it('frees the key when the order could not be placed, so a retry places it', async () => {
+    const tooMany = [
+      { id: 'brownie', quantity: 30 },
+      { id: 'brownie', quantity: 15 },
+    ]
+    await expect(place(tooMany, 'k-1')).rejects.toMatchObject({ code: 'OUT_OF_STOCK' })
+    expect(await dataOf(orders, runtime.adapters.store).getKey('ann', 'k-1')).toBeUndefined()
+    const ctx = runtime.contextOf('orders.create-order') as unknown as {
+      clients: { stock: { reserveStock(r: unknown): Promise<unknown> } }
+    }
+    const reserve = ctx.clients.stock.reserveStock.bind(ctx.clients.stock)
+    ctx.clients.stock.reserveStock = async () => {
+      ctx.clients.stock.reserveStock = reserve
+      throw new DomainError('UNAVAILABLE', 'stock went away')
+    }
+    await expect(place([{ id: 'burger', quantity: 2 }], 'k-2')).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+    })
+    const { order } = await place([{ id: 'burger', quantity: 2 }], 'k-2')
+    expect(order).toMatchObject({ status: 'pending' })
+    expect((await stored()).map((o) => o.status).sort()).toEqual(['cancelled', 'pending'])
+    expect(await reserved()).toEqual({ ...noneReserved, burger: 2 })
+  })
+
+  it.each([
+    ['empty', ''.padEnd(0)],
+    ['too long', 'k'.repeat(256)],
+    ['not printable', 'tab\there'],
+  ])('refuses a key that is %s (INVALID_REQUEST)', async (what, key) => {
+    // An empty key is no key at all over gRPC; sent, it places an order without one.
+    if (what === 'empty') {
+      await expect(place([{ id: 'fries', quantity: 1 }], key)).resolves.toBeDefined()
+      return
+    }
+    await expect(place([{ id: 'fries', quantity: 1 }], key)).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    })
+    expect(await stored()).toEqual([])
+  })
+})

@@ -1,23 +1,133 @@
 // Trigger: gRPC OrderService.CreateOrder — merges duplicate lines, checks the items against the
 // menu, stores the order as pending (expiring soon), reserves its stock (all or nothing), then
-// gives it its payment expiry and publishes order.created with that write.
-import { randomUUID } from 'node:crypto'
-import type { Order } from '../../proto/gen/oms.ts'
+// gives it its payment expiry and publishes order.created with that write. With an idempotency
+// key, the key is claimed first (one store insert): a retry answers the order placed under it.
+import { createHash, randomUUID } from 'node:crypto'
+import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { ContextOf } from '../../runtime/model/domain.ts'
 import { crashAt } from '../../shared/crash-points.ts'
 import { DomainError, isDomainError } from '../../shared/errors.ts'
 import { orderCancelled, orderCreated } from '../../shared/events.ts'
-import { customerIdSchema, parseOrderLines } from '../../shared/order-input.ts'
+import {
+  customerIdSchema,
+  idempotencyKeySchema,
+  parseOrderLines,
+} from '../../shared/order-input.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
+import type { IdempotencyKeyDoc } from './data.ts'
 import { orders } from './domain.ts'
 import { orderCancelledEvent, orderCreatedEvent } from './lib/order-events.ts'
+
+/** How long an idempotency key answers with its order (Stripe keeps keys 24 h). */
+export const IDEMPOTENCY_KEY_TTL_MS = 86_400_000
+
+type Ctx = ContextOf<typeof orders>
 
 export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const customer = customerIdSchema.safeParse(request.customerId)
   if (!customer.success)
     throw new DomainError('INVALID_REQUEST', 'invalid customer id', zodDetails(customer.error))
   const lines = parseOrderLines(request.items)
+  const orderId = randomUUID()
+  // Callers inside the process may leave it out; over gRPC it is '' when unset.
+  const key = request.idempotencyKey ?? ''
+  if (key === '') return place(ctx, customer.data, lines, orderId)
 
+  const checked = idempotencyKeySchema.safeParse(key)
+  if (!checked.success)
+    throw new DomainError('INVALID_REQUEST', 'invalid Idempotency-Key', zodDetails(checked.error))
+  // The items as sent (before merging): the same body is the same list.
+  const requestHash = createHash('sha256')
+    .update(JSON.stringify(request.items.map((i) => [i.id, i.quantity])))
+    .digest('hex')
+  const replay = await claimKey(ctx, { customerId: customer.data, key, requestHash, orderId })
+  if (replay) return replay
+  try {
+    return await place(ctx, customer.data, lines, orderId)
+  } catch (err) {
+    // Not placed: the key is free again, so a retry places the order.
+    await ctx.data.releaseKey(customer.data, key, orderId).catch((cleanup: unknown) => {
+      ctx.log.warn({ err: cleanup, orderId }, 'idempotency key not released; a retry takes it over')
+    })
+    throw err
+  }
+})
+
+/**
+ * Claims the key for `orderId`; answers the order placed under it when the key is held by the
+ * same request. A key past its expiry, or whose placing failed, is taken over (a guarded
+ * update, so one of racing takeovers wins).
+ */
+async function claimKey(
+  ctx: Ctx,
+  claim: { customerId: string; key: string; requestHash: string; orderId: string },
+): Promise<CreateOrderResponse | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = Date.now()
+    const record = {
+      ...claim,
+      claimedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + IDEMPOTENCY_KEY_TTL_MS).toISOString(),
+    }
+    if (await ctx.data.claimKey(record)) return undefined
+    const held = await ctx.data.getKey(claim.customerId, claim.key)
+    if (!held) continue // released meanwhile
+    if (Date.parse(held.expiresAt) > now) {
+      if (held.requestHash !== claim.requestHash) {
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'this Idempotency-Key was used with other items',
+        )
+      }
+      const answer = await placedAnswer(ctx, held, now)
+      if (answer !== 'failed') return answer
+    }
+    if (await ctx.data.reclaimKey(held.orderId, record)) return undefined
+  }
+  throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'this Idempotency-Key is in use; try again')
+}
+
+/**
+ * The answer the key's first request got: the order as it was placed (later changes, such as
+ * its payment link, are read with GET). Throws IDEMPOTENCY_KEY_IN_USE while it is placed;
+ * 'failed' when its placing failed (the order is gone, or cancelled before it was placed).
+ */
+async function placedAnswer(
+  ctx: Ctx,
+  held: IdempotencyKeyDoc,
+  now: number,
+): Promise<CreateOrderResponse | 'failed'> {
+  const found = await ctx.data.getPlaced(held.orderId)
+  const inUse = () =>
+    new DomainError('IDEMPOTENCY_KEY_IN_USE', 'an order with this Idempotency-Key is being placed')
+  if (!found) {
+    // Not stored yet (its menu check runs), or the process placing it died before it stored it.
+    if (now - Date.parse(held.claimedAt) < ctx.settings.placingTimeoutMs) throw inUse()
+    return 'failed'
+  }
+  const { order, placedExpiresAt } = found
+  if (placedExpiresAt === undefined) {
+    if (order.status === 'pending') throw inUse()
+    return 'failed'
+  }
+  return {
+    order: {
+      ...order,
+      status: 'pending',
+      paymentLink: '',
+      expiresAt: placedExpiresAt,
+      updatedAt: order.createdAt,
+      refund: undefined,
+    },
+  }
+}
+
+async function place(
+  ctx: Ctx,
+  customerId: string,
+  lines: ReturnType<typeof parseOrderLines>,
+  orderId: string,
+): Promise<CreateOrderResponse> {
   const { items, missingIds } = await ctx.clients.menu.getItems({
     ids: lines.map((l) => l.id),
   })
@@ -30,7 +140,6 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   if (currencies.size !== 1)
     throw new DomainError('INVALID_REQUEST', 'items in one order must share a currency')
 
-  const orderId = randomUUID()
   const placedAt = Date.now()
   const now = new Date(placedAt).toISOString()
   const orderItems = lines.map(({ id, quantity }) => {
@@ -39,7 +148,7 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   })
   const placing: Order = {
     id: orderId,
-    customerId: customer.data,
+    customerId,
     status: 'pending',
     items: orderItems,
     total: orderItems.reduce((sum, i) => sum + i.unitAmount * i.quantity, 0),
@@ -70,7 +179,7 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const created = ctx.bus.event(orderCreated, orderCreatedEvent({ ...placing, expiresAt }))
   const order = await ctx.data.update(
     orderId,
-    { expiresAt, updatedAt: now },
+    { expiresAt, placedExpiresAt: expiresAt, updatedAt: now },
     ['pending'],
     [created],
   )
@@ -80,14 +189,14 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   }
   ctx.log.info({ orderId, customerId: order.customerId, total: order.total }, 'order created')
   return { order }
-})
+}
 
 /**
  * The reservation failed: an order refused for its stock is deleted (nothing is held for it);
  * after any other failure the order is cancelled, so whatever the reservation may have held is
  * given back. Should this fail too, the sweep cancels the order once its placing expires.
  */
-async function abandon(ctx: ContextOf<typeof orders>, order: Order, err: unknown) {
+async function abandon(ctx: Ctx, order: Order, err: unknown) {
   try {
     if (isDomainError(err) && err.code === 'OUT_OF_STOCK') {
       await ctx.data.deleteWhile(order.id, 'pending')

@@ -187,6 +187,11 @@ export interface Refund {
 export interface CreateOrderRequest {
   customerId: string;
   items: ItemQuantity[];
+  /**
+   * When set (1-255 printable characters): a retry with this key and these items answers the
+   * order the first request placed instead of placing another (kept at least 24 h).
+   */
+  idempotencyKey: string;
 }
 
 export interface CreateOrderResponse {
@@ -2053,7 +2058,7 @@ export const Refund: MessageFns<Refund> = {
 };
 
 function createBaseCreateOrderRequest(): CreateOrderRequest {
-  return { customerId: "", items: [] };
+  return { customerId: "", items: [], idempotencyKey: "" };
 }
 
 export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
@@ -2063,6 +2068,9 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
     }
     for (const v of message.items) {
       ItemQuantity.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(26).string(message.idempotencyKey);
     }
     return writer;
   },
@@ -2096,6 +2104,14 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
             message.items.push(ItemQuantity.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2115,6 +2131,7 @@ export const CreateOrderRequest: MessageFns<CreateOrderRequest> = {
     const message = createBaseCreateOrderRequest();
     message.customerId = object.customerId ?? "";
     message.items = object.items?.map((e) => ItemQuantity.fromPartial(e)) || [];
+    message.idempotencyKey = object.idempotencyKey ?? "";
     return message;
   },
 };

@@ -9,7 +9,11 @@ import * as z from 'zod'
 import type { MenuItem, OrderItem, StockLevel } from '../../../proto/gen/oms.ts'
 import { ERROR_TABLE, type ErrorCode } from '../../../shared/errors.ts'
 import { itemIdSchema, menuItemSchema } from '../../../shared/menu-item.ts'
-import { customerIdSchema, orderItemsSchema } from '../../../shared/order-input.ts'
+import {
+  customerIdSchema,
+  idempotencyKeySchema,
+  orderItemsSchema,
+} from '../../../shared/order-input.ts'
 import { ORDER_STATUSES } from '../../../shared/order-status.ts'
 
 // ---- path parameters -------------------------------------------------------------------
@@ -68,6 +72,12 @@ export const stripeEventBody = z
     description:
       'A Stripe event as Stripe sends it (checkout.session.completed, .expired, .async_payment_*), verified by its Stripe-Signature over the raw body',
   })
+
+export const idempotencyKeyHeader = idempotencyKeySchema.meta({
+  description:
+    "One per order the client means to place (e.g. a UUID), reused when it retries that request: the same key with the same body answers the order placed under it, with the same status and body, and places no other (Stripe's convention; keys are kept 24 h). The same key with other items is refused (422); while the first request with it is still being answered, 409.",
+  example: '5f0c7c1e-3b1d-4f7a-9a51-2b8f3f0a9d3e',
+})
 
 export const stripeSignatureHeader = z.string().min(1).meta({
   description: "Stripe's signature of the raw body (t=...,v1=...)",

@@ -17,6 +17,7 @@ import {
   customerIdParam,
   errorSchema,
   healthResponse,
+  idempotencyKeyHeader,
   itemIdParam,
   menuItemBody,
   menuItemResponse,
@@ -45,6 +46,9 @@ const MEANING: Record<ErrorCode, string> = {
   ORDER_NOT_FOUND: "no such order among this customer's",
   OUT_OF_STOCK: 'not enough left of an item (details.shortages: itemId, available)',
   INVALID_TRANSITION: 'the order is past this step (details: from, to)',
+  IDEMPOTENCY_KEY_IN_USE:
+    'a request with this Idempotency-Key is still being answered; try again in a moment',
+  IDEMPOTENCY_KEY_REUSED: 'this Idempotency-Key was used with other items; use a new key',
   PAYLOAD_TOO_LARGE: 'the request body is over 64 KiB',
   UNAVAILABLE: 'a service or the data store is away for now; try again',
   INTERNAL: 'an unexpected failure (logged)',
@@ -117,10 +121,19 @@ function paths() {
         summary: 'Place an order',
         description:
           'Reserves every line or none (stock is never oversold); the order is pending until paid, and is cancelled with its stock given back unless paid within ORDER_PAYMENT_TIMEOUT. Its payment link appears on the order once payments has opened the checkout.',
-        requestParams: { path: customerPath },
+        requestParams: {
+          path: customerPath,
+          header: z.object({ 'idempotency-key': idempotencyKeyHeader.optional() }),
+        },
         requestBody: { required: true, ...json(createOrderBody) },
         answers: { '201': ok('The order, pending', orderCreatedResponse) },
-        errors: ['INVALID_REQUEST', 'ITEM_NOT_FOUND', 'OUT_OF_STOCK'],
+        errors: [
+          'INVALID_REQUEST',
+          'ITEM_NOT_FOUND',
+          'OUT_OF_STOCK',
+          'IDEMPOTENCY_KEY_IN_USE',
+          'IDEMPOTENCY_KEY_REUSED',
+        ],
       }),
       get: operation('get', {
         operationId: 'listOrders',
