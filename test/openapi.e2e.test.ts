@@ -106,6 +106,15 @@ describe('GET /api/openapi.json', () => {
     } = {},
   ) {
     const op = operationOf(method, template)
+    // Every header sent (the admin token aside: a security scheme) is a described parameter.
+    for (const name of Object.keys(options.headers ?? {}).filter((h) => h !== 'authorization')) {
+      expect(
+        op.parameters?.some(
+          (p: { in: string; name: string }) => p.in === 'header' && p.name === name,
+        ),
+        `header ${name} of ${method} ${template}`,
+      ).toBe(true)
+    }
     for (const [name, value] of Object.entries(params)) {
       const index = op.parameters.findIndex(
         (p: { in: string; name: string }) => p.in === 'path' && p.name === name,
@@ -249,12 +258,20 @@ describe('GET /api/openapi.json', () => {
       },
     )
     expect(placed.status).toBe(201)
-    const second = await exchange(
+    // The second with an Idempotency-Key: its retry answers the same, other items with it 422.
+    const keyed = {
+      body: { items: [{ id: 'lemonade', quantity: 1 }] },
+      headers: { 'idempotency-key': 'openapi-1' },
+    }
+    const second = await exchange('POST', orders, { customerId }, keyed)
+    expect(await exchange('POST', orders, { customerId }, keyed)).toEqual(second)
+    const reused = await exchange(
       'POST',
       orders,
       { customerId },
-      { body: { items: [{ id: 'lemonade', quantity: 1 }] } },
+      { ...keyed, body: { items: [{ id: 'lemonade', quantity: 2 }] } },
     )
+    expect([reused.status, reused.body.error.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED'])
     const orderId = placed.body.order.id as string
     const link = await waitFor(
       async () => {
