@@ -326,6 +326,12 @@ describe.skipIf(!haveChromium && !mustRun)('the storefront in Chromium', () => {
       await quantity.press('Tab')
       await expect.poll(() => line.locator('.line-problem').count()).toBe(0)
       expect((await setStock(1)).status).toBe(200)
+      // The Idempotency-Key each Place order sends.
+      const keys: string[] = []
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && /\/api\/customers\/[^/]+\/orders$/.test(r.url()))
+          keys.push(r.headers()['idempotency-key'] ?? '')
+      })
       await placeOrder.click()
       await expect
         .poll(() => page.getByRole('alert').filter({ hasText: 'Sorry' }).textContent())
@@ -366,6 +372,15 @@ describe.skipIf(!haveChromium && !mustRun)('the storefront in Chromium', () => {
       // And once all is well, the order goes through.
       await placeOrder.click()
       await page.waitForURL(/\/checkout\/cs_local_/)
+      // A new key for the new cart after OUT_OF_STOCK; the same for its retries after a
+      // failure on our side and no answer, so a retry cannot place the order twice.
+      expect(keys).toHaveLength(4)
+      expect(keys[0]).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      )
+      expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/)
+      expect(keys[1]).not.toBe(keys[0])
+      expect(keys.slice(2)).toEqual([keys[1], keys[1]])
     },
     BROWSER_TEST_MS,
   )

@@ -65,10 +65,15 @@ const order = (customerId: string, orderId: string) =>
 
 export const api = {
   menu: () => call<{ items: MenuItem[] }>('/api/menu'),
-  placeOrder: (customerId: string, items: { id: string; quantity: number }[]) =>
+  /** `idempotencyKey`: one per order meant; the same again when retrying that submission. */
+  placeOrder: (
+    customerId: string,
+    items: { id: string; quantity: number }[],
+    idempotencyKey: string,
+  ) =>
     call<{ order: Order; redirectToURL: string }>(orders(customerId), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify({ items }),
     }),
   orders: (customerId: string) => call<{ orders: Order[] }>(orders(customerId)),

@@ -127,6 +127,12 @@ export function startShop(limits: Limits) {
     render()
   }
 
+  /**
+   * The submission in the air: its Idempotency-Key is sent again when the customer retries the
+   * same cart after no answer or a failure on our side, so a retry never places a second order.
+   */
+  let submission: { key: string; lines: string } | undefined
+
   async function placeOrder() {
     if (placing || cart.size === 0) return
     const problems = cartProblems(cart, menu, limits)
@@ -140,7 +146,11 @@ export function startShop(limits: Limits) {
     show(el.cartError)
     render()
     try {
-      const { redirectToURL } = await api.placeOrder(customer, orderLines(cart))
+      const lines = orderLines(cart)
+      const sent = JSON.stringify(lines)
+      if (submission?.lines !== sent) submission = { key: newIdempotencyKey(), lines: sent }
+      const { redirectToURL } = await api.placeOrder(customer, lines, submission.key)
+      submission = undefined
       cart = new Map()
       saveCart()
       location.assign(httpUrl(redirectToURL) ?? '/my-orders')
@@ -148,6 +158,8 @@ export function startShop(limits: Limits) {
     } catch (err) {
       placing = false
       const apiError = asApiError(err)
+      // Answered for good (the cart must change first): the next click is a new order.
+      if (!RETRYABLE.has(apiError.code) && apiError.status < 500) submission = undefined
       show(
         el.cartError,
         placeOrderMessage(apiError, (id) => menu.get(id)?.name ?? id),
@@ -190,4 +202,17 @@ export function startShop(limits: Limits) {
 
   render()
   void loadMenu()
+}
+
+/** Failures after which the same submission may still have been placed (or not yet). */
+const RETRYABLE = new Set(['NETWORK', 'HTTP', 'UNAVAILABLE', 'INTERNAL', 'IDEMPOTENCY_KEY_IN_USE'])
+
+/** A random UUID; `crypto.randomUUID` needs a secure context, `getRandomValues` does not. */
+function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID()
+  const b = crypto.getRandomValues(new Uint8Array(16))
+  b[6] = (b[6]! & 0x0f) | 0x40
+  b[8] = (b[8]! & 0x3f) | 0x80
+  const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
