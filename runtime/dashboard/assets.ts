@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { bundleSource } from '../web/bundle-source.ts'
 
 /** Folder of the page's sources. */
 export const WEB_DIR = fileURLToPath(new URL('./web/', import.meta.url))
@@ -63,24 +64,6 @@ export function isAssetName(name: string): name is AssetName {
   return Object.hasOwn(SOURCES, name)
 }
 
-async function bundle(entry: string): Promise<string> {
-  // Loaded on first use: a process whose dashboard is never opened never starts esbuild.
-  const { build } = await import('esbuild')
-  const result = await build({
-    entryPoints: [entry],
-    write: false,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    legalComments: 'none',
-    logLevel: 'silent',
-  })
-  const output = result.outputFiles[0]
-  if (!output) throw new Error(`esbuild produced no output for ${entry}`)
-  return output.text
-}
-
 const built = new Map<string, Promise<Asset>>()
 
 /** One asset, made once per process; a failure is tried again on the next request. */
@@ -94,7 +77,7 @@ export function loadAsset(name: AssetName, webDir = WEB_DIR): Promise<Asset> {
         throw new Error(
           `the dashboard's page is not here (${entry}): it runs from the sources, under oms dev`,
         )
-      const body = file.endsWith('.ts') ? await bundle(entry) : await readFile(entry, 'utf8')
+      const body = file.endsWith('.ts') ? await bundleSource(entry) : await readFile(entry, 'utf8')
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`
       return { body, contentType, etag }
     })()

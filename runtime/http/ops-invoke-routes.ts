@@ -11,7 +11,8 @@ import { issuesLine, type Outcome, outcomeOf } from '../cli/outcome.ts'
 import { declaredTopics } from '../model/topic.ts'
 import type { Bus } from '../ports/bus.ts'
 import { hasBearer } from './bearer.ts'
-import { isLoopbackCaller, OPS_PREFIX } from './ops-routes.ts'
+import { isLoopbackCaller } from './loopback.ts'
+import { OPS_PREFIX } from './ops-routes.ts'
 
 export interface OpsInvokeOptions {
   /** The functions this process hosts. */

@@ -7,13 +7,13 @@
  * here behind the same guard; only its page, which holds no data, is also served to callers
  * without a credential when ADMIN_TOKEN is set, so a browser can load it and ask for the token.
  */
-import { getConnInfo } from '@hono/node-server/conninfo'
-import { type Context, Hono } from 'hono'
+import { Hono } from 'hono'
 import * as z from 'zod'
 import { DomainError } from '../../shared/errors.ts'
 import { isDashboardPage } from '../dashboard/page-paths.ts'
 import type { Bus } from '../ports/bus.ts'
 import { hasBearer } from './bearer.ts'
+import { isLoopbackCaller } from './loopback.ts'
 
 /** Prefix of every ops route. */
 export const OPS_PREFIX = '/_oms'
@@ -72,17 +72,4 @@ export function opsRoutes({
   })
   if (dashboard) app.route('/', dashboard)
   return app
-}
-
-/** True for a loopback peer, and when there is no connection (in-process `app.request`). */
-export function isLoopbackCaller(c: Context): boolean {
-  let address: string | undefined
-  try {
-    address = getConnInfo(c).remote.address
-  } catch {
-    return true
-  }
-  if (!address) return false
-  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address
-  return v4 === '::1' || v4.startsWith('127.')
 }

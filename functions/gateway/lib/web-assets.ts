@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Hono } from 'hono'
 import { embeddedAssets } from '../../../runtime/model/embedded.ts'
+import { bundleSource } from '../../../runtime/web/bundle-source.ts'
 import { DomainError } from '../../../shared/errors.ts'
 import { faviconRoutes } from './favicon.ts'
 
@@ -41,25 +42,6 @@ function toAsset(entry: string, body: string): Asset {
     ? 'text/css; charset=utf-8'
     : 'text/javascript; charset=utf-8'
   return { body, contentType, etag: `"${hash}"` }
-}
-
-/** Bundles one client entry (TypeScript or CSS) to text. */
-export async function bundleSource(entry: string): Promise<string> {
-  // Loaded on first use: a process that never serves a page never starts esbuild.
-  const { build } = await import('esbuild')
-  const result = await build({
-    entryPoints: [entry],
-    write: false,
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    target: 'es2022',
-    legalComments: 'none',
-    logLevel: 'silent',
-  })
-  const output = result.outputFiles[0]
-  if (!output) throw new Error(`esbuild produced no output for ${entry}`)
-  return output.text
 }
 
 /** Every asset bundled now, by served name (what `oms build` embeds). */
