@@ -5,9 +5,7 @@
 import { crashPoint, RUNTIME_CRASH_POINTS } from '../runtime/faults/crash-point.ts'
 
 export const DOMAIN_CRASH_POINTS = [
-  /** create-order stored the order and has not reserved its stock yet. */
-  'orders.placing.after-insert',
-  /** create-order reserved the stock and has not stored order.created with the order yet. */
+  /** create-order reserved the stock and has not stored the order (with order.created) yet. */
   'orders.placing.after-reserve',
   /** payments opened the order's checkout session and has not recorded its link yet. */
   'payments.checkout.before-link',

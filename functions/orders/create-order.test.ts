@@ -263,13 +263,19 @@ describe('orders.create-order when the order cannot be stored', () => {
     await host({ ...adapters, store: brokenOrders })
   })
 
-  it('fails as the store does (callers see UNAVAILABLE), publishes nothing, holds no stock', async () => {
+  it('fails as the store does (callers see UNAVAILABLE) and publishes nothing; the units stay held until stock sweeps the orderless reservation', async () => {
     await expect(createOrder([{ id: 'burger', quantity: 3 }])).rejects.toThrow(
       StoreUnavailableError,
     )
-    expect(await reserved()).toEqual(noneReserved)
+    // Whether the write applied is unknown: the units stay held as for an unpaid order.
+    expect(await reserved()).toEqual({ ...noneReserved, burger: 3 })
     await runtime.outbox.drain()
     expect(created).toEqual([])
+    const [orphan] = await dataOf(stock, runtime.adapters.store).openExpired(
+      Date.now() + 86_400_000,
+    )
+    await runtime.invoke('stock.release-stock', { orderId: orphan })
+    expect(await reserved()).toEqual(noneReserved)
   })
 })
 
@@ -294,16 +300,19 @@ describe('orders.create-order when the reservation fails midway', () => {
     }
   })
 
-  it('cancels the order with order.cancelled, so stock gives back what it held', async () => {
+  it('stores no order and publishes nothing; the reservation expires with the order it was for', async () => {
     await expect(createOrder([{ id: 'burger', quantity: 2 }])).rejects.toMatchObject({
       code: 'UNAVAILABLE',
     })
-    const [order] = await dataOf(orders, runtime.adapters.store).listByCustomer('ann')
-    expect(order).toMatchObject({ status: 'cancelled', paymentLink: '' })
+    expect(await dataOf(orders, runtime.adapters.store).listByCustomer('ann')).toEqual([])
     await runtime.outbox.drain()
-    await waitFor(() => cancelled[0])
-    expect(cancelled[0]).toMatchObject({ orderId: order!.id, reason: 'not_placed' })
     expect(created).toEqual([])
+    expect(cancelled).toEqual([])
+    // Held as for an unpaid order: stock's sweep finds it once its payment expiry has passed.
+    const stockData = dataOf(stock, runtime.adapters.store)
+    expect(await reserved()).toEqual({ ...noneReserved, burger: 2 })
+    expect(await stockData.openExpired(Date.now())).toEqual([])
+    expect(await stockData.openExpired(Date.now() + 1_800_001)).toHaveLength(1)
   })
 })
 
@@ -422,7 +431,7 @@ describe('orders.create-order with an idempotency key', () => {
     })
     const { order } = await place([{ id: 'burger', quantity: 2 }], 'k-2')
     expect(order).toMatchObject({ status: 'pending' })
-    expect((await stored()).map((o) => o.status).sort()).toEqual(['cancelled', 'pending'])
+    expect((await stored()).map((o) => o.status)).toEqual(['pending'])
     expect(await reserved()).toEqual({ ...noneReserved, burger: 2 })
   })
 

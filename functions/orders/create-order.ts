@@ -1,13 +1,13 @@
 // Trigger: gRPC OrderService.CreateOrder — merges duplicate lines, checks the items against the
-// menu, stores the order as pending (expiring soon), reserves its stock (all or nothing), then
-// gives it its payment expiry and publishes order.created with that write. With an idempotency
-// key, the key is claimed first (one store insert): a retry answers the order placed under it.
+// menu, reserves its stock (all or nothing), then stores the order, pending until its payment
+// expiry, with order.created in the same write. With an idempotency key, the key is claimed
+// first (one store insert): a retry answers the order placed under it.
 import { createHash, randomUUID } from 'node:crypto'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { ContextOf } from '../../runtime/model/domain.ts'
 import { crashAt } from '../../shared/crash-points.ts'
-import { DomainError, isDomainError } from '../../shared/errors.ts'
-import { orderCancelled, orderCreated } from '../../shared/events.ts'
+import { DomainError } from '../../shared/errors.ts'
+import { orderCreated } from '../../shared/events.ts'
 import {
   customerIdSchema,
   idempotencyKeySchema,
@@ -16,7 +16,7 @@ import {
 import { zodDetails } from '../../shared/zod-details.ts'
 import type { IdempotencyKeyDoc } from './data.ts'
 import { orders } from './domain.ts'
-import { orderCancelledEvent, orderCreatedEvent } from './lib/order-events.ts'
+import { orderCreatedEvent } from './lib/order-events.ts'
 
 /** How long an idempotency key answers with its order (Stripe keeps keys 24 h). */
 export const IDEMPOTENCY_KEY_TTL_MS = 86_400_000
@@ -31,7 +31,7 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const orderId = randomUUID()
   // Callers inside the process may leave it out; over gRPC it is '' when unset.
   const key = request.idempotencyKey ?? ''
-  if (key === '') return place(ctx, customer.data, lines, orderId)
+  if (key === '') return place(ctx, customer.data, lines, orderId).catch(unwrapNotPlaced)
 
   const checked = idempotencyKeySchema.safeParse(key)
   if (!checked.success)
@@ -45,6 +45,7 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   try {
     return await place(ctx, customer.data, lines, orderId)
   } catch (err) {
+    if (err instanceof NotPlaced) throw err.cause
     // Not placed: the key is free again, so a retry places the order.
     await ctx.data.releaseKey(customer.data, key, orderId).catch((cleanup: unknown) => {
       ctx.log.warn({ err: cleanup, orderId }, 'idempotency key not released; a retry takes it over')
@@ -142,11 +143,12 @@ async function place(
 
   const placedAt = Date.now()
   const now = new Date(placedAt).toISOString()
+  const expiresAt = new Date(placedAt + ctx.settings.paymentTimeoutMs).toISOString()
   const orderItems = lines.map(({ id, quantity }) => {
     const item = items.find((i) => i.id === id)!
     return { id, name: item.name, quantity, priceId: item.priceId, unitAmount: item.unitAmount }
   })
-  const placing: Order = {
+  const order: Order = {
     id: orderId,
     customerId,
     status: 'pending',
@@ -158,58 +160,45 @@ async function place(
     updatedAt: now,
     // The order's trace, so later work (the webhook) can link back to it.
     traceParent: ctx.trace.traceparent() ?? '',
-    // Until its stock is reserved: should this process die now, the sweep cancels the order
-    // soon and whatever got reserved for it is given back.
-    expiresAt: new Date(placedAt + ctx.settings.placingTimeoutMs).toISOString(),
+    expiresAt,
     refund: undefined,
   }
-  // Stored before any stock is held for it: every reservation belongs to a stored order.
-  if (!(await ctx.data.insert(placing))) throw new Error(`order id ${orderId} already taken`)
-  crashAt('orders.placing.after-insert')
-  try {
-    await ctx.clients.stock.reserveStock({ orderId, items: lines })
-  } catch (err) {
-    await abandon(ctx, placing, err)
-    throw err
-  }
+  // Reserved first, stored second: a refusal (out of stock) stores nothing. Should this process
+  // die in between, the reservation is one of an order never stored: stock's sweep releases it
+  // once its payment expiry has passed, as it would for an unpaid order.
+  await ctx.clients.stock.reserveStock({ orderId, items: lines, expiresAt })
   crashAt('orders.placing.after-reserve')
-  // Placed: order.created is stored with this write (the outbox), published whatever happens
-  // to this process after it. The guard loses to a cancel (the sweep, the customer) first.
-  const expiresAt = new Date(placedAt + ctx.settings.paymentTimeoutMs).toISOString()
-  const created = ctx.bus.event(orderCreated, orderCreatedEvent({ ...placing, expiresAt }))
-  const order = await ctx.data.update(
-    orderId,
-    { expiresAt, placedExpiresAt: expiresAt, updatedAt: now },
-    ['pending'],
-    [created],
-  )
-  if (!order) {
-    await ctx.clients.stock.releaseStock({ orderId })
-    throw new DomainError('UNAVAILABLE', 'the order was cancelled while it was placed; try again')
+  // Placed: order.created is stored with the order (the outbox), published whatever happens to
+  // this process after it — one write.
+  const created = ctx.bus.event(orderCreated, orderCreatedEvent(order))
+  let inserted: boolean
+  try {
+    inserted = await ctx.data.insert(order, [created])
+  } catch (err) {
+    // Stored or not, nobody can tell here: its reservation stays, for the order if it was
+    // stored, else until stock's sweep finds it orderless.
+    throw new NotPlaced(err)
   }
-  ctx.log.info({ orderId, customerId: order.customerId, total: order.total }, 'order created')
+  if (!inserted) {
+    await ctx.clients.stock.releaseStock({ orderId })
+    throw new Error(`order id ${orderId} already taken`)
+  }
+  ctx.log.info({ orderId, customerId, total: order.total }, 'order created')
   return { order }
 }
 
+const unwrapNotPlaced = (err: unknown): never => {
+  throw err instanceof NotPlaced ? err.cause : err
+}
+
 /**
- * The reservation failed: an order refused for its stock is deleted (nothing is held for it);
- * after any other failure the order is cancelled, so whatever the reservation may have held is
- * given back. Should this fail too, the sweep cancels the order once its placing expires.
+ * The order's write failed with an unknown outcome (the store went away): the order may be
+ * stored. Its idempotency key stays claimed, so a retry waits for the answer rather than
+ * placing a second order.
  */
-async function abandon(ctx: Ctx, order: Order, err: unknown) {
-  try {
-    if (isDomainError(err) && err.code === 'OUT_OF_STOCK') {
-      await ctx.data.deleteWhile(order.id, 'pending')
-      return
-    }
-    const updatedAt = new Date().toISOString()
-    const cancelled = ctx.bus.event(
-      orderCancelled,
-      orderCancelledEvent({ ...order, updatedAt }, 'not_placed'),
-    )
-    await ctx.data.update(order.id, { status: 'cancelled', updatedAt }, ['pending'], [cancelled])
-    ctx.log.warn({ err, orderId: order.id }, 'order could not be placed; cancelled')
-  } catch (cleanup) {
-    ctx.log.error({ err: cleanup, orderId: order.id }, 'placing failed; the sweep will cancel it')
+class NotPlaced extends Error {
+  override name = 'NotPlaced'
+  constructor(override readonly cause: unknown) {
+    super('the order may or may not be stored', { cause })
   }
 }

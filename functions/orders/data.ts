@@ -152,6 +152,8 @@ export function orderRepository(
           updatedAt: order.updatedAt,
           traceParent: order.traceParent,
           expiresAt: order.expiresAt,
+          // Stored placed: its payment expiry is the one it was placed with.
+          placedExpiresAt: order.expiresAt,
           seq: sortableId(),
         },
         events && { events },

@@ -7,7 +7,18 @@ import { type ReservationDoc, reservationsOf } from './lib/reservations.ts'
 import { type StockDoc, stockItems } from './lib/stock-items.ts'
 
 const items = collection<StockDoc>('items', { indexes: [{ name: 'added', fields: [['seq', 1]] }] })
-const reservations = collection<ReservationDoc>('reservations')
+// What the sweep looks for: open reservations past their order's payment expiry.
+const reservations = collection<ReservationDoc>('reservations', {
+  indexes: [
+    {
+      name: 'open_expiry',
+      fields: [
+        ['state', 1],
+        ['expiresAt', 1],
+      ],
+    },
+  ],
+})
 
 export const stockData = data({ items, reservations }, (c) => {
   const levels = stockItems(c.items)

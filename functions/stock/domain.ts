@@ -3,8 +3,10 @@ import { domain } from '../../runtime/model/domain.ts'
 import { SEED_MENU } from '../../shared/seed-menu.ts'
 import { orderService, stockService } from '../../shared/services.ts'
 import { stockData } from './data.ts'
+import { stockSettings } from './settings.ts'
 
 export const stock = domain('stock', {
+  settings: stockSettings,
   data: stockData,
   serves: stockService,
   // Orders reserves and releases; the gateway reads levels and, for an admin, sets them.

@@ -4,4 +4,6 @@ import { orderCancelled } from '../../shared/events.ts'
 import { stock } from './domain.ts'
 import { settleReservation } from './lib/settle-reservation.ts'
 
-export default stock.consumer(orderCancelled, ({ orderId }, ctx) => settleReservation(orderId, ctx))
+export default stock.consumer(orderCancelled, async ({ orderId }, ctx) => {
+  await settleReservation(orderId, ctx)
+})

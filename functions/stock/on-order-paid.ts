@@ -5,4 +5,6 @@ import { orderPaid } from '../../shared/events.ts'
 import { stock } from './domain.ts'
 import { settleReservation } from './lib/settle-reservation.ts'
 
-export default stock.consumer(orderPaid, ({ orderId }, ctx) => settleReservation(orderId, ctx))
+export default stock.consumer(orderPaid, async ({ orderId }, ctx) => {
+  await settleReservation(orderId, ctx)
+})

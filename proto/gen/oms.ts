@@ -109,6 +109,11 @@ export interface CheckStockResponse {
 export interface ReserveStockRequest {
   orderId: string;
   items: ItemQuantity[];
+  /**
+   * The order's payment expiry (RFC 3339): an open reservation past it (and a grace) is
+   * settled by the stock sweep as orders has the order — released when orders never stored it.
+   */
+  expiresAt: string;
 }
 
 export interface ReserveStockResponse {
@@ -1184,7 +1189,7 @@ export const CheckStockResponse: MessageFns<CheckStockResponse> = {
 };
 
 function createBaseReserveStockRequest(): ReserveStockRequest {
-  return { orderId: "", items: [] };
+  return { orderId: "", items: [], expiresAt: "" };
 }
 
 export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
@@ -1194,6 +1199,9 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     }
     for (const v of message.items) {
       ItemQuantity.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.expiresAt !== "") {
+      writer.uint32(26).string(message.expiresAt);
     }
     return writer;
   },
@@ -1227,6 +1235,14 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
             message.items.push(ItemQuantity.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.expiresAt = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1246,6 +1262,7 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
     const message = createBaseReserveStockRequest();
     message.orderId = object.orderId ?? "";
     message.items = object.items?.map((e) => ItemQuantity.fromPartial(e)) || [];
+    message.expiresAt = object.expiresAt ?? "";
     return message;
   },
 };

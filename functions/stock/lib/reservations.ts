@@ -1,40 +1,42 @@
 /**
  * Reservations: stock held for an order, never oversold, without multi-document transactions —
- * every change is one guarded single-document write (see the document store port), in the
- * two-phase pattern: an operation marks each item it changes (in the same write as the change),
- * records itself as done in the reservation, then removes its marks. Items therefore carry only
- * the operations in flight, whatever the number of open orders.
+ * every change is one guarded single-document write (see the document store port). An
+ * operation marks each item it changes in the same write as the change, records itself in the
+ * order's reservation, then removes its marks; items therefore carry only the operations in
+ * flight, whatever the number of open orders.
  *
  * Documents:
  * - `items` (stock-items.ts), one per item: `{_id: itemId, onHand, reserved, available, ops}`.
  *   Every update keeps `available` = onHand − reserved, so "is there enough" is the plain guard
  *   `available ≥ q`.
- * - `reservations`, one per order: `{_id: orderId, attempt, lines, state, at, held}`, state
- *   going pending → open → committing | releasing → committed | released, or pending → failed
- *   (then deleted). The unique `_id` makes reserving once per order. `attempt` is a fresh id
- *   per try of an operation and `at` its start; `held` is the attempt whose holds opened it.
+ * - `reservations`, one per order: `{_id: orderId, attempt, lines, state, at, holds, expiresAt}`,
+ *   state open → committing | releasing → committed | released (or released at once, by a
+ *   release that came first). The unique `_id` makes reserving once per order. `attempt` is a
+ *   fresh id per try of a settlement and `at` its start; `holds` are the marks of the holds
+ *   that opened it; `expiresAt` the order's payment expiry.
  *
- * reserve: insert the reservation pending with a new attempt; hold each line under the
- * attempt's mark `h:<attempt>` (in item id order, so two orders for the same items cannot each
- * take half); flip pending → open; remove the marks. On a shortage: flip pending → failed, give
- * back every line held (guarded on the mark, which goes with the units), delete it — the order
- * id is free again. A second reserve of the same order waits for the first to settle and
- * answers as it did. A reserve that died (pending longer than STALE_MS) is taken over by the
- * next reserve of the order — a new attempt replaces the dead one, whose holds are given back
- * — or aborted by a release; the dead attempt, should it wake up, fails its flip and gives back
- * what it holds.
- *
- * A release of an order with no reservation records it released (with no lines), so a reserve
- * of that order arriving later holds nothing.
+ * reserve (one write per line and one insert, the fewest a reservation can take): hold each
+ * line under its mark `h:<attempt>:<at>:<quantity>:<orderId>` (in item id order, so two orders
+ * for the same items cannot each take half), then insert the reservation, open. The marks go
+ * in a write per item shared with every operation finishing in the same turn. On a shortage
+ * the lines held are given back (guarded on their marks) and nothing is written: the order id
+ * stays free. When the insert finds the order's reservation already there (a repeat, or a
+ * release that came first), the holds are given back and the call answers as that one did.
+ * A reserve whose caller died between its holds and its insert leaves marks that say what
+ * they hold and since when: the sweep gives them back once they are STALE_MS old, and the
+ * reserve itself never inserts later than FENCE_MS before that.
  *
  * commit / release: flip open → committing / releasing (only that caller gets true), move each
  * line's units once under the mark `s:<orderId>`, flip to committed / released, remove the
  * marks. A settlement that died half-way is finished by the next commit or release once it is
  * STALE_MS old; its owner stops writing FENCE_MS before that (a slow owner cannot write after
  * the one that took over has finished and removed the marks).
+ *
+ * An open reservation whose order was never stored (orders reserves first, then stores the
+ * order; its process died in between) holds its units like an unpaid order: the sweep finds it
+ * once its payment expiry has passed (see sweep-reservations.ts) and asks orders about it.
  */
 import { randomUUID } from 'node:crypto'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { StockLevel } from '../../../proto/gen/oms.ts'
 import { RetryLater } from '../../../runtime/model/retry-later.ts'
 import type { Collection } from '../../../runtime/ports/documents.ts'
@@ -50,18 +52,20 @@ import {
 
 type Final = 'committed' | 'released'
 type Settling = 'committing' | 'releasing'
-type ReservationState = 'pending' | 'open' | 'failed' | Settling | Final
+type ReservationState = 'open' | Settling | Final
 
 export interface ReservationDoc {
   _id: string
-  /** The current try of the reservation's operation (a reserve, then a settlement). */
+  /** The current try of the reservation's operation (its reserve, then a settlement). */
   attempt: string
   lines: ReservationLine[]
   state: ReservationState
   /** When the attempt started (epoch ms): one this old has lost its caller. */
   at: number
-  /** The attempt whose holds opened the reservation. */
-  held?: string
+  /** The marks of the holds that opened the reservation, one per line. */
+  holds?: string[]
+  /** The order's payment expiry (epoch ms): past it, the sweep asks orders about the order. */
+  expiresAt?: number
 }
 
 export type ReserveResult =
@@ -72,15 +76,37 @@ export type ReserveResult =
 export const STALE_MS = 10_000
 /** How long before STALE_MS an owner stops writing (so it never writes after a take-over). */
 export const FENCE_MS = 5_000
-/** How often a reserve waiting for another reserve of the same order looks again. */
-const POLL_MS = 20
 
 const SETTLING: Record<Final, Settling> = { committed: 'committing', released: 'releasing' }
 const FINAL: Record<Settling, Final> = { committing: 'committed', releasing: 'released' }
 
-/** The mark of a reserve attempt's holds, and of an order's settlement. */
-export const holdMark = (attempt: string) => `h:${attempt}`
+/** A hold's mark: what it holds, for which order, since when — all the sweep needs to give it back. */
+export interface Hold {
+  attempt: string
+  at: number
+  quantity: number
+  orderId: string
+}
+
+export const holdMark = ({ attempt, at, quantity, orderId }: Hold) =>
+  `h:${attempt}:${at}:${quantity}:${orderId}`
+
+/** The hold a mark names, or undefined for another kind of mark. */
+export function holdOf(mark: string): Hold | undefined {
+  const match = /^h:([^:]+):(\d+):(\d+):(.+)$/s.exec(mark)
+  if (!match) return undefined
+  const [, attempt, at, quantity, orderId] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ]
+  return { attempt, at: Number(at), quantity: Number(quantity), orderId }
+}
+
 export const settleMark = (orderId: string) => `s:${orderId}`
+const SETTLE_PREFIX = 's:'
 
 const giveUp = (orderId: string) =>
   new DomainError('UNAVAILABLE', `reservation of order ${orderId} kept changing; try again`)
@@ -94,8 +120,9 @@ const releasedMark = (orderId: string): ReservationDoc => ({
   at: Date.now(),
 })
 
-const isStale = (r: ReservationDoc) => Date.now() - r.at >= STALE_MS
+const isStale = (r: { at: number }, now = Date.now()) => now - r.at >= STALE_MS
 const isSettling = (s: ReservationState): s is Settling => s === 'committing' || s === 'releasing'
+const isFinal = (s: ReservationState): s is Final => s === 'committed' || s === 'released'
 
 /** One line per item (quantities summed), in first-seen order. */
 function mergeByItem(lines: readonly ReservationLine[]): ReservationLine[] {
@@ -110,6 +137,14 @@ function inLineOrder(shortages: Shortage[], lines: readonly ReservationLine[]): 
   return [...shortages].sort((a, b) => position(a) - position(b))
 }
 
+/** What one sweep did. */
+export interface SweepOutcome {
+  /** Holds of reserves that died before recording them, given back. */
+  givenBack: number
+  /** Marks of finished operations that were left behind, removed. */
+  forgotten: number
+}
+
 export function reservationsOf(items: StockItems, reservations: Collection<ReservationDoc>) {
   const opened = async (r: ReservationDoc) => ({
     ok: true as const,
@@ -117,23 +152,12 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
   })
 
   /** Moves this attempt from one state to another; the reservation after, for the one caller that did it. */
-  const flip = (
-    r: ReservationDoc,
-    from: ReservationState,
-    to: ReservationState,
-    also: Partial<ReservationDoc> = {},
-  ) =>
+  const flip = (r: ReservationDoc, from: ReservationState, to: ReservationState) =>
     reservations.update(
       r._id,
-      { set: { state: to, ...also } },
+      { set: { state: to } },
       { where: { attempt: r.attempt, state: from } },
     )
-
-  /** Gives back what a failed attempt holds and frees the order id. */
-  const discard = async (r: ReservationDoc) => {
-    await items.unholdAll(holdMark(r.attempt), r.lines)
-    await reservations.delete(r._id, { attempt: r.attempt, state: 'failed' })
-  }
 
   /** Replaces a dead attempt by a new one of ours, in the same state; undefined if beaten. */
   const takeOver = (r: ReservationDoc) =>
@@ -143,49 +167,15 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
       { where: { attempt: r.attempt, state: r.state } },
     )
 
-  /** Someone else's reservation, once it is no longer pending or its reserve is dead. */
-  async function settledOrStale(r: ReservationDoc | undefined) {
-    while (r?.state === 'pending' && !isStale(r)) {
-      await sleep(POLL_MS)
-      r = await reservations.get(r._id)
-    }
-    return r
-  }
-
-  /** Holds our attempt's lines; when that throws midway, tries to give back what it holds. */
-  async function holdOrAbort(r: ReservationDoc) {
+  /** Holds the lines; when that throws midway, tries to give back what it holds. */
+  async function holdOrGiveBack(markOf: (l: ReservationLine) => string, lines: ReservationLine[]) {
     try {
-      return await items.holdAll(holdMark(r.attempt), r.lines)
+      return await items.holdAll(markOf, lines)
     } catch (err) {
-      // Best effort: with the store gone this fails too, and the units stay held (not sold)
-      // until the pending reservation is taken over or released.
-      if (await flip(r, 'pending', 'failed').catch(() => undefined))
-        await discard(r).catch(() => {})
+      // Best effort: with the store gone this fails too, and the sweep gives the holds back.
+      await items.unholdAll(markOf, lines).catch(() => {})
       throw err
     }
-  }
-
-  /** The reservation for this call to work on: ours (fresh or taken over) or a settled one. */
-  function attemptFor(orderId: string, lines: ReservationLine[]) {
-    const fresh: ReservationDoc = {
-      _id: orderId,
-      attempt: randomUUID(),
-      lines,
-      state: 'pending',
-      at: Date.now(),
-    }
-    return reservations
-      .insert(fresh)
-      .then((inserted) => (inserted ? { r: fresh, ours: true } : existingFor(orderId)))
-  }
-
-  /** The order's reservation already exists: wait for it to settle, or take a dead one over. */
-  async function existingFor(orderId: string) {
-    const r = await settledOrStale(await reservations.get(orderId))
-    if (r?.state !== 'pending') return { r, ours: false }
-    const taken = await takeOver(r)
-    if (taken) await items.unholdAll(holdMark(r.attempt), r.lines)
-    return { r: taken, ours: taken !== undefined }
   }
 
   /** Moves every line's units once, records the settlement as done, removes its marks. */
@@ -204,7 +194,7 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
 
   /** Removes the marks of a finished reservation's operations (idempotent). */
   const forgetMarks = (r: ReservationDoc) =>
-    items.forget([settleMark(r._id), ...(r.held ? [holdMark(r.held)] : [])], r.lines)
+    items.forget([settleMark(r._id), ...(r.holds ?? [])], r.lines)
 
   /** Flips open → committing | releasing and finishes; else completes whatever the order has. */
   async function settle(orderId: string, to: Final): Promise<boolean> {
@@ -235,50 +225,70 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
         )
       const taken = await takeOver(r)
       if (taken) await finish(taken as ReservationDoc & { state: Settling })
-    } else if (r.state === 'committed' || r.state === 'released') {
+    } else if (isFinal(r.state)) {
       await forgetMarks(r)
-    } else if (r.state === 'failed') {
-      await discard(r)
-    } else if (r.state === 'pending' && to === 'released') {
-      // A reserve in flight, or one that died half-way: once it is stale, releasing the order
-      // gives its units back; until then the release must come again (it would leak else).
-      if (!isStale(r))
-        throw new RetryLater(
-          `reserve of order ${orderId} still in flight`,
-          STALE_MS - (Date.now() - r.at),
-        )
-      if (await flip(r, 'pending', 'failed')) await discard(r)
     }
     return false
   }
 
+  /** A hold whose reserve is STALE_MS old: left over (forgotten) or of a dead reserve (given back). */
+  async function sweepHold(itemId: string, mark: string, hold: Hold): Promise<keyof SweepOutcome> {
+    const r = await reservations.get(hold.orderId)
+    if (r?.holds?.includes(mark)) {
+      await items.forget([mark], [{ itemId, quantity: hold.quantity }])
+      return 'forgotten'
+    }
+    // Its reserve never recorded it and no longer can (it stops FENCE_MS before STALE_MS).
+    return (await items.unhold(itemId, hold.quantity, mark)) ? 'givenBack' : 'forgotten'
+  }
+
   return {
-    /** Reserves every line (one per item) or none; repeating it for the same order changes nothing. */
-    async reserve(orderId: string, requested: readonly ReservationLine[]): Promise<ReserveResult> {
+    /**
+     * Reserves every line (one per item) or none; repeating it for the same order changes
+     * nothing. `expiresAt` (epoch ms) is the order's payment expiry.
+     */
+    async reserve(
+      orderId: string,
+      requested: readonly ReservationLine[],
+      expiresAt?: number,
+    ): Promise<ReserveResult> {
       const lines = mergeByItem(requested)
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const { r, ours } = await attemptFor(orderId, lines)
-        if (!r) continue
-        if (!ours) {
-          if (r.state !== 'failed') return opened(r)
-          await discard(r)
-          continue
+        const attempt = randomUUID()
+        const at = Date.now()
+        const markOf = (l: ReservationLine) =>
+          holdMark({ attempt, at, quantity: l.quantity, orderId })
+        const { shortages, levels, held } = await holdOrGiveBack(markOf, lines)
+        if (shortages.length > 0) {
+          await items.unholdAll(markOf, held)
+          // A repeat of a reserve that took the last units is answered as that one was.
+          const r = await reservations.get(orderId)
+          return r ? opened(r) : { ok: false, shortages: inLineOrder(shortages, lines) }
         }
-        const { shortages, levels } = await holdOrAbort(r)
-        if (shortages.length === 0) {
-          if (await flip(r, 'pending', 'open', { held: r.attempt })) {
-            // Done: the holds' marks are no longer needed (a settlement cleans up if this fails).
-            try {
-              await items.forget([holdMark(r.attempt)], r.lines)
-            } catch {}
-            return { ok: true, levels }
-          }
-        } else if (await flip(r, 'pending', 'failed')) {
-          await discard(r)
-          return { ok: false, shortages: inLineOrder(shortages, r.lines) }
+        if (Date.now() - at >= STALE_MS - FENCE_MS) {
+          // Too late to record: the sweep may be giving these holds back already.
+          await items.unholdAll(markOf, lines)
+          throw giveUp(orderId)
         }
-        // Our attempt was taken over or aborted meanwhile: give back what it holds, retry.
-        await items.unholdAll(holdMark(r.attempt), r.lines)
+        const holds = lines.map(markOf)
+        const doc: ReservationDoc = {
+          _id: orderId,
+          attempt,
+          lines,
+          state: 'open',
+          at,
+          holds,
+          ...(expiresAt !== undefined && { expiresAt }),
+        }
+        if (await reservations.insert(doc)) {
+          // Done: the marks are no longer needed (the sweep removes them should this fail).
+          items.forget(holds, lines).catch(() => {})
+          return { ok: true, levels }
+        }
+        // The order has its reservation already (a repeat, or released first): ours goes back.
+        await items.unholdAll(markOf, lines)
+        const r = await reservations.get(orderId)
+        if (r) return opened(r)
       }
       throw giveUp(orderId)
     },
@@ -286,5 +296,39 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
     commit: (orderId: string) => settle(orderId, 'committed'),
     /** Gives an open reservation back. False when none is open. */
     release: (orderId: string) => settle(orderId, 'released'),
+    /**
+     * Gives back the holds of reserves that died before recording them, and removes marks
+     * finished operations left behind (their removal failed): what the sweep does to items.
+     */
+    async sweepMarks(now = Date.now()): Promise<SweepOutcome> {
+      const outcome: SweepOutcome = { givenBack: 0, forgotten: 0 }
+      for (const { itemId, ops } of await items.marks()) {
+        for (const mark of ops) {
+          const hold = holdOf(mark)
+          if (hold) {
+            if (isStale(hold, now)) outcome[await sweepHold(itemId, mark, hold)]++
+            continue
+          }
+          if (!mark.startsWith(SETTLE_PREFIX)) continue
+          const r = await reservations.get(mark.slice(SETTLE_PREFIX.length))
+          if (r && isFinal(r.state)) {
+            await items.forget([mark], [{ itemId, quantity: 0 }])
+            outcome.forgotten++
+          }
+        }
+      }
+      return outcome
+    },
+    /** Open reservations whose order's payment expiry is before `before` (epoch ms). */
+    async openExpired(before: number, limit = EXPIRED_PAGE): Promise<string[]> {
+      const docs = await reservations.find('open_expiry', {
+        where: { state: 'open', expiresAt: { $lt: before } },
+        limit,
+      })
+      return docs.map((d) => d._id)
+    },
   }
 }
+
+/** Most expired reservations one sweep query returns. */
+export const EXPIRED_PAGE = 100

@@ -14,13 +14,22 @@ import type { stock } from '../domain.ts'
 export async function settleReservation(
   orderId: string,
   ctx: ContextOf<typeof stock>,
-): Promise<void> {
+  /** What to do when orders does not know the order: an event for it is ignored (default); a
+   * reservation the sweep found past its expiry is released (its order was never stored). */
+  { unknown = 'ignore' }: { unknown?: 'ignore' | 'release' } = {},
+): Promise<boolean> {
   let status: string
   try {
     status = (await ctx.clients.orders.getOrder({ orderId, customerId: '' })).order?.status ?? ''
   } catch (err) {
     if (isDomainError(err) && err.code === 'ORDER_NOT_FOUND') {
-      return ctx.log.warn({ orderId }, 'event for an order unknown to orders ignored')
+      if (unknown === 'release') {
+        const released = await ctx.data.release(orderId)
+        ctx.log.warn({ orderId, released }, 'reservation of an order never stored released')
+        return released
+      }
+      ctx.log.warn({ orderId }, 'event for an order unknown to orders ignored')
+      return false
     }
     throw err
   }
@@ -29,17 +38,16 @@ export async function settleReservation(
       throw new RetryLater(`order ${orderId} is not settled by orders yet`)
     case 'cancelled': {
       const released = await ctx.data.release(orderId)
-      return ctx.log.info(
-        { orderId, released },
-        released ? 'reservation released' : 'no open reservation',
-      )
+      ctx.log.info({ orderId, released }, released ? 'reservation released' : 'no open reservation')
+      return released
     }
     default: {
       const committed = await ctx.data.commit(orderId)
-      return ctx.log.info(
+      ctx.log.info(
         { orderId, committed },
         committed ? 'reservation committed' : 'no open reservation',
       )
+      return committed
     }
   }
 }

@@ -113,6 +113,13 @@ export function stockItems(stock: Collection<StockDoc>) {
     )
   }
 
+  const unhold = async (itemId: string, quantity: number, marker: string) =>
+    (await stock.update(
+      itemId,
+      { inc: GIVE_BACK(quantity), pull: { ops: marker } },
+      { where: { ops: marker } },
+    )) !== undefined
+
   return {
     /** Levels of the given items in the given order (unknown ones left out), or of all. */
     async levels(itemIds?: readonly string[]): Promise<StockLevel[]> {
@@ -151,17 +158,19 @@ export function stockItems(stock: Collection<StockDoc>) {
     },
 
     /**
-     * Holds every line under `marker`, in item id order, stopping at the first shortage;
-     * returns the shortages (that one, and any of the lines not tried yet) and, when there are
-     * none, the levels of the items as the holds left them, in the lines' order.
+     * Holds every line under its mark, in item id order, stopping at the first shortage;
+     * returns the shortages (that one, and any of the lines not tried yet), the lines held and,
+     * when there are no shortages, the levels of the items as the holds left them, in the
+     * lines' order.
      */
     async holdAll(
-      marker: string,
+      markOf: (line: ReservationLine) => string,
       lines: readonly ReservationLine[],
-    ): Promise<{ shortages: Shortage[]; levels: StockLevel[] }> {
+    ): Promise<{ shortages: Shortage[]; levels: StockLevel[]; held: ReservationLine[] }> {
       const shortages: Shortage[] = []
       const held = new Map<string, StockLevel>()
       for (const line of byItemId(lines)) {
+        const marker = markOf(line)
         if (shortages.length > 0) {
           const shortage = await shortageOf(marker, line)
           if (shortage) shortages.push(shortage)
@@ -173,18 +182,24 @@ export function stockItems(stock: Collection<StockDoc>) {
         else held.set(outcome._id, toLevel(outcome))
       }
       const levels = shortages.length > 0 ? [] : lines.map((l) => held.get(l.itemId)!)
-      return { shortages, levels }
+      return { shortages, levels, held: lines.filter((l) => held.has(l.itemId)) }
     },
 
-    /** Gives back every unit held under `marker` (exactly once: the marker goes with them). */
-    async unholdAll(marker: string, lines: readonly ReservationLine[]): Promise<void> {
-      for (const { itemId, quantity } of lines) {
-        await stock.update(
-          itemId,
-          { inc: GIVE_BACK(quantity), pull: { ops: marker } },
-          { where: { ops: marker } },
-        )
-      }
+    /** Gives back every unit held under its line's mark (exactly once: the mark goes with them). */
+    async unholdAll(
+      markOf: (line: ReservationLine) => string,
+      lines: readonly ReservationLine[],
+    ): Promise<void> {
+      for (const line of lines) await unhold(line.itemId, line.quantity, markOf(line))
+    },
+
+    /** Gives back one hold (exactly once); false when it is not in place. */
+    unhold,
+
+    /** Every item's marks (what the sweep looks at for operations whose caller died). */
+    async marks(): Promise<{ itemId: string; ops: string[] }[]> {
+      const docs = await stock.find('added', { limit: MAX_ITEMS })
+      return docs.filter((d) => d.ops.length > 0).map((d) => ({ itemId: d._id, ops: d.ops }))
     },
 
     /** Applies `inc` to every line's item once under `marker` (a line already marked is skipped). */
