@@ -1,7 +1,7 @@
 # One image for every domain; each compose service runs one domain's bundle.
 #   docker build -t oms .   then   docker run oms dist/orders.mjs
 # Stage 1: install with dev dependencies (esbuild, tsx) and bundle every function and domain.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,7 +10,7 @@ RUN node bin/oms.js build
 
 # Stage 2: the bundles carry everything they import (packages included), so the runtime
 # image needs no node_modules at all.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/dist ./dist

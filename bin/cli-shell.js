@@ -42,7 +42,7 @@ export async function buildShell({ root, cacheDir }) {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     packages: 'external',
     write: false,
     metafile: true,

@@ -1,6 +1,6 @@
 /**
  * `oms build`: one esbuild bundle per function, and one per domain (what a container runs):
- * dist/<name>.mjs plus shared chunks in dist/chunks/ — ESM, Node 20, with source maps; and per
+ * dist/<name>.mjs plus shared chunks in dist/chunks/ — ESM, Node 22+, with source maps; and per
  * domain a serving bundle, dist/serve/<domain>.mjs, of just its HTTP, gRPC and scheduled
  * functions (a Kubernetes serving unit, beside one unit per consumer and worker: see
  * runtime/deploy/k8s). A bundle holds only what its
@@ -128,7 +128,7 @@ export async function buildBundles({
     // ES module builds first (esbuild's default for node is CommonJS first): only ES modules
     // are tree-shaken, which keeps most of OpenTelemetry's packages out of every bundle.
     mainFields: ['module', 'main'],
-    target: 'node20',
+    target: 'node22',
     format: 'esm',
     outdir: outDir,
     chunkNames: 'chunks/[name]-[hash]',

@@ -33,7 +33,8 @@ export function registerBuild(program: Command): void {
     .addHelpText(
       'after',
       `
-Each bundle is ESM for Node 20 with a source map, and holds only what its functions import.
+Each bundle is ESM for Node 22 and later (the image runs 24) with a source map, and holds only
+what its functions import.
 Adapters of real services (MongoDB, RabbitMQ, Consul, the Stripe API) are split into lazy
 chunks, loaded only when their variable (MONGODB_URI, AMQP_URL, ...) is set.
 Run one with: node dist/<name>.mjs   (e.g. node dist/<domain>.mjs)

@@ -125,7 +125,7 @@ export async function createDevBuild(options: DevBuildOptions): Promise<DevBuild
         metafile: true,
         platform: 'node',
         format: 'esm',
-        target: 'node20',
+        target: 'node22',
         packages: 'external',
         absWorkingDir: root,
         sourcemap: 'inline',
