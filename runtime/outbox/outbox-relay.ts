@@ -2,9 +2,11 @@
  * The outbox relay: publishes the events that domain writes stored in their documents (the
  * transactional outbox, see ports/documents.ts), with the bus's confirms, then clears them.
  * A change and its events are one single-document write, so an event exists exactly when its
- * change does; the relay makes it reach the bus at least once, whatever crashes in between:
- * it runs when a write here stored events, every `pollMs` (events left by a process that
- * died), and after a failure with a growing delay. Consumers deduplicate on the event id.
+ * change does; the relay makes it reach the bus at least once, whatever crashes in between.
+ * A write made here hands its events over as it returns, so they are published and cleared
+ * with no read (one store command per write: the clear); the collections are read for stored
+ * events only at start, every `pollMs` (events left by a process that died, or by a failed
+ * round) and after a failure, with a growing delay. Consumers deduplicate on the event id.
  */
 import { crashPoint } from '../faults/crash-point.ts'
 import type { Bus } from '../ports/bus.ts'
@@ -30,11 +32,18 @@ export interface OutboxRelayOptions {
   batch?: number
 }
 
+/** Events a write made in this process stored, as it gave them. */
+export interface WrittenEvents {
+  /** The source's name (`<namespace>.<collection>`). */
+  source: string
+  pending: PendingEvents
+}
+
 export interface OutboxRelay {
   /** Looks for stored events from now on (a poll, and wake-ups). */
   start(): void
-  /** A write here stored events: publish them soon. */
-  wake(): void
+  /** A write here stored events: publish them soon (those given without reading them). */
+  wake(written?: WrittenEvents): void
   /** Publishes everything stored now; rejects when a round fails. */
   drain(): Promise<void>
   /** Stops looking, after a last round (best effort). */
@@ -52,20 +61,45 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let failing = false
   let stopped = true
   let scheduled = false
+  /** Whether the next round reads the collections (at start, on a poll, after a failure). */
+  let scan = true
+  /** Events written here and not yet published, as their writes gave them. */
+  let written: { source: OutboxSource; pending: PendingEvents }[] = []
+  const byName = new Map(sources.map((s) => [s.name, s]))
 
   /** One document's events, in the order they were stored, then cleared. */
   async function relay(source: OutboxSource, pending: PendingEvents): Promise<void> {
     crashPoint('outbox.before-publish')
     for (const e of pending.events) await bus.publishRaw(e.topic, e.body, e.headers ?? {}, e.id)
     crashPoint('outbox.before-clear')
-    await source.collection.clearEvents(
-      pending.id,
-      pending.events.map((e) => e.id),
-    )
+    await source.collection.clearEvents(pending.id, pending.events)
   }
 
-  /** Publishes until every source is empty (documents of one round concurrently). */
+  /** Publishes what was written here; then, when due, until every source is empty. */
   async function round(): Promise<void> {
+    while (written.length > 0) {
+      const batch = written
+      written = []
+      try {
+        await Promise.all(batch.map((w) => relay(w.source, w.pending)))
+      } catch (err) {
+        // What this batch did not clear is still stored: the next read finds it.
+        scan = true
+        throw err
+      }
+    }
+    if (!scan) return
+    scan = false
+    try {
+      await readAll()
+    } catch (err) {
+      scan = true
+      throw err
+    }
+  }
+
+  /** Publishes until every source is empty (documents of one read concurrently). */
+  async function readAll(): Promise<void> {
     for (const source of sources) {
       for (;;) {
         const pending = await source.collection.pendingEvents(batch)
@@ -116,11 +150,18 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
     start() {
       if (!stopped || sources.length === 0) return
       stopped = false
-      poll = setInterval(kick, pollMs)
+      poll = setInterval(() => {
+        scan = true
+        kick()
+      }, pollMs)
       poll.unref()
       kick()
     },
-    wake() {
+    wake(events) {
+      const source = events && byName.get(events.source)
+      if (source && events.pending.events.length > 0)
+        written.push({ source, pending: events.pending })
+      else if (events) scan = true
       if (stopped) return
       // After the write's caller has gone on: one round serves every write of this turn.
       if (running) again = true
@@ -132,12 +173,16 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
         })
       }
     },
-    drain: run,
+    drain() {
+      scan = true
+      return run()
+    },
     async stop() {
       stopped = true
       clearInterval(poll)
       clearTimeout(retry)
       retry = undefined
+      scan = true
       await run().catch((err: unknown) =>
         log.warn(
           { err },

@@ -126,8 +126,11 @@ export interface Collection<D extends Doc> {
   delete(id: string, where?: Filter<D>): Promise<boolean>
   /** Documents holding stored events, oldest writes first (what the outbox relay reads). */
   pendingEvents(limit?: number): Promise<PendingEvents[]>
-  /** Clears events once published; others stored meanwhile stay. */
-  clearEvents(id: string, eventIds: readonly string[]): Promise<void>
+  /**
+   * Clears events once published (as `pendingEvents` or the write gave them); others stored
+   * meanwhile stay.
+   */
+  clearEvents(id: string, events: readonly OutgoingEvent[]): Promise<void>
 }
 
 /** The store: every domain's collections, each domain in its own namespace. */

@@ -258,9 +258,10 @@ export function memoryCollection<D extends Doc>(
       return out
     },
 
-    async clearEvents(id, eventIds) {
+    async clearEvents(id, cleared) {
       const events = outbox.get(id)
       if (!events) return
+      const eventIds = cleared.map((e) => e.id)
       const left = events.filter((e) => !eventIds.includes(e.id))
       if (left.length === events.length) return
       if (left.length > 0) outbox.set(id, left)

@@ -43,7 +43,17 @@ export function isDuplicateKey(err: unknown): boolean {
 /** Rounds of read-and-compare before clearing events on a document that keeps changing gives up. */
 const MAX_ROUNDS = 10
 
-type StoredEvent = OutgoingEvent & { at: Date }
+/** An event as stored: exactly these fields in this order, so a list of them compares equal. */
+type StoredEvent = Pick<OutgoingEvent, 'topic' | 'id' | 'body'> & {
+  headers?: Record<string, string>
+}
+
+const stored = (e: OutgoingEvent): StoredEvent => ({
+  topic: e.topic,
+  id: e.id,
+  body: e.body,
+  ...(e.headers && { headers: { ...e.headers } }),
+})
 
 /** Documents as the driver sees them: string ids, any fields. */
 interface Stored {
@@ -112,7 +122,7 @@ function rawCollection<D extends Doc>(
 ): Collection<D> {
   const docs: MongoCollection<Stored> = db.collection<Stored>(collectionName)
   const stamp = (events: readonly OutgoingEvent[] | undefined): StoredEvent[] =>
-    (events ?? []).map((e) => ({ ...e, at: new Date() }))
+    (events ?? []).map(stored)
 
   return {
     async insert(doc, options) {
@@ -179,14 +189,23 @@ function rawCollection<D extends Doc>(
       return found.map(
         (doc): PendingEvents => ({
           id: String(doc._id),
-          events: (doc[OUTBOX_FIELD] as StoredEvent[]).map(({ at: _at, ...e }) => e),
+          events: (doc[OUTBOX_FIELD] as (StoredEvent & { at?: Date })[]).map(
+            ({ at: _at, ...e }) => e,
+          ),
         }),
       )
     },
 
-    async clearEvents(id, eventIds) {
-      // Compare-and-set on the whole list: events stored meanwhile make the write miss, and
-      // the next round keeps them.
+    async clearEvents(id, cleared) {
+      // The common case, one command: the document holds just these events (as one write
+      // stored them, or as they were read).
+      const exact = await docs.updateOne(filter({ [OUTBOX_FIELD]: cleared.map(stored) }, id), {
+        $unset: { [OUTBOX_FIELD]: '' },
+      } as UpdateFilter<Stored>)
+      if (exact.matchedCount === 1) return
+      const eventIds = cleared.map((e) => e.id)
+      // Else compare-and-set on the whole list: events stored meanwhile make the write miss,
+      // and the next round keeps them.
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const doc = await docs.findOne(filter(undefined, id), {
           projection: { [OUTBOX_FIELD]: 1 },
