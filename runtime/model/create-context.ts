@@ -7,8 +7,9 @@ import { type Tracer, trace } from '@opentelemetry/api'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { WrittenEvents } from '../outbox/outbox-relay.ts'
 import type { Bus } from '../ports/bus.ts'
-import type { Collection, Doc, DocumentStore } from '../ports/documents.ts'
+import type { Collection, Doc, DocumentStore, OutgoingEvent } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
 import { currentTraceparent, inSpan, linkTo, SpanKind } from '../telemetry/spans.ts'
 import { tracedCollection, tracedPublisher } from '../telemetry/traced-ports.ts'
@@ -29,7 +30,7 @@ export interface ContextDeps {
   metrics?: Metrics
   fetchFunction: FunctionFetch
   /** A write stored events (the outbox relay then publishes them soon). */
-  storedEvents?: () => void
+  storedEvents?: (written: WrittenEvents) => void
 }
 
 /** The repository type of a domain. */
@@ -52,19 +53,33 @@ export function openData<D extends AnyDomain | Domain<never, unknown, never, unk
   return spec.open(collections) as DataOf<D>
 }
 
-/** The collection, telling `storedEvents` after each write that stored events. */
-function wakingOnEvents<D extends Doc>(c: Collection<D>, storedEvents: () => void): Collection<D> {
-  const woken = <T>(result: Promise<T>) => {
-    result.then(storedEvents, () => {})
+/**
+ * The collection, handing `storedEvents` the events of each write that stored them (once it
+ * applied), so the relay publishes them without reading them back.
+ */
+function wakingOnEvents<D extends Doc>(
+  c: Collection<D>,
+  source: string,
+  storedEvents: (written: WrittenEvents) => void,
+): Collection<D> {
+  const woken = <T>(result: Promise<T>, id: string, events: readonly OutgoingEvent[]) => {
+    result.then(
+      (applied) => {
+        if (applied) storedEvents({ source, pending: { id, events: [...events] } })
+      },
+      () => {},
+    )
     return result
   }
   return {
     ...c,
     insert: (doc, options) =>
-      options?.events?.length ? woken(c.insert(doc, options)) : c.insert(doc, options),
+      options?.events?.length
+        ? woken(c.insert(doc, options), doc._id, options.events)
+        : c.insert(doc, options),
     update: (id, change, options) =>
       options?.events?.length
-        ? woken(c.update(id, change, options))
+        ? woken(c.update(id, change, options), id, options.events)
         : c.update(id, change, options),
   }
 }
@@ -77,7 +92,8 @@ export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
     settings: deps.settings,
     data: openData(domain, store, (c, name) => {
       const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name, deps.metrics)
-      return storedEvents ? wakingOnEvents(traced, storedEvents) : traced
+      const source = `${domain.name}.${name}`
+      return storedEvents ? wakingOnEvents(traced, source, storedEvents) : traced
     }),
     clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),
     publicUrl: deps.publicUrl,
