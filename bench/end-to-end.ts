@@ -8,6 +8,7 @@
  * CONNECTIONS requests in flight; the rate counts from the first POST to the last completion.
  */
 import { load } from './lib/load.ts'
+import { markerOrder } from './lib/marker.ts'
 import { ORDER_BODY, ordersUrl, stockUp } from './lib/orders.ts'
 import { cpuMicros } from './lib/proc.ts'
 import { type Benchmark, n0, n1, type Row } from './lib/report.ts'
@@ -16,27 +17,6 @@ import { type OrderRun, startSystem } from './lib/system.ts'
 
 const CONNECTIONS = 100
 const GOAL_RABBITMQ = 1000
-const MARKER_TIMEOUT_MS = 30_000
-
-/** Places one order and resolves (epoch ms) once payments has stored its payment link. */
-async function marker(url: string): Promise<number> {
-  const res = await fetch(ordersUrl(url, 'marker'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: ORDER_BODY,
-  })
-  if (res.status !== 201) throw new Error(`marker order: ${res.status} ${await res.text()}`)
-  const { order } = (await res.json()) as { order: { id: string } }
-  const deadline = Date.now() + MARKER_TIMEOUT_MS
-  while (Date.now() < deadline) {
-    const got = await fetch(`${ordersUrl(url, 'marker')}/${order.id}`)
-    const { order: now } = (await got.json()) as { order: { paymentLink: string | null } }
-    if (now.paymentLink) return Date.now()
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  throw new Error('the marker order got no payment link in time')
-}
-
 /** The six bundles on RabbitMQ: orders per second through the gateway, end to end. */
 async function sixProcesses(durationS: number, warmS: number): Promise<OrderRun> {
   const system = await startSixProcesses()
@@ -45,14 +25,14 @@ async function sixProcesses(durationS: number, warmS: number): Promise<OrderRun>
     const url = ordersUrl(system.url)
     const options = { url, method: 'POST', body: ORDER_BODY, connections: CONNECTIONS } as const
     await load({ ...options, durationS: warmS })
-    await marker(system.url)
+    await markerOrder(system.url)
     const pids = [...system.processes.values()].map((p) => p.child.pid as number)
     const cpu = async () => (await Promise.all(pids.map(cpuMicros))).reduce((a, b) => a + b, 0)
     const cpuBefore = await cpu()
     const result = await load({ ...options, durationS })
     if (result.non2xx + result.errors > 0)
       throw new Error(`${result.non2xx} non-2xx answers and ${result.errors} errors placing orders`)
-    const doneAt = await marker(system.url)
+    const { at: doneAt } = await markerOrder(system.url)
     return {
       load: result,
       completionsPerSec: result.ok / ((doneAt - result.startedAt) / 1000),

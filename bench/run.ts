@@ -18,6 +18,7 @@ import { rabbitAvailable } from '../test/servers/rabbitmq.ts'
 import { amqpBench } from './amqp-throughput.ts'
 import { cliStartupBench } from './cli-startup.ts'
 import { coldStartBench } from './cold-start.ts'
+import { deploymentBench } from './deployment.ts'
 import { devReloadBench } from './dev-reload.ts'
 import { endToEndBench } from './end-to-end.ts'
 import { grpcBench } from './grpc.ts'
@@ -41,9 +42,17 @@ const BENCHMARKS: readonly Benchmark[] = [
   tracingCostBench,
   cliStartupBench,
   devReloadBench,
+  deploymentBench,
 ]
 /** Those that need the broker at RABBIT_URL. */
-const NEEDS_RABBITMQ = new Set(['amqp', 'end-to-end', 'latency', 'cold-start', 'memory'])
+const NEEDS_RABBITMQ = new Set([
+  'amqp',
+  'end-to-end',
+  'latency',
+  'cold-start',
+  'memory',
+  'deployment',
+])
 /** Load average per core above which a warning says the figures may suffer (the benchmarks
  * themselves keep about one per core busy). */
 const BUSY_LOAD_PER_CORE = 1.5
@@ -113,6 +122,12 @@ for (const bench of selected) {
     continue
   }
   try {
+    const missing = await bench.unavailable?.()
+    if (missing) {
+      console.log(`  skipped: ${missing}`)
+      results[bench.name] = { skipped: missing }
+      continue
+    }
     const outcome: Outcome = await bench.run({ quick })
     const seconds = (performance.now() - t0) / 1000
     rows.push(...outcome.rows)

@@ -31,6 +31,11 @@ export interface Outcome {
 export interface Benchmark {
   name: string
   title: string
+  /**
+   * Why it cannot run here (a server it needs is missing), or undefined when it can; the
+   * benchmark is then reported skipped. Throws under CI, where the missing server is a failure.
+   */
+  unavailable?(): Promise<string | undefined>
   run(options: BenchOptions): Promise<Outcome>
 }
 

@@ -20,8 +20,15 @@ const START_TIMEOUT_MS = 20_000
 export interface ConsulServer {
   /** `host:port` of the agent's HTTP API. */
   addr: string
+  /** The agent's process id, when it was started here. */
+  pid?: number
   /** Stops the agent started here (nothing for one found through CONSUL_HTTP_ADDR). */
   close(): Promise<void>
+}
+
+export interface ConsulOptions {
+  /** Start an agent of our own even when CONSUL_HTTP_ADDR is set (default false). */
+  own?: boolean
 }
 
 /** The first Consul binary found, or the places looked at. */
@@ -36,8 +43,8 @@ function findBinary(): { bin?: string; looked: string[] } {
  * Why the Consul tests cannot run here, or undefined when they can. Prints the reason once;
  * under CI it throws instead.
  */
-export function consulUnavailable(): string | undefined {
-  if (process.env.CONSUL_HTTP_ADDR) return undefined
+export function consulUnavailable({ own = false }: ConsulOptions = {}): string | undefined {
+  if (process.env.CONSUL_HTTP_ADDR && !own) return undefined
   const { bin, looked } = findBinary()
   const fix = `build it with .ci/install-consul.sh, or set CONSUL_HTTP_ADDR (looked at ${looked.join(', ')})`
   return binaryUnavailable('Consul', bin, 'version', fix)
@@ -61,8 +68,8 @@ async function leader(addr: string): Promise<string> {
 }
 
 /** Finds the agent at CONSUL_HTTP_ADDR, or starts a dev agent. Check `consulUnavailable()` first. */
-export async function startConsul(): Promise<ConsulServer> {
-  if (process.env.CONSUL_HTTP_ADDR)
+export async function startConsul({ own = false }: ConsulOptions = {}): Promise<ConsulServer> {
+  if (process.env.CONSUL_HTTP_ADDR && !own)
     return { addr: process.env.CONSUL_HTTP_ADDR.replace(/^https?:\/\//, ''), close: async () => {} }
   const { bin } = findBinary()
   if (!bin) throw new Error('no consul binary: check consulUnavailable() first')
@@ -108,7 +115,7 @@ export async function startConsul(): Promise<ConsulServer> {
       throw new Error(`consul exited with code ${child.exitCode} at start:\n${output}`)
     }
     try {
-      if (await leader(addr)) return { addr, close }
+      if (await leader(addr)) return { addr, pid: child.pid, close }
     } catch {}
     if (Date.now() > deadline) {
       await close()

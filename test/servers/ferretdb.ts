@@ -4,6 +4,9 @@
  * stopped afterwards. Without the binary, tests skip with a printed reason — except under CI
  * (CI set), where it is a failure: `.ci/install-ferretdb.sh` builds it.
  *
+ * `startFerretDb()` starts one whatever MONGODB_URI says, optionally on FerretDB's PostgreSQL
+ * backend and with its Prometheus metrics served (what the deployment benchmark measures).
+ *
  * FerretDB 1.x applies an update by reading the document, changing it and writing it back, with
  * nothing stopping another connection in between (MongoDB applies each document update
  * atomically). Over one connection its commands run one at a time, so the URIs handed out for
@@ -45,6 +48,16 @@ export function mongoUnavailable(): string | undefined {
     FERRETDB_BIN,
     '--version',
     'build it with .ci/install-ferretdb.sh, or set MONGODB_URI',
+  )
+}
+
+/** Why `startFerretDb()` cannot run here (no usable binary), or undefined; throws under CI. */
+export function ferretDbUnavailable(): string | undefined {
+  return binaryUnavailable(
+    'FerretDB',
+    FERRETDB_BIN,
+    '--version',
+    'build it with .ci/install-ferretdb.sh',
   )
 }
 
@@ -92,16 +105,40 @@ function stopProcess(child: ChildProcess): Promise<void> {
   })
 }
 
-/** Starts FerretDB on `port` with its data in `dir`; resolves once it answers. */
-async function startFerretDb(dir: string, port: number): Promise<ChildProcess> {
+export interface FerretDbOptions {
+  /**
+   * Keep the data in this PostgreSQL database (`postgres://user@host:port/db`, FerretDB's
+   * PostgreSQL backend) instead of SQLite files in a temporary folder (the default).
+   */
+  postgresqlUrl?: string
+  /** Serve FerretDB's debug handlers (Prometheus metrics at `/debug/metrics`) on this port; default off. */
+  debugPort?: number
+}
+
+/** A FerretDB started here. */
+export interface FerretDbServer extends MongoServer {
+  /** The running FerretDB's process id (undefined while stopped for a restart). */
+  pid(): number | undefined
+  /** Where its Prometheus metrics are served, with `debugPort`. */
+  metricsUrl?: string
+}
+
+/** Starts FerretDB on `port` (state in `dir`); resolves once it answers. */
+async function spawnFerretDb(
+  dir: string,
+  port: number,
+  { postgresqlUrl, debugPort }: FerretDbOptions,
+): Promise<ChildProcess> {
+  const backend = postgresqlUrl
+    ? ['--handler=postgresql', `--postgresql-url=${postgresqlUrl}`]
+    : ['--handler=sqlite', `--sqlite-url=file:${dir}/`]
   const child = spawn(
     FERRETDB_BIN,
     [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dir}/`,
+      ...backend,
       `--listen-addr=127.0.0.1:${port}`,
       `--state-dir=${dir}`,
-      '--debug-addr=-',
+      debugPort ? `--debug-addr=127.0.0.1:${debugPort}` : '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=error',
     ],
@@ -152,21 +189,28 @@ async function external(uri: string): Promise<MongoServer> {
   }
 }
 
-/** Finds the server at MONGODB_URI, or starts FerretDB. Check `mongoUnavailable()` first. */
-export async function startMongoServer(): Promise<MongoServer> {
-  if (process.env.MONGODB_URI) return external(process.env.MONGODB_URI)
+/**
+ * Starts FerretDB on a free port (whatever MONGODB_URI says), on SQLite in a temporary folder or
+ * on the PostgreSQL database given; `close()` stops it and removes the folder (not the
+ * PostgreSQL database).
+ */
+export async function startFerretDb(options: FerretDbOptions = {}): Promise<FerretDbServer> {
   const dir = await mkdtemp(join(tmpdir(), 'oms-ferretdb-'))
   const port = await freePort()
-  let child: ChildProcess | undefined = await startFerretDb(dir, port)
+  let child: ChildProcess | undefined = await spawnFerretDb(dir, port, options)
   return {
     uri: (prefix = 'test') => `mongodb://127.0.0.1:${port}/${dbName(prefix)}?maxPoolSize=1`,
+    pid: () => child?.pid,
+    ...(options.debugPort !== undefined && {
+      metricsUrl: `http://127.0.0.1:${options.debugPort}/debug/metrics`,
+    }),
     restart: {
       async stop() {
         if (child) await stopProcess(child)
         child = undefined
       },
       async start() {
-        child ??= await startFerretDb(dir, port)
+        child ??= await spawnFerretDb(dir, port, options)
       },
     },
     async close() {
@@ -175,4 +219,10 @@ export async function startMongoServer(): Promise<MongoServer> {
       await rm(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Finds the server at MONGODB_URI, or starts FerretDB on SQLite. Check `mongoUnavailable()` first. */
+export async function startMongoServer(): Promise<MongoServer> {
+  if (process.env.MONGODB_URI) return external(process.env.MONGODB_URI)
+  return startFerretDb()
 }

@@ -1,0 +1,154 @@
+/** The deployment benchmark's lines of the table, from its measurements, against the issue's goals. */
+import { describeCounts } from './ferretdb-metrics.ts'
+import type { FerretRound } from './ferretdb-round.ts'
+import { median } from './load.ts'
+import type { OpenLoopResult } from './open-loop.ts'
+import type { MaxRun } from './order-runs.ts'
+import { n0, n1, n2, type Row, times } from './report.ts'
+
+export const GOALS = {
+  /** Orders per second the FerretDB deployment sustains. */
+  ordersPerS: 100,
+  /** Share of the serial ceiling it reaches. */
+  ceilingShare: 0.8,
+  /** p99 of the POST at 50 req/s, ms. */
+  p99Ms: 200,
+  p99AtRate: 50,
+  /** How far a figure may move after the seeded orders and still count as flat. */
+  flat: 0.15,
+  /** Orders per second with each domain's embedded store. */
+  embedded: 1000,
+  /** Throughput lost exporting every trace. */
+  tracingCost: 0.15,
+}
+
+const ID = 11
+const FERRET = 'six processes, RabbitMQ + FerretDB 1.24 (PostgreSQL) + Consul'
+
+const cpuTotal = (run: MaxRun) => Object.values(run.cpuMicrosPerOrder).reduce((a, b) => a + b, 0)
+const cpuNote = (run: MaxRun) =>
+  Object.entries(run.cpuMicrosPerOrder)
+    .map(([name, micros]) => `${name} ${n0(micros)}`)
+    .join(', ')
+const failures = (run: MaxRun) => {
+  const { failed, timedOut } = run.load
+  return failed + timedOut > 0 ? `; ${n0(failed)} failed, ${n0(timedOut)} timed out (30 s)` : ''
+}
+const latencyValue = (r: OpenLoopResult) =>
+  `p50 ${n1(r.latencyMs.p50)} ms, p99 ${n1(r.latencyMs.p99)} ms`
+const rateNote = (r: OpenLoopResult) =>
+  `open loop, ${n0(r.sent)} sent: ${n0(r.failed)} failed, ${n0(r.timedOut)} timed out (5 s); max ${n0(r.latencyMs.max)} ms`
+const within = (ratio: number) => Math.abs(ratio - 1) <= GOALS.flat
+const pct = (share: number) => `${n0(share * 100)} %`
+
+/** The rows of one FerretDB round (`label` says which: fresh, or after the seeded orders). */
+function roundRows(r: FerretRound, label: string): Row[] {
+  const rows: Row[] = [
+    {
+      id: ID,
+      what: `${label}: max orders/s end to end (${n0(r.max.load.durationS)} s closed loop)`,
+      value: `${n0(r.max.ordersPerS)} orders/s`,
+      goal: `≥ ${GOALS.ordersPerS}/s`,
+      met: r.max.ordersPerS >= GOALS.ordersPerS,
+      note: `POST p50 ${n1(r.max.load.latencyMs.p50)} ms, p99 ${n1(r.max.load.latencyMs.p99)} ms${failures(r.max)}; load ${n2(r.loadAverage)}`,
+    },
+    {
+      id: ID,
+      what: `${label}: store commands per order (FerretDB's counters)`,
+      value: n1(r.commandsPerOrder),
+      note: describeCounts(r.perOrder),
+    },
+    {
+      id: ID,
+      what: `${label}: one store command alone (median; findOne by _id, guarded findOneAndUpdate)`,
+      value: `${n2(r.latency.medianMs)} ms`,
+      note: `findOne ${n2(r.latency.findOneMs)} ms, findOneAndUpdate ${n2(r.latency.findOneAndUpdateMs)} ms; one connection, ${r.latency.rounds} of each`,
+    },
+    {
+      id: ID,
+      what: `${label}: orders/s of the serial ceiling 1 / (commands per order × command latency)`,
+      value: pct(r.ceilingShare),
+      baseline: `ceiling ${n0(r.serialCeiling)} orders/s`,
+      goal: `≥ ${pct(GOALS.ceilingShare)}`,
+      met: r.ceilingShare >= GOALS.ceilingShare,
+    },
+    ...r.rates.map(
+      (rate): Row => ({
+        id: ID,
+        what: `${label}: POST latency at ${rate.ratePerS} req/s`,
+        value: latencyValue(rate),
+        ...(rate.ratePerS === GOALS.p99AtRate && {
+          goal: `p99 < ${GOALS.p99Ms} ms, none failed`,
+          met: rate.latencyMs.p99 < GOALS.p99Ms && rate.failed + rate.timedOut === 0,
+        }),
+        note: rateNote(rate),
+      }),
+    ),
+    {
+      id: ID,
+      what: `${label}: CPU per order, µs`,
+      value: `${n0(cpuTotal(r.max))} µs`,
+      note: cpuNote(r.max),
+    },
+  ]
+  return rows
+}
+
+/** How the round after the seeded orders compares with the fresh one. */
+function flatRows(fresh: FerretRound, grown: FerretRound, seeded: string): Row[] {
+  const ratio = (after: number, before: number) => after / before
+  const figures = [
+    ['max orders/s', grown.max.ordersPerS, fresh.max.ordersPerS, n0],
+    ['CPU per order (µs)', cpuTotal(grown.max), cpuTotal(fresh.max), n0],
+    ['store commands per order', grown.commandsPerOrder, fresh.commandsPerOrder, n1],
+  ] as const
+  return figures.map(([what, after, before, format]) => ({
+    id: ID,
+    what: `After ${seeded} orders vs fresh: ${what}`,
+    value: format(after),
+    baseline: `${format(before)} fresh`,
+    ratio: times(ratio(after, before)),
+    goal: `within ±${n0(GOALS.flat * 100)} %`,
+    met: within(ratio(after, before)),
+  }))
+}
+
+export interface DeploymentFigures {
+  fresh: FerretRound
+  grown: FerretRound
+  seeded: number
+  embedded: MaxRun
+  tracingOff: MaxRun[]
+  tracingOn: MaxRun[]
+  connections: number
+}
+
+export function deploymentRows(f: DeploymentFigures): Row[] {
+  const seeded = n0(f.seeded)
+  const off = median(f.tracingOff.map((r) => r.ordersPerS))
+  const on = median(f.tracingOn.map((r) => r.ordersPerS))
+  const cost = 1 - on / off
+  return [
+    ...roundRows(f.fresh, `Deployment (${FERRET}, ${f.connections} connections), fresh`),
+    ...roundRows(f.grown, `The same after ${seeded} orders`),
+    ...flatRows(f.fresh, f.grown, seeded),
+    {
+      id: ID,
+      what: `Six processes, RabbitMQ + Consul, each domain's embedded store: max orders/s`,
+      value: `${n0(f.embedded.ordersPerS)} orders/s`,
+      goal: `≥ ${n0(GOALS.embedded)}/s`,
+      met: f.embedded.ordersPerS >= GOALS.embedded,
+      note: `${f.connections} connections; POST p99 ${n1(f.embedded.load.latencyMs.p99)} ms${failures(f.embedded)}; CPU/order ${n0(cpuTotal(f.embedded))} µs (${cpuNote(f.embedded)})`,
+    },
+    {
+      id: ID,
+      what: `The FerretDB deployment exporting every trace (OTLP http/protobuf, all sampled): max orders/s`,
+      value: `${n0(on)} orders/s`,
+      baseline: `${n0(off)} orders/s not exporting`,
+      ratio: `cost ${n1(cost * 100)} %`,
+      goal: `cost < ${n0(GOALS.tracingCost * 100)} %`,
+      met: cost < GOALS.tracingCost,
+      note: `median of ${f.tracingOn.length} alternating runs each; CPU/order ${n0(median(f.tracingOn.map(cpuTotal)))} vs ${n0(median(f.tracingOff.map(cpuTotal)))} µs`,
+    },
+  ]
+}
