@@ -99,12 +99,13 @@ export function stockItems(stock: Collection<StockDoc>) {
 
   /** Markers to remove, per item, gathered until the next removal. */
   const forgetting = new Map<string, Set<string>>()
-  let removal: Promise<void> | undefined
+  /** The removal being written, and the next one, which gathers markers meanwhile. */
+  let inFlight: Promise<void> = Promise.resolve()
+  let gathering: Promise<void> | undefined
 
   async function removeGathered(): Promise<void> {
     const gathered = [...forgetting]
     forgetting.clear()
-    removal = undefined
     await Promise.all(
       gathered.map(([itemId, marks]) => {
         const ops = [...marks]
@@ -221,8 +222,9 @@ export function stockItems(stock: Collection<StockDoc>) {
 
     /**
      * Removes markers of operations recorded as done (moves no units); resolves once they are
-     * gone. The markers of every operation finishing in the same turn of the event loop are
-     * removed together, one write per item: under load, many orders share that write.
+     * gone. Removals are written one at a time (a write per item): the markers of every
+     * operation finishing while one is written go together in the next, so under load many
+     * orders share one write.
      */
     forget(markers: readonly string[], lines: readonly ReservationLine[]): Promise<void> {
       for (const { itemId } of lines) {
@@ -230,8 +232,15 @@ export function stockItems(stock: Collection<StockDoc>) {
         forgetting.set(itemId, marks)
         for (const marker of markers) marks.add(marker)
       }
-      removal ??= new Promise<void>((resolve) => setImmediate(resolve)).then(removeGathered)
-      return removal
+      gathering ??= inFlight
+        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+        .then(() => {
+          gathering = undefined
+          const written = removeGathered()
+          inFlight = written.catch(() => {})
+          return written
+        })
+      return gathering
     },
   }
 }
