@@ -17,7 +17,7 @@ import {
 } from './fixtures.ts'
 import { orderFlowSuite } from './order-flow.suite.ts'
 import { type MongoServer, mongoUnavailable, startMongoServer } from './servers/ferretdb.ts'
-import { deleteNamespace, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
+import { deleteNamespaces, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
 
 const withRabbit = await rabbitAvailable()
 
@@ -28,7 +28,7 @@ describe.skipIf(mongoUnavailable())('MongoDB store end to end', () => {
     server = await startMongoServer()
   })
   afterAll(async () => {
-    await Promise.all(namespaces.map(deleteNamespace))
+    await deleteNamespaces(namespaces)
     await server?.close()
   })
 

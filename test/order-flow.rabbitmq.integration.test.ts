@@ -1,11 +1,11 @@
 /** The order flow a second time, with every event going through RabbitMQ (AMQP_URL set). */
 import { afterAll } from 'vitest'
 import { orderFlowSuite } from './order-flow.suite.ts'
-import { deleteNamespace, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
+import { deleteNamespaces, rabbitAvailable, rabbitEnv, testNamespace } from './servers/rabbitmq.ts'
 
 const namespaces: string[] = []
 afterAll(async () => {
-  for (const ns of namespaces) await deleteNamespace(ns)
+  await deleteNamespaces(namespaces)
 })
 
 if (await rabbitAvailable()) {
