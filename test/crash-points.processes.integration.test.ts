@@ -33,8 +33,6 @@ describe.skipIf(Boolean(missing))(
     beforeAll(async () => {
       durable = await startDurableProcesses('crash', {
         OUTBOX_POLL_MS: '200',
-        // Orders whose placing died are cancelled within seconds here (60 s by default).
-        ORDER_PLACING_TIMEOUT: '2s',
         ORDER_SWEEP_INTERVAL: '300ms',
         // Reservations of orders never stored are settled right after their payment expiry.
         STOCK_SWEEP_INTERVAL: '300ms',

@@ -41,7 +41,6 @@ describe.skipIf(Boolean(missing))('random-kill soak: the process tree SIGKILLed 
   beforeAll(async () => {
     durable = await startDurableProcesses('soak', {
       OUTBOX_POLL_MS: '200',
-      ORDER_PLACING_TIMEOUT: '3s',
       ORDER_SWEEP_INTERVAL: '500ms',
       // A kill between an order's reservation and its write leaves a reservation of an order
       // never stored: stock's sweep releases it once its payment expiry has passed.

@@ -1,12 +1,13 @@
 // Trigger: gRPC OrderService.CreateOrder — merges duplicate lines, checks the items against the
 // menu, reserves its stock (all or nothing), then stores the order, pending until its payment
-// expiry, with order.created in the same write. With an idempotency key, the key is claimed
-// first (one store insert): a retry answers the order placed under it.
+// expiry, with order.created in the same write. With an idempotency key, the order's id is
+// derived from (customer, key): reserving and storing are each once per id, so a retry — or a
+// racing twin — answers the order placed under the key, and costs no store command more.
 import { createHash, randomUUID } from 'node:crypto'
 import type { CreateOrderResponse, Order } from '../../proto/gen/oms.ts'
 import type { ContextOf } from '../../runtime/model/domain.ts'
 import { crashAt } from '../../shared/crash-points.ts'
-import { DomainError } from '../../shared/errors.ts'
+import { DomainError, isDomainError } from '../../shared/errors.ts'
 import { orderCreated } from '../../shared/events.ts'
 import {
   customerIdSchema,
@@ -14,24 +15,31 @@ import {
   parseOrderLines,
 } from '../../shared/order-input.ts'
 import { zodDetails } from '../../shared/zod-details.ts'
-import type { IdempotencyKeyDoc } from './data.ts'
 import { orders } from './domain.ts'
 import { orderCreatedEvent } from './lib/order-events.ts'
 
-/** How long an idempotency key answers with its order (Stripe keeps keys 24 h). */
-export const IDEMPOTENCY_KEY_TTL_MS = 86_400_000
-
 type Ctx = ContextOf<typeof orders>
+
+/** The order id of a customer's idempotency key: a UUID (version 8) of their hash. */
+export function keyedOrderId(customerId: string, key: string): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify(['order', customerId, key]))
+    .digest('hex')
+  const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16)
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`
+}
+
+const reused = () =>
+  new DomainError('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with other items')
 
 export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const customer = customerIdSchema.safeParse(request.customerId)
   if (!customer.success)
     throw new DomainError('INVALID_REQUEST', 'invalid customer id', zodDetails(customer.error))
   const lines = parseOrderLines(request.items)
-  const orderId = randomUUID()
   // Callers inside the process may leave it out; over gRPC it is '' when unset.
   const key = request.idempotencyKey ?? ''
-  if (key === '') return place(ctx, customer.data, lines, orderId).catch(unwrapNotPlaced)
+  if (key === '') return place(ctx, customer.data, lines, randomUUID())
 
   const checked = idempotencyKeySchema.safeParse(key)
   if (!checked.success)
@@ -40,83 +48,35 @@ export default orders.grpcMethod('createOrder', async (request, ctx) => {
   const requestHash = createHash('sha256')
     .update(JSON.stringify(request.items.map((i) => [i.id, i.quantity])))
     .digest('hex')
-  const replay = await claimKey(ctx, { customerId: customer.data, key, requestHash, orderId })
-  if (replay) return replay
+  const orderId = keyedOrderId(customer.data, key)
   try {
-    return await place(ctx, customer.data, lines, orderId)
+    return await place(ctx, customer.data, lines, orderId, requestHash)
   } catch (err) {
-    if (err instanceof NotPlaced) throw err.cause
-    // Not placed: the key is free again, so a retry places the order.
-    await ctx.data.releaseKey(customer.data, key, orderId).catch((cleanup: unknown) => {
-      ctx.log.warn({ err: cleanup, orderId }, 'idempotency key not released; a retry takes it over')
-    })
+    // Reserved already with other lines: the key was used for other items.
+    if (isDomainError(err) && err.code === 'INVALID_TRANSITION') throw reused()
     throw err
   }
 })
 
 /**
- * Claims the key for `orderId`; answers the order placed under it when the key is held by the
- * same request. A key past its expiry, or whose placing failed, is taken over (a guarded
- * update, so one of racing takeovers wins).
- */
-async function claimKey(
-  ctx: Ctx,
-  claim: { customerId: string; key: string; requestHash: string; orderId: string },
-): Promise<CreateOrderResponse | undefined> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const now = Date.now()
-    const record = {
-      ...claim,
-      claimedAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + IDEMPOTENCY_KEY_TTL_MS).toISOString(),
-    }
-    if (await ctx.data.claimKey(record)) return undefined
-    const held = await ctx.data.getKey(claim.customerId, claim.key)
-    if (!held) continue // released meanwhile
-    if (Date.parse(held.expiresAt) > now) {
-      if (held.requestHash !== claim.requestHash) {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'this Idempotency-Key was used with other items',
-        )
-      }
-      const answer = await placedAnswer(ctx, held, now)
-      if (answer !== 'failed') return answer
-    }
-    if (await ctx.data.reclaimKey(held.orderId, record)) return undefined
-  }
-  throw new DomainError('IDEMPOTENCY_KEY_IN_USE', 'this Idempotency-Key is in use; try again')
-}
-
-/**
  * The answer the key's first request got: the order as it was placed (later changes, such as
- * its payment link, are read with GET). Throws IDEMPOTENCY_KEY_IN_USE while it is placed;
- * 'failed' when its placing failed (the order is gone, or cancelled before it was placed).
+ * its payment link, are read with GET); IDEMPOTENCY_KEY_REUSED for other items.
  */
 async function placedAnswer(
   ctx: Ctx,
-  held: IdempotencyKeyDoc,
-  now: number,
-): Promise<CreateOrderResponse | 'failed'> {
-  const found = await ctx.data.getPlaced(held.orderId)
-  const inUse = () =>
-    new DomainError('IDEMPOTENCY_KEY_IN_USE', 'an order with this Idempotency-Key is being placed')
-  if (!found) {
-    // Not stored yet (its menu check runs), or the process placing it died before it stored it.
-    if (now - Date.parse(held.claimedAt) < ctx.settings.placingTimeoutMs) throw inUse()
-    return 'failed'
-  }
-  const { order, placedExpiresAt } = found
-  if (placedExpiresAt === undefined) {
-    if (order.status === 'pending') throw inUse()
-    return 'failed'
-  }
+  orderId: string,
+  requestHash: string,
+): Promise<CreateOrderResponse | undefined> {
+  const found = await ctx.data.getPlaced(orderId)
+  if (!found) return undefined
+  const { order, placedExpiresAt, placedWith } = found
+  if (placedWith !== requestHash) throw reused()
   return {
     order: {
       ...order,
       status: 'pending',
       paymentLink: '',
-      expiresAt: placedExpiresAt,
+      expiresAt: placedExpiresAt ?? order.expiresAt,
       updatedAt: order.createdAt,
       refund: undefined,
     },
@@ -128,6 +88,8 @@ async function place(
   customerId: string,
   lines: ReturnType<typeof parseOrderLines>,
   orderId: string,
+  /** With an idempotency key: the request's hash, stored with the order. */
+  requestHash?: string,
 ): Promise<CreateOrderResponse> {
   const { items, missingIds } = await ctx.clients.menu.getItems({
     ids: lines.map((l) => l.id),
@@ -165,40 +127,30 @@ async function place(
   }
   // Reserved first, stored second: a refusal (out of stock) stores nothing. Should this process
   // die in between, the reservation is one of an order never stored: stock's sweep releases it
-  // once its payment expiry has passed, as it would for an unpaid order.
-  await ctx.clients.stock.reserveStock({ orderId, items: lines, expiresAt })
+  // once its payment expiry has passed, as it would for an unpaid order — unless a retry with
+  // the same idempotency key stores the order first.
+  const { released } = await ctx.clients.stock.reserveStock({ orderId, items: lines, expiresAt })
   crashAt('orders.placing.after-reserve')
+  if (released) {
+    // Only a keyed id comes back: its order was placed and cancelled, or given up and swept.
+    const answer = requestHash && (await placedAnswer(ctx, orderId, requestHash))
+    if (answer) return answer
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'the order of this Idempotency-Key was not placed and has been given up; use a new key',
+    )
+  }
   // Placed: order.created is stored with the order (the outbox), published whatever happens to
-  // this process after it — one write.
+  // this process after it — one write. Stored or not when it fails, nobody can tell here: its
+  // reservation stays, for the order if it was stored, else until stock's sweep finds it
+  // orderless (or a retry with the key stores it).
   const created = ctx.bus.event(orderCreated, orderCreatedEvent(order))
-  let inserted: boolean
-  try {
-    inserted = await ctx.data.insert(order, [created])
-  } catch (err) {
-    // Stored or not, nobody can tell here: its reservation stays, for the order if it was
-    // stored, else until stock's sweep finds it orderless.
-    throw new NotPlaced(err)
+  if (await ctx.data.insert(order, [created], requestHash)) {
+    ctx.log.info({ orderId, customerId, total: order.total }, 'order created')
+    return { order }
   }
-  if (!inserted) {
-    await ctx.clients.stock.releaseStock({ orderId })
-    throw new Error(`order id ${orderId} already taken`)
-  }
-  ctx.log.info({ orderId, customerId, total: order.total }, 'order created')
-  return { order }
-}
-
-const unwrapNotPlaced = (err: unknown): never => {
-  throw err instanceof NotPlaced ? err.cause : err
-}
-
-/**
- * The order's write failed with an unknown outcome (the store went away): the order may be
- * stored. Its idempotency key stays claimed, so a retry waits for the answer rather than
- * placing a second order.
- */
-class NotPlaced extends Error {
-  override name = 'NotPlaced'
-  constructor(override readonly cause: unknown) {
-    super('the order may or may not be stored', { cause })
-  }
+  // The id is taken: by the key's first request (a retry or a racing twin).
+  const answer = requestHash && (await placedAnswer(ctx, orderId, requestHash))
+  if (answer) return answer
+  throw new Error(`order id ${orderId} already taken`)
 }

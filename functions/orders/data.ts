@@ -3,7 +3,6 @@
  * allowed previous statuses, so of any number of racing moves exactly one applies and a late or
  * duplicate event can never move an order backwards.
  */
-import { createHash } from 'node:crypto'
 import type { Order, OrderItem, Refund } from '../../proto/gen/oms.ts'
 import { collection, data } from '../../runtime/model/data.ts'
 import type { Collection, OutgoingEvent } from '../../runtime/ports/documents.ts'
@@ -14,33 +13,11 @@ interface OrderDoc extends Omit<Order, 'id' | 'refund'> {
   refund?: Refund
   /** Insertion order: breaks ties between orders created in the same millisecond. */
   seq: string
-  /** The payment expiry it was placed with; absent while its placing has not finished. */
+  /** The payment expiry it was placed with (absent on orders stored before it was kept). */
   placedExpiresAt?: string
+  /** The hash of the request that placed it, when that one had an idempotency key. */
+  placedWith?: string
 }
-
-/**
- * An Idempotency-Key a customer placed (or is placing) an order with: its `_id` is derived from
- * (customer, key), so of racing creates with one key exactly one inserts it. The port has no
- * TTL index: a record past `expiresAt` counts as absent and is taken over by the next create
- * with that key (records are not deleted by time).
- */
-export interface IdempotencyKeyDoc {
-  _id: string
-  customerId: string
-  key: string
-  /** The request the key was first used with (its items as sent). */
-  requestHash: string
-  orderId: string
-  claimedAt: string
-  expiresAt: string
-}
-
-export type IdempotencyKeyRecord = Omit<IdempotencyKeyDoc, '_id'>
-
-const keyId = (customerId: string, key: string) =>
-  createHash('sha256')
-    .update(JSON.stringify([customerId, key]))
-    .digest('hex')
 
 export interface OrderPatch {
   status?: string
@@ -104,40 +81,26 @@ const toOrder = (doc: OrderDoc): Order => ({
   refund: doc.refund && { ...doc.refund },
 })
 
-export function orderRepository(
-  orders: Collection<OrderDoc>,
-  keys?: Collection<IdempotencyKeyDoc>,
-) {
-  const keyStore = () => {
-    if (!keys) throw new Error('no idempotency key collection')
-    return keys
-  }
+export function orderRepository(orders: Collection<OrderDoc>) {
   return {
-    /** Claims the key for an order; false when another request holds it already. */
-    claimKey: (record: IdempotencyKeyRecord): Promise<boolean> =>
-      keyStore().insert({ _id: keyId(record.customerId, record.key), ...record }),
-    getKey: (customerId: string, key: string): Promise<IdempotencyKeyDoc | undefined> =>
-      keyStore().get(keyId(customerId, key)),
-    /** Takes over a key that held `previousOrderId` (expired, or its placing failed). */
-    async reclaimKey(previousOrderId: string, record: IdempotencyKeyRecord): Promise<boolean> {
-      const { customerId, key, ...rest } = record
-      const doc = await keyStore().update(
-        keyId(customerId, key),
-        { set: rest },
-        { where: { orderId: previousOrderId } },
-      )
-      return doc !== undefined
-    },
-    /** Gives the key up while it still holds this order (its placing failed). */
-    releaseKey: (customerId: string, key: string, orderId: string): Promise<boolean> =>
-      keyStore().delete(keyId(customerId, key), { orderId }),
-    /** The order with the payment expiry it was placed with (undefined while placing). */
-    async getPlaced(id: string): Promise<{ order: Order; placedExpiresAt?: string } | undefined> {
+    /** The order with the payment expiry and the request hash it was placed with. */
+    async getPlaced(
+      id: string,
+    ): Promise<{ order: Order; placedExpiresAt?: string; placedWith?: string } | undefined> {
       const doc = await orders.get(id)
-      return doc && { order: toOrder(doc), placedExpiresAt: doc.placedExpiresAt }
+      return (
+        doc && {
+          order: toOrder(doc),
+          placedExpiresAt: doc.placedExpiresAt,
+          placedWith: doc.placedWith,
+        }
+      )
     },
-    /** Inserts a new order, with the events it causes; false when the id already exists. */
-    insert(order: Order, events?: readonly OutgoingEvent[]): Promise<boolean> {
+    /**
+     * Inserts a new order, with the events it causes (and the hash of the keyed request that
+     * placed it); false when the id already exists.
+     */
+    insert(order: Order, events?: readonly OutgoingEvent[], placedWith?: string): Promise<boolean> {
       // Exactly the order's own fields are stored (the store copies them).
       return orders.insert(
         {
@@ -154,6 +117,7 @@ export function orderRepository(
           expiresAt: order.expiresAt,
           // Stored placed: its payment expiry is the one it was placed with.
           placedExpiresAt: order.expiresAt,
+          ...(placedWith !== undefined && { placedWith }),
           seq: sortableId(),
         },
         events && { events },
@@ -225,9 +189,4 @@ export function orderRepository(
   }
 }
 
-/** Idempotency-Keys by (customer, key): looked up by `_id` only, so no index. */
-const idempotencyKeys = collection<IdempotencyKeyDoc>('idempotency_keys')
-
-export const orderData = data({ orders, idempotencyKeys }, (c) =>
-  orderRepository(c.orders, c.idempotencyKeys),
-)
+export const orderData = data({ orders }, (c) => orderRepository(c.orders))

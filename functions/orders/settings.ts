@@ -10,11 +10,6 @@ export const ordersSettings = {
     unset: '`30m`',
     set: 'how long a pending order waits for its payment before it is cancelled and its stock given back (e.g. `30m`; Stripe sessions live at least 30 minutes, a payment after the order expired is refunded)',
   }),
-  placingTimeoutMs: setting('ORDER_PLACING_TIMEOUT', duration(1_000, DAY_MS), {
-    default: 60_000,
-    unset: '`60s`',
-    set: 'how long an order whose placing never finished (its process died while reserving) holds stock before it is cancelled',
-  }),
   sweepMs: setting('ORDER_SWEEP_INTERVAL', duration(100, DAY_MS), {
     default: 10_000,
     unset: '`10s`',

@@ -101,11 +101,17 @@ eachStore('stock data', ({ fresh }) => {
     expect((await data.level('burger'))?.reserved).toBe(0)
   })
 
-  it('reserves once per order: repeating it changes nothing', async () => {
+  it('reserves once per order: repeating it changes nothing, and other lines are refused', async () => {
     const data = await stocked({ burger: 10 })
     const first = await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])
     expect(await data.reserve('o1', [{ itemId: 'burger', quantity: 4 }])).toStrictEqual(first)
-    expect(await data.reserve('o1', [{ itemId: 'burger', quantity: 9 }])).toStrictEqual(first)
+    // Enough left for the repeat to hold (it gives its holds back), and not enough.
+    expect(await rejection(data.reserve('o1', [{ itemId: 'burger', quantity: 5 }]))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+    })
+    expect(await rejection(data.reserve('o1', [{ itemId: 'burger', quantity: 9 }]))).toMatchObject({
+      code: 'INVALID_TRANSITION',
+    })
     expect(await data.level('burger')).toStrictEqual({
       itemId: 'burger',
       onHand: 10,
@@ -127,8 +133,15 @@ eachStore('stock data', ({ fresh }) => {
       { itemId: 'burger', onHand: 6, reserved: 0, available: 6 },
       { itemId: 'fries', onHand: 0, reserved: 0, available: 0 },
     ])
-    // Still the order's reservation: reserving again changes nothing.
-    expect((await data.reserve('o1', [{ itemId: 'burger', quantity: 1 }])).ok).toBe(true)
+    // Still the order's reservation: reserving it again changes nothing.
+    expect(
+      (
+        await data.reserve('o1', [
+          { itemId: 'burger', quantity: 4 },
+          { itemId: 'fries', quantity: 5 },
+        ])
+      ).ok,
+    ).toBe(true)
     expect((await data.level('burger'))?.reserved).toBe(0)
   })
 
@@ -156,8 +169,10 @@ eachStore('stock data', ({ fresh }) => {
     const data = await stocked({ burger: 10 })
     // The order was cancelled (and released) while its reserve was still on its way.
     expect(await data.release('late')).toBe(false)
-    expect(await data.reserve('late', [{ itemId: 'burger', quantity: 4 }])).toMatchObject({
+    expect(await data.reserve('late', [{ itemId: 'burger', quantity: 4 }])).toStrictEqual({
       ok: true,
+      levels: [],
+      released: true,
     })
     expect(await data.level('burger')).toMatchObject({ reserved: 0, available: 10 })
     expect(await data.release('late')).toBe(false)

@@ -19,5 +19,5 @@ export default stock.grpcMethod('reserveStock', async ({ orderId, items, expires
       shortages: result.shortages,
     })
   }
-  return { levels: result.levels }
+  return { levels: result.levels, released: result.released ?? false }
 })

@@ -118,6 +118,11 @@ export interface ReserveStockRequest {
 
 export interface ReserveStockResponse {
   levels: StockLevel[];
+  /**
+   * The order's reservation was released before this reserve (its order cancelled, or never
+   * stored and swept): nothing is held for it.
+   */
+  released: boolean;
 }
 
 /** Gives back an open reservation (compensation when an order cannot be completed). */
@@ -1268,13 +1273,16 @@ export const ReserveStockRequest: MessageFns<ReserveStockRequest> = {
 };
 
 function createBaseReserveStockResponse(): ReserveStockResponse {
-  return { levels: [] };
+  return { levels: [], released: false };
 }
 
 export const ReserveStockResponse: MessageFns<ReserveStockResponse> = {
   encode(message: ReserveStockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.levels) {
       StockLevel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.released !== false) {
+      writer.uint32(16).bool(message.released);
     }
     return writer;
   },
@@ -1300,6 +1308,14 @@ export const ReserveStockResponse: MessageFns<ReserveStockResponse> = {
             message.levels.push(StockLevel.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.released = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1318,6 +1334,7 @@ export const ReserveStockResponse: MessageFns<ReserveStockResponse> = {
   fromPartial(object: DeepPartial<ReserveStockResponse>): ReserveStockResponse {
     const message = createBaseReserveStockResponse();
     message.levels = object.levels?.map((e) => StockLevel.fromPartial(e)) || [];
+    message.released = object.released ?? false;
     return message;
   },
 };

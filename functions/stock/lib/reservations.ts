@@ -69,7 +69,7 @@ export interface ReservationDoc {
 }
 
 export type ReserveResult =
-  | { ok: true; levels: StockLevel[] }
+  | { ok: true; levels: StockLevel[]; released?: true }
   | { ok: false; shortages: Shortage[] }
 
 /** How long an operation may stay unfinished before its caller counts as dead. */
@@ -145,11 +145,28 @@ export interface SweepOutcome {
   forgotten: number
 }
 
+/** Whether two sets of lines (one per item) hold the same quantities of the same items. */
+const sameLines = (a: readonly ReservationLine[], b: readonly ReservationLine[]) =>
+  a.length === b.length &&
+  a.every((l) => b.some((m) => m.itemId === l.itemId && m.quantity === l.quantity))
+
 export function reservationsOf(items: StockItems, reservations: Collection<ReservationDoc>) {
-  const opened = async (r: ReservationDoc) => ({
-    ok: true as const,
-    levels: await items.levels(r.lines.map((l) => l.itemId)),
-  })
+  /**
+   * The answer to a reserve of an order that has its reservation: as that reserve answered
+   * (the same lines), released (nothing held), or refused for other lines.
+   */
+  const existing = async (
+    r: ReservationDoc,
+    lines: readonly ReservationLine[],
+  ): Promise<ReserveResult> => {
+    if (r.state === 'released') return { ok: true, levels: [], released: true }
+    if (!sameLines(r.lines, lines))
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `order ${r._id} is reserved already, with other lines`,
+      )
+    return { ok: true, levels: await items.levels(r.lines.map((l) => l.itemId)) }
+  }
 
   /** Moves this attempt from one state to another; the reservation after, for the one caller that did it. */
   const flip = (r: ReservationDoc, from: ReservationState, to: ReservationState) =>
@@ -244,8 +261,10 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
 
   return {
     /**
-     * Reserves every line (one per item) or none; repeating it for the same order changes
-     * nothing. `expiresAt` (epoch ms) is the order's payment expiry.
+     * Reserves every line (one per item) or none; repeating it for the same order and lines
+     * changes nothing (other lines are refused with INVALID_TRANSITION; an order released
+     * first is answered released, holding nothing). `expiresAt` (epoch ms) is the order's
+     * payment expiry.
      */
     async reserve(
       orderId: string,
@@ -263,7 +282,7 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
           await items.unholdAll(markOf, held)
           // A repeat of a reserve that took the last units is answered as that one was.
           const r = await reservations.get(orderId)
-          return r ? opened(r) : { ok: false, shortages: inLineOrder(shortages, lines) }
+          return r ? existing(r, lines) : { ok: false, shortages: inLineOrder(shortages, lines) }
         }
         if (Date.now() - at >= STALE_MS - FENCE_MS) {
           // Too late to record: the sweep may be giving these holds back already.
@@ -288,7 +307,7 @@ export function reservationsOf(items: StockItems, reservations: Collection<Reser
         // The order has its reservation already (a repeat, or released first): ours goes back.
         await items.unholdAll(markOf, lines)
         const r = await reservations.get(orderId)
-        if (r) return opened(r)
+        if (r) return existing(r, lines)
       }
       throw giveUp(orderId)
     },
