@@ -6,7 +6,9 @@
  * stored), the store commands per order as FerretDB counts them, one command's latency alone
  * and the serial ceiling they make, the POST's latency at fixed open-loop rates, CPU per order
  * of every process (FerretDB, PostgreSQL, RabbitMQ and Consul included) — then all of it again
- * after 100,000 past orders written into the database (1,000 with --quick). Beside it, the
+ * after 100,000 past orders written into the database (1,000 with --quick) while the processes
+ * were stopped, started again on it as after a deploy. A part that fails is reported failed
+ * and the others still run. Beside it, the
  * same six processes on their embedded stores, and the FerretDB deployment exporting every
  * trace, alternated with one not exporting. Orders carry an Idempotency-Key, as the storefront
  * sends.
@@ -43,7 +45,7 @@ const CONNECTIONS = 50
 
 const LENGTHS = {
   full: { maxS: 10, warmS: 3, rateS: 10, idleS: 3, probeRounds: 500, seeded: 100_000, rounds: 2 },
-  quick: { maxS: 3, warmS: 1, rateS: 2, idleS: 1, probeRounds: 100, seeded: 1_000, rounds: 1 },
+  quick: { maxS: 2, warmS: 1, rateS: 1, idleS: 1, probeRounds: 100, seeded: 1_000, rounds: 1 },
 }
 
 /** Loads a fresh deployment for a while and waits for it to drain, so nothing measured is a first time. */
@@ -51,7 +53,7 @@ async function warm(d: Deployment, seconds: number) {
   const url = ordersUrl(d.url)
   const body = ORDER_BODY
   await closedLoop({ url, body, connections: CONNECTIONS, durationS: seconds, headers: keyHeader })
-  await markerOrder(d.url, { headers: keyHeader() })
+  await markerOrder(d.url, { headers: keyHeader })
 }
 
 async function menuOf(url: string): Promise<MenuItem[]> {
@@ -103,24 +105,32 @@ export const deploymentBench: Benchmark = {
         consul: pidSource(() => consul.pid),
       })
       const storeUri = ferret.uri('oms')
-      const [plain, traced] = await Promise.all([
-        startDeployment({ consulAddr: consulA.addr, mongoUri: storeUri }),
-        startDeployment({
-          consulAddr: consulB.addr,
-          mongoUri: ferret.uri('traced'),
-          otlpEndpoint: sink.ready.protobuf,
-        }),
-      ])
-      cleanup.push(plain.stop, traced.stop)
-      await warm(plain, n.warmS)
-      await warm(traced, n.warmS)
-
+      let plain: Deployment | undefined
+      let traced: Deployment | undefined
+      const errors: Record<string, string> = {}
+      /** Runs one part; a part that fails is reported as failed and the others still run. */
+      const part = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+        phase(name)
+        try {
+          return await work()
+        } catch (err) {
+          errors[name] = err instanceof Error ? (err.stack ?? err.message) : String(err)
+          console.error(`  ${name} failed: ${errors[name]}`)
+          return undefined
+        }
+      }
+      const startPlain = async () => {
+        plain = await startDeployment({ consulAddr: consulA.addr, mongoUri: storeUri })
+        cleanup.push(plain.stop)
+        return plain
+      }
       const round = (d: Deployment) =>
         ferretRound({
           deployment: d,
           infra: infra(consulA),
           metricsUrl,
           probeUri: ferret.uri('probe'),
+          storeUri,
           connections: CONNECTIONS,
           maxS: n.maxS,
           rates: [20, GOALS.p99AtRate],
@@ -128,57 +138,72 @@ export const deploymentBench: Benchmark = {
           idleS: n.idleS,
           probeRounds: n.probeRounds,
         })
-      const tracedRun = () =>
+      const closedRun = (d: Deployment, infraOf: Record<string, CpuSource>) =>
         maxRun({
-          url: traced.url,
+          url: d.url,
           durationS: n.maxS,
           connections: CONNECTIONS,
-          cpuSources: { ...traced.cpuSources, ...infra(consulB) },
-        })
-      const plainRun = () =>
-        maxRun({
-          url: plain.url,
-          durationS: n.maxS,
-          connections: CONNECTIONS,
-          cpuSources: { ...plain.cpuSources, ...infra(consulA) },
+          cpuSources: { ...d.cpuSources, ...infraOf },
         })
 
-      phase('fresh')
-      const fresh = await round(plain)
+      await Promise.all([
+        startPlain().then((d) => warm(d, n.warmS)),
+        (async () => {
+          traced = await startDeployment({
+            consulAddr: consulB.addr,
+            mongoUri: ferret.uri('traced'),
+            otlpEndpoint: sink.ready.protobuf,
+          })
+          cleanup.push(traced.stop)
+          await warm(traced, n.warmS)
+        })(),
+      ])
+      const fresh = await part('fresh', () => round(plain as Deployment))
       // Exporting and not, alternated: the fresh round's run is the first one not exporting.
-      phase('tracing')
-      const tracingOff: MaxRun[] = [fresh.max]
-      const tracingOn: MaxRun[] = [await tracedRun()]
-      for (let i = 1; i < n.rounds; i++) {
-        tracingOff.push(await plainRun())
-        tracingOn.push(await tracedRun())
-      }
-      await traced.stop()
-
-      phase('embedded')
-      // Consul B's agent: the traced processes deregistered when they stopped.
-      const embeddedDeployment = await startDeployment({ consulAddr: consulB.addr })
-      cleanup.push(embeddedDeployment.stop)
-      await warm(embeddedDeployment, n.warmS)
-      const embedded = await maxRun({
-        url: embeddedDeployment.url,
-        durationS: n.maxS,
-        connections: CONNECTIONS,
-        cpuSources: { ...embeddedDeployment.cpuSources, consul: pidSource(() => consulB.pid) },
+      const tracingOff: MaxRun[] = fresh?.max ? [fresh.max] : []
+      const tracingOn: MaxRun[] = []
+      await part('tracing', async () => {
+        const on = traced as Deployment
+        const off = plain as Deployment
+        tracingOn.push(await closedRun(on, infra(consulB)))
+        for (let i = 1; i < n.rounds; i++) {
+          tracingOff.push(await closedRun(off, infra(consulA)))
+          tracingOn.push(await closedRun(on, infra(consulB)))
+        }
       })
-      await embeddedDeployment.stop()
+      await traced?.stop()
 
-      phase(`seeding ${n.seeded} orders`)
-      const seeding = await seedOrders({
-        uri: storeUri,
-        orders: n.seeded,
-        menu: await menuOf(plain.url),
-        publicUrl: plain.url,
+      const embedded = await part('embedded', async () => {
+        // Consul B's agent: the traced processes deregistered when they stopped.
+        const d = await startDeployment({ consulAddr: consulB.addr })
+        cleanup.push(d.stop)
+        await warm(d, n.warmS)
+        const run = await closedRun(d, { consul: pidSource(() => consulB.pid) })
+        await d.stop()
+        return run
       })
-      await vacuumAnalyze(pg.name)
-      phase('grown')
-      const grown = await round(plain)
-      await plain.stop()
+
+      // The past orders are written with the processes stopped (their polls would compete for
+      // the store), then the deployment starts again on the grown database, as after a deploy.
+      const menu = await menuOf((plain as Deployment).url)
+      const publicUrl = (plain as Deployment).url
+      await plain?.stop()
+      const seeding = await part('seeding', async () => {
+        const seeded = await seedOrders({ uri: storeUri, orders: n.seeded, menu, publicUrl })
+        await vacuumAnalyze(pg.name)
+        return seeded
+      })
+      const grown =
+        seeding &&
+        (await part('grown', async () => {
+          const d = await startPlain()
+          // A warm-up the grown deployment cannot finish is reported; the round still runs.
+          await warm(d, n.warmS).catch((err: unknown) => {
+            errors['grown warm-up'] = err instanceof Error ? err.message : String(err)
+          })
+          return round(d)
+        }))
+      await plain?.stop()
 
       phase('done')
       const figures: DeploymentFigures = {
@@ -189,6 +214,7 @@ export const deploymentBench: Benchmark = {
         tracingOff,
         tracingOn,
         connections: CONNECTIONS,
+        errors,
       }
       return {
         rows: deploymentRows(figures),

@@ -1,6 +1,6 @@
 /** The deployment benchmark's lines of the table, from its measurements, against the issue's goals. */
 import { describeCounts } from './ferretdb-metrics.ts'
-import type { FerretRound } from './ferretdb-round.ts'
+import type { FerretRound, RoundLoad } from './ferretdb-round.ts'
 import { median } from './load.ts'
 import type { OpenLoopResult } from './open-loop.ts'
 import type { MaxRun } from './order-runs.ts'
@@ -32,7 +32,12 @@ const cpuNote = (run: MaxRun) =>
     .join(', ')
 const failures = (run: MaxRun) => {
   const { failed, timedOut } = run.load
-  return failed + timedOut > 0 ? `; ${n0(failed)} failed, ${n0(timedOut)} timed out (30 s)` : ''
+  const refused =
+    failed + timedOut > 0 ? `; ${n0(failed)} failed, ${n0(timedOut)} timed out (30 s)` : ''
+  const marker = run.markerError
+    ? `; NOT end to end (placed/s): the marker failed: ${run.markerError.slice(0, 120)}`
+    : ''
+  return refused + marker
 }
 const latencyValue = (r: OpenLoopResult) =>
   `p50 ${n1(r.latencyMs.p50)} ms, p99 ${n1(r.latencyMs.p99)} ms`
@@ -41,9 +46,33 @@ const rateNote = (r: OpenLoopResult) =>
 const within = (ratio: number) => Math.abs(ratio - 1) <= GOALS.flat
 const pct = (share: number) => `${n0(share * 100)} %`
 
+type Loaded = FerretRound & RoundLoad
+
+/** Whether the round's load ran (else only its probes did). */
+const loaded = (r: FerretRound): r is Loaded => r.max !== undefined && r.rates !== undefined
+
+/** The rows of the probes, which need nothing of the deployment. */
+function probeRows(r: FerretRound, label: string): Row[] {
+  return [
+    {
+      id: ID,
+      what: `${label}: one store command alone (median; findOne by _id, guarded findOneAndUpdate)`,
+      value: `${n2(r.latency.medianMs)} ms`,
+      note: `findOne ${n2(r.latency.findOneMs)} ms, findOneAndUpdate ${n2(r.latency.findOneAndUpdateMs)} ms; one connection, a 10-document collection, ${r.latency.rounds} of each`,
+    },
+    {
+      id: ID,
+      what: `${label}: findOne by _id on the deployment's orders collection (median)`,
+      value: `${n2(r.orderLookupMs)} ms`,
+    },
+  ]
+}
+
 /** The rows of one FerretDB round (`label` says which: fresh, or after the seeded orders). */
 function roundRows(r: FerretRound, label: string): Row[] {
-  const rows: Row[] = [
+  if (!loaded(r))
+    return [failedRow(`${label}: max orders/s end to end`, r.error), ...probeRows(r, label)]
+  return [
     {
       id: ID,
       what: `${label}: max orders/s end to end (${n0(r.max.load.durationS)} s closed loop)`,
@@ -58,12 +87,7 @@ function roundRows(r: FerretRound, label: string): Row[] {
       value: n1(r.commandsPerOrder),
       note: describeCounts(r.perOrder),
     },
-    {
-      id: ID,
-      what: `${label}: one store command alone (median; findOne by _id, guarded findOneAndUpdate)`,
-      value: `${n2(r.latency.medianMs)} ms`,
-      note: `findOne ${n2(r.latency.findOneMs)} ms, findOneAndUpdate ${n2(r.latency.findOneAndUpdateMs)} ms; one connection, ${r.latency.rounds} of each`,
-    },
+    ...probeRows(r, label),
     {
       id: ID,
       what: `${label}: orders/s of the serial ceiling 1 / (commands per order × command latency)`,
@@ -91,64 +115,99 @@ function roundRows(r: FerretRound, label: string): Row[] {
       note: cpuNote(r.max),
     },
   ]
-  return rows
 }
 
 /** How the round after the seeded orders compares with the fresh one. */
 function flatRows(fresh: FerretRound, grown: FerretRound, seeded: string): Row[] {
-  const ratio = (after: number, before: number) => after / before
-  const figures = [
-    ['max orders/s', grown.max.ordersPerS, fresh.max.ordersPerS, n0],
-    ['CPU per order (µs)', cpuTotal(grown.max), cpuTotal(fresh.max), n0],
-    ['store commands per order', grown.commandsPerOrder, fresh.commandsPerOrder, n1],
-  ] as const
-  return figures.map(([what, after, before, format]) => ({
-    id: ID,
-    what: `After ${seeded} orders vs fresh: ${what}`,
-    value: format(after),
-    baseline: `${format(before)} fresh`,
-    ratio: times(ratio(after, before)),
-    goal: `within ±${n0(GOALS.flat * 100)} %`,
-    met: within(ratio(after, before)),
-  }))
+  const figures: [string, number, number, (v: number) => string][] = [
+    ['findOne by _id on the orders (ms)', grown.orderLookupMs, fresh.orderLookupMs, n2],
+  ]
+  if (loaded(fresh) && loaded(grown))
+    figures.push(
+      ['max orders/s', grown.max.ordersPerS, fresh.max.ordersPerS, n0],
+      ['CPU per order (µs)', cpuTotal(grown.max), cpuTotal(fresh.max), n0],
+      ['store commands per order', grown.commandsPerOrder, fresh.commandsPerOrder, n1],
+    )
+  const rows = figures.map(
+    ([what, after, before, format]): Row => ({
+      id: ID,
+      what: `After ${seeded} orders vs fresh: ${what}`,
+      value: format(after),
+      baseline: `${format(before)} fresh`,
+      ratio: times(after / before),
+      goal: `within ±${n0(GOALS.flat * 100)} %`,
+      met: within(after / before),
+    }),
+  )
+  if (!loaded(grown))
+    rows.push(failedRow(`After ${seeded} orders vs fresh: max orders/s`, grown.error))
+  return rows
 }
 
 export interface DeploymentFigures {
-  fresh: FerretRound
-  grown: FerretRound
+  /** Each part's figures; a part that failed is missing and its error is in `errors`. */
+  fresh?: FerretRound
+  grown?: FerretRound
   seeded: number
-  embedded: MaxRun
+  embedded?: MaxRun
   tracingOff: MaxRun[]
   tracingOn: MaxRun[]
   connections: number
+  /** What stopped a part, by part. */
+  errors: Record<string, string>
+}
+
+/** The line of a part that failed: its goal missed, with what stopped it. */
+const failedRow = (what: string, error = 'not run'): Row => ({
+  id: ID,
+  what,
+  value: 'failed',
+  met: false,
+  note: error.split('\n')[0]?.slice(0, 200),
+})
+
+function tracingRow(f: DeploymentFigures): Row {
+  const what = `The FerretDB deployment exporting every trace (OTLP http/protobuf, all sampled): max orders/s`
+  if (f.tracingOn.length === 0 || f.tracingOff.length === 0)
+    return failedRow(what, f.errors.tracing)
+  const off = median(f.tracingOff.map((r) => r.ordersPerS))
+  const on = median(f.tracingOn.map((r) => r.ordersPerS))
+  const cost = 1 - on / off
+  return {
+    id: ID,
+    what,
+    value: `${n0(on)} orders/s`,
+    baseline: `${n0(off)} orders/s not exporting`,
+    ratio: `cost ${n1(cost * 100)} %`,
+    goal: `cost < ${n0(GOALS.tracingCost * 100)} %`,
+    met: cost < GOALS.tracingCost,
+    note: `median of ${f.tracingOn.length} alternating runs each; CPU/order ${n0(median(f.tracingOn.map(cpuTotal)))} vs ${n0(median(f.tracingOff.map(cpuTotal)))} µs`,
+  }
+}
+
+function embeddedRow(f: DeploymentFigures): Row {
+  const what = `Six processes, RabbitMQ + Consul, each domain's embedded store: max orders/s`
+  const run = f.embedded
+  if (!run) return failedRow(what, f.errors.embedded)
+  return {
+    id: ID,
+    what,
+    value: `${n0(run.ordersPerS)} orders/s`,
+    goal: `≥ ${n0(GOALS.embedded)}/s`,
+    met: run.ordersPerS >= GOALS.embedded,
+    note: `${f.connections} connections; POST p99 ${n1(run.load.latencyMs.p99)} ms${failures(run)}; CPU/order ${n0(cpuTotal(run))} µs (${cpuNote(run)})`,
+  }
 }
 
 export function deploymentRows(f: DeploymentFigures): Row[] {
   const seeded = n0(f.seeded)
-  const off = median(f.tracingOff.map((r) => r.ordersPerS))
-  const on = median(f.tracingOn.map((r) => r.ordersPerS))
-  const cost = 1 - on / off
+  const fresh = `Deployment (${FERRET}, ${f.connections} connections), fresh`
+  const grown = `The same after ${seeded} orders`
   return [
-    ...roundRows(f.fresh, `Deployment (${FERRET}, ${f.connections} connections), fresh`),
-    ...roundRows(f.grown, `The same after ${seeded} orders`),
-    ...flatRows(f.fresh, f.grown, seeded),
-    {
-      id: ID,
-      what: `Six processes, RabbitMQ + Consul, each domain's embedded store: max orders/s`,
-      value: `${n0(f.embedded.ordersPerS)} orders/s`,
-      goal: `≥ ${n0(GOALS.embedded)}/s`,
-      met: f.embedded.ordersPerS >= GOALS.embedded,
-      note: `${f.connections} connections; POST p99 ${n1(f.embedded.load.latencyMs.p99)} ms${failures(f.embedded)}; CPU/order ${n0(cpuTotal(f.embedded))} µs (${cpuNote(f.embedded)})`,
-    },
-    {
-      id: ID,
-      what: `The FerretDB deployment exporting every trace (OTLP http/protobuf, all sampled): max orders/s`,
-      value: `${n0(on)} orders/s`,
-      baseline: `${n0(off)} orders/s not exporting`,
-      ratio: `cost ${n1(cost * 100)} %`,
-      goal: `cost < ${n0(GOALS.tracingCost * 100)} %`,
-      met: cost < GOALS.tracingCost,
-      note: `median of ${f.tracingOn.length} alternating runs each; CPU/order ${n0(median(f.tracingOn.map(cpuTotal)))} vs ${n0(median(f.tracingOff.map(cpuTotal)))} µs`,
-    },
+    ...(f.fresh ? roundRows(f.fresh, fresh) : [failedRow(fresh, f.errors.fresh)]),
+    ...(f.grown ? roundRows(f.grown, grown) : [failedRow(grown, f.errors.grown)]),
+    ...(f.fresh && f.grown ? flatRows(f.fresh, f.grown, seeded) : []),
+    embeddedRow(f),
+    tracingRow(f),
   ]
 }

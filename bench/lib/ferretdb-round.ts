@@ -18,7 +18,7 @@ import {
   maxRun,
 } from './order-runs.ts'
 import { ORDER_BODY, ordersUrl } from './orders.ts'
-import { type StoreLatency, storeLatency } from './store-latency.ts'
+import { lookupLatency, type StoreLatency, storeLatency } from './store-latency.ts'
 
 export interface RoundOptions {
   deployment: Deployment
@@ -27,6 +27,8 @@ export interface RoundOptions {
   metricsUrl: string
   /** A database of its own on the same FerretDB, for the command latency probe. */
   probeUri: string
+  /** The deployment's own database, whose orders are looked up by id. */
+  storeUri: string
   connections: number
   maxS: number
   rates: readonly number[]
@@ -35,9 +37,8 @@ export interface RoundOptions {
   probeRounds: number
 }
 
-export interface FerretRound {
-  loadAverage: number
-  latency: StoreLatency
+/** What loading the deployment measured (missing when the load failed: see `error`). */
+export interface RoundLoad {
   /** Commands per second with no request arriving. */
   background: CommandCounts
   perGet: CommandCounts
@@ -51,10 +52,33 @@ export interface FerretRound {
   rates: OpenLoopResult[]
 }
 
+export interface FerretRound extends Partial<RoundLoad> {
+  loadAverage: number
+  latency: StoreLatency
+  /** Median findOne by _id on the deployment's orders collection, ms. */
+  orderLookupMs: number
+  /** Why loading the deployment failed, when it did. */
+  error?: string
+}
+
+/** The collection an order lives in (the orders domain's, on the deployment's database). */
+const ORDERS = 'orders.orders'
+
 export async function ferretRound(o: RoundOptions): Promise<FerretRound> {
-  const { deployment, metricsUrl } = o
   const loadAverage = loadavg()[0] ?? Number.NaN
+  // The probes first: they need nothing of the deployment, so a load that fails keeps them.
   const latency = await storeLatency(o.probeUri, o.probeRounds)
+  const orderLookupMs = await lookupLatency(o.storeUri, ORDERS, Math.min(50, o.probeRounds))
+  try {
+    return { loadAverage, latency, orderLookupMs, ...(await loadRound(o, latency)) }
+  } catch (err) {
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err)
+    return { loadAverage, latency, orderLookupMs, error }
+  }
+}
+
+async function loadRound(o: RoundOptions, latency: StoreLatency): Promise<RoundLoad> {
+  const { deployment, metricsUrl } = o
   const background = await backgroundRate(metricsUrl, o.idleS)
   const perGet = await commandsPerGet(deployment.url, metricsUrl, background)
   const max = await maxRun({
@@ -77,13 +101,11 @@ export async function ferretRound(o: RoundOptions): Promise<FerretRound> {
       }),
     )
     // Whatever the rate left queued is consumed before the next load starts.
-    await markerOrder(deployment.url, { headers: keyHeader() })
+    await markerOrder(deployment.url, { headers: keyHeader })
   }
   const commands = total(perOrder)
   const serialCeiling = 1000 / (commands * latency.medianMs)
   return {
-    loadAverage,
-    latency,
     background,
     perGet,
     max,

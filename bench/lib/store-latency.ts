@@ -61,3 +61,34 @@ export async function storeLatency(uri: string, rounds: number): Promise<StoreLa
     await client.close()
   }
 }
+
+/**
+ * The median time of a `findOne` by `_id` on a collection the deployment keeps (its orders,
+ * say), for `rounds` of its documents: whether a lookup stays as cheap as the collection grows.
+ */
+export async function lookupLatency(
+  uri: string,
+  collection: string,
+  rounds: number,
+): Promise<number> {
+  const client = new MongoClient(uri, { maxPoolSize: 1 })
+  await client.connect()
+  try {
+    const docs = client.db().collection<{ _id: string }>(collection)
+    const ids = (
+      await docs
+        .find({}, { projection: { _id: 1 } })
+        .limit(rounds)
+        .toArray()
+    ).map((d) => d._id)
+    const times: number[] = []
+    for (const _id of ids) {
+      const t0 = performance.now()
+      await docs.findOne({ _id })
+      times.push(performance.now() - t0)
+    }
+    return median(times)
+  } finally {
+    await client.close()
+  }
+}
