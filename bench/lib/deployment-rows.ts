@@ -105,7 +105,11 @@ function roundRows(r: FerretRound, label: string): Row[] {
           goal: `p99 < ${GOALS.p99Ms} ms, none failed`,
           met: rate.latencyMs.p99 < GOALS.p99Ms && rate.failed + rate.timedOut === 0,
         }),
-        note: rateNote(rate),
+        note:
+          rateNote(rate) +
+          (r.drainErrors.length > 0
+            ? `; backlog not drained: ${r.drainErrors.length} marker(s) failed`
+            : ''),
       }),
     ),
     {

@@ -50,6 +50,8 @@ export interface RoundLoad {
   serialCeiling: number
   ceilingShare: number
   rates: OpenLoopResult[]
+  /** Markers after a rate that did not get through (the next load then starts on a backlog). */
+  drainErrors: string[]
 }
 
 export interface FerretRound extends Partial<RoundLoad> {
@@ -90,6 +92,7 @@ async function loadRound(o: RoundOptions, latency: StoreLatency): Promise<RoundL
   })
   const perOrder = commandsPerOrder(max, background, perGet)
   const rates: OpenLoopResult[] = []
+  const drainErrors: string[] = []
   for (const ratePerS of o.rates) {
     rates.push(
       await openLoop({
@@ -100,8 +103,11 @@ async function loadRound(o: RoundOptions, latency: StoreLatency): Promise<RoundL
         headers: keyHeader,
       }),
     )
-    // Whatever the rate left queued is consumed before the next load starts.
-    await markerOrder(deployment.url, { headers: keyHeader })
+    // Whatever the rate left queued is consumed before the next load starts; a system that
+    // cannot finish the marker keeps its figures, with the failure said.
+    await markerOrder(deployment.url, { headers: keyHeader }).catch((err: unknown) => {
+      drainErrors.push(`after ${ratePerS} req/s: ${err instanceof Error ? err.message : err}`)
+    })
   }
   const commands = total(perOrder)
   const serialCeiling = 1000 / (commands * latency.medianMs)
@@ -114,5 +120,6 @@ async function loadRound(o: RoundOptions, latency: StoreLatency): Promise<RoundL
     serialCeiling,
     ceilingShare: max.ordersPerS / serialCeiling,
     rates,
+    drainErrors,
   }
 }
