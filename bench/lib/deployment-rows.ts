@@ -40,9 +40,9 @@ const failures = (run: MaxRun) => {
   return refused + marker
 }
 const latencyValue = (r: OpenLoopResult) =>
-  `p50 ${n1(r.latencyMs.p50)} ms, p99 ${n1(r.latencyMs.p99)} ms`
+  r.ok === 0 ? 'none answered' : `p50 ${n1(r.latencyMs.p50)} ms, p99 ${n1(r.latencyMs.p99)} ms`
 const rateNote = (r: OpenLoopResult) =>
-  `open loop, ${n0(r.sent)} sent: ${n0(r.failed)} failed, ${n0(r.timedOut)} timed out (5 s); max ${n0(r.latencyMs.max)} ms`
+  `open loop, ${n0(r.sent)} sent: ${n0(r.failed)} failed, ${n0(r.timedOut)} timed out (5 s)${r.ok > 0 ? `; max ${n0(r.latencyMs.max)} ms` : ''}`
 const within = (ratio: number) => Math.abs(ratio - 1) <= GOALS.flat
 const pct = (share: number) => `${n0(share * 100)} %`
 
@@ -50,6 +50,8 @@ type Loaded = FerretRound & RoundLoad
 
 /** Whether the round's load ran (else only its probes did). */
 const loaded = (r: FerretRound): r is Loaded => r.max !== undefined && r.rates !== undefined
+/** Whether it placed orders to divide by. */
+const placed = (r: FerretRound): r is Loaded => loaded(r) && r.max.orders > 0
 
 /** The rows of the probes, which need nothing of the deployment. */
 function probeRows(r: FerretRound, label: string): Row[] {
@@ -79,23 +81,11 @@ function roundRows(r: FerretRound, label: string): Row[] {
       value: `${n0(r.max.ordersPerS)} orders/s`,
       goal: `≥ ${GOALS.ordersPerS}/s`,
       met: r.max.ordersPerS >= GOALS.ordersPerS,
-      note: `POST p50 ${n1(r.max.load.latencyMs.p50)} ms, p99 ${n1(r.max.load.latencyMs.p99)} ms${failures(r.max)}; load ${n2(r.loadAverage)}`,
+      note: `${r.max.load.ok > 0 ? `POST p50 ${n1(r.max.load.latencyMs.p50)} ms, p99 ${n1(r.max.load.latencyMs.p99)} ms` : 'no POST answered 2xx'}${failures(r.max)}; load ${n2(r.loadAverage)}`,
     },
-    {
-      id: ID,
-      what: `${label}: store commands per order (FerretDB's counters)`,
-      value: n1(r.commandsPerOrder),
-      note: describeCounts(r.perOrder),
-    },
+    ...(placed(r) ? [commandRow(r, label)] : []),
     ...probeRows(r, label),
-    {
-      id: ID,
-      what: `${label}: orders/s of the serial ceiling 1 / (commands per order × command latency)`,
-      value: pct(r.ceilingShare),
-      baseline: `ceiling ${n0(r.serialCeiling)} orders/s`,
-      goal: `≥ ${pct(GOALS.ceilingShare)}`,
-      met: r.ceilingShare >= GOALS.ceilingShare,
-    },
+    ...(placed(r) ? [ceilingRow(r, label)] : []),
     ...r.rates.map(
       (rate): Row => ({
         id: ID,
@@ -112,14 +102,34 @@ function roundRows(r: FerretRound, label: string): Row[] {
             : ''),
       }),
     ),
-    {
-      id: ID,
-      what: `${label}: CPU per order, µs`,
-      value: `${n0(cpuTotal(r.max))} µs`,
-      note: cpuNote(r.max),
-    },
+    ...(placed(r)
+      ? [
+          {
+            id: ID,
+            what: `${label}: CPU per order, µs`,
+            value: `${n0(cpuTotal(r.max))} µs`,
+            note: cpuNote(r.max),
+          },
+        ]
+      : []),
   ]
 }
+
+const commandRow = (r: Loaded, label: string): Row => ({
+  id: ID,
+  what: `${label}: store commands per order (FerretDB's counters)`,
+  value: n1(r.commandsPerOrder),
+  note: describeCounts(r.perOrder),
+})
+
+const ceilingRow = (r: Loaded, label: string): Row => ({
+  id: ID,
+  what: `${label}: orders/s of the serial ceiling 1 / (commands per order × command latency)`,
+  value: pct(r.ceilingShare),
+  baseline: `ceiling ${n0(r.serialCeiling)} orders/s`,
+  goal: `≥ ${pct(GOALS.ceilingShare)}`,
+  met: r.ceilingShare >= GOALS.ceilingShare,
+})
 
 /** How the round after the seeded orders compares with the fresh one. */
 function flatRows(fresh: FerretRound, grown: FerretRound, seeded: string): Row[] {
@@ -127,8 +137,9 @@ function flatRows(fresh: FerretRound, grown: FerretRound, seeded: string): Row[]
     ['findOne by _id on the orders (ms)', grown.orderLookupMs, fresh.orderLookupMs, n2],
   ]
   if (loaded(fresh) && loaded(grown))
+    figures.push(['max orders/s', grown.max.ordersPerS, fresh.max.ordersPerS, n0])
+  if (placed(fresh) && placed(grown))
     figures.push(
-      ['max orders/s', grown.max.ordersPerS, fresh.max.ordersPerS, n0],
       ['CPU per order (µs)', cpuTotal(grown.max), cpuTotal(fresh.max), n0],
       ['store commands per order', grown.commandsPerOrder, fresh.commandsPerOrder, n1],
     )
