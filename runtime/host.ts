@@ -177,6 +177,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   // Without network bindings (`oms invoke`, unit tests) what invoked functions store is still
   // published on the bus.
   if (!listen) outbox.start()
+  // Aborted once the process has stopped its work: `ctx.signal` of work outside any call.
+  const stopped = new AbortController()
   const hosted: Hosted[] = functions.map((fn) => {
     const tracer = telemetry.tracer(fn.domain)
     const ctx = createContext(fn, {
@@ -190,6 +192,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       pool,
       tracer,
       fetchFunction,
+      stopped: stopped.signal,
     })
     return { fn, ctx, tracer }
   })
@@ -258,8 +261,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const bound: Runtime['bound'] = {}
 
-  // Started in this order: servers before what calls them; gRPC stops last, as the others may
-  // still call it while they finish their work in flight.
+  // Started in this order: servers before what calls them.
   const bindings: Binding[] = [grpc, http, consumers, workers, schedules]
 
   async function start() {
@@ -272,11 +274,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     bound.metricsUrl = http?.metricsUrl
   }
 
+  /**
+   * Deregisters; then every binding at once stops its intake (the HTTP server and the gRPC
+   * server take no new work, the queues are no longer consumed, no job is claimed, no run
+   * planned) and lets its work in flight finish within SHUTDOWN_GRACE_MS, then gives up what
+   * still runs (its calls' signals abort, and the store and the bus refuse its work) and waits
+   * for it a moment; in-process gRPC calls keep working meanwhile. Only once no handler runs:
+   * the outbox's last round, and the bus and the store close.
+   */
   async function stop() {
     await Promise.allSettled(instances.splice(0).map((i) => registry.deregister(i.id)))
-    const [first, ...rest] = bindings
-    await Promise.allSettled(rest.map((b) => b.stop()))
-    await first?.stop()
+    await Promise.allSettled(bindings.map((b) => b.stop()))
+    stopped.abort()
     // Last: what the bindings wrote while finishing is published before the bus closes.
     await outbox.stop()
     pool.close()

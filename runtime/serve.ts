@@ -12,6 +12,9 @@ import type { LoadedFunction } from './model/define.ts'
 /** Exit code when the process could not stop in time. */
 export const EXIT_STOP_TIMEOUT = 1
 
+/** Beyond SHUTDOWN_GRACE_MS, what a stop may take to give up the work left and close. */
+const STOP_MARGIN_MS = 5_000
+
 /** Creates and starts a runtime for `functions`; the caller stops it. */
 export async function startRuntime(
   functions: readonly LoadedFunction[],
@@ -47,9 +50,11 @@ export async function serve(
   process.stderr.write(formatBanner(runtime))
   await started?.(runtime)
   const reason = await stopAsked
-  process.stderr.write(`oms: ${reason}: stopping (at most ${STOP_TIMEOUT_MS / 1000}s)\n`)
-  if (await stopWithin(() => runtime.stop())) return 0
-  process.stderr.write(`oms: did not stop within ${STOP_TIMEOUT_MS / 1000}s; exiting anyway\n`)
+  // The drain's grace, and time to give up what still runs and to close.
+  const boundMs = Math.max(STOP_TIMEOUT_MS, runtime.config.shutdownGraceMs + STOP_MARGIN_MS)
+  process.stderr.write(`oms: ${reason}: stopping (at most ${boundMs / 1000}s)\n`)
+  if (await stopWithin(() => runtime.stop(), boundMs)) return 0
+  process.stderr.write(`oms: did not stop within ${boundMs / 1000}s; exiting anyway\n`)
   return EXIT_STOP_TIMEOUT
 }
 

@@ -38,6 +38,7 @@ describe('DomainError', () => {
       OUT_OF_STOCK: 409,
       INVALID_TRANSITION: 409,
       UNAVAILABLE: 503,
+      DEADLINE_EXCEEDED: 504,
       INTERNAL: 500,
     })
     expect(new DomainError('OUT_OF_STOCK', '').grpcStatus).toBe(GRPC_STATUS.FAILED_PRECONDITION)
@@ -49,7 +50,8 @@ describe('DomainError', () => {
     expect(fromGrpcStatus(GRPC_STATUS.INVALID_ARGUMENT, 'bad').code).toBe('INVALID_REQUEST')
     expect(fromGrpcStatus(GRPC_STATUS.UNAUTHENTICATED, 'who').code).toBe('UNAUTHORIZED')
     expect(fromGrpcStatus(GRPC_STATUS.UNAVAILABLE, 'down').code).toBe('UNAVAILABLE')
-    expect(fromGrpcStatus(GRPC_STATUS.DEADLINE_EXCEEDED, 'slow').code).toBe('UNAVAILABLE')
+    expect(fromGrpcStatus(GRPC_STATUS.DEADLINE_EXCEEDED, 'slow').code).toBe('DEADLINE_EXCEEDED')
+    expect(fromGrpcStatus(GRPC_STATUS.CANCELLED, 'gone').code).toBe('CANCELLED')
     expect(fromGrpcStatus(GRPC_STATUS.RESOURCE_EXHAUSTED, 'big').code).toBe('PAYLOAD_TOO_LARGE')
     expect(fromGrpcStatus(GRPC_STATUS.NOT_FOUND, 'x', 'NO_SUCH_CODE').code).toBe('NOT_FOUND')
     expect(fromGrpcStatus(GRPC_STATUS.UNIMPLEMENTED, 'x').code).toBe('INTERNAL')

@@ -5,6 +5,7 @@
 
 /** gRPC status numbers (kept here so shared code does not depend on a transport). */
 export const GRPC_STATUS = {
+  CANCELLED: 1,
   INVALID_ARGUMENT: 3,
   NOT_FOUND: 5,
   FAILED_PRECONDITION: 9,
@@ -31,6 +32,10 @@ export const ERROR_TABLE = {
   IDEMPOTENCY_KEY_REUSED: { http: 422, grpc: GRPC_STATUS.FAILED_PRECONDITION },
   PAYLOAD_TOO_LARGE: { http: 413, grpc: GRPC_STATUS.RESOURCE_EXHAUSTED },
   UNAVAILABLE: { http: 503, grpc: GRPC_STATUS.UNAVAILABLE },
+  /** The answer was not ready by the call's deadline. */
+  DEADLINE_EXCEEDED: { http: 504, grpc: GRPC_STATUS.DEADLINE_EXCEEDED },
+  /** The caller stopped waiting (nginx's 499: nobody reads the answer). */
+  CANCELLED: { http: 499, grpc: GRPC_STATUS.CANCELLED },
   INTERNAL: { http: 500, grpc: GRPC_STATUS.INTERNAL },
 } as const
 
@@ -42,7 +47,8 @@ const GRPC_FALLBACK: Record<number, ErrorCode> = {
   [GRPC_STATUS.UNAUTHENTICATED]: 'UNAUTHORIZED',
   [GRPC_STATUS.PERMISSION_DENIED]: 'FORBIDDEN',
   [GRPC_STATUS.UNAVAILABLE]: 'UNAVAILABLE',
-  [GRPC_STATUS.DEADLINE_EXCEEDED]: 'UNAVAILABLE',
+  [GRPC_STATUS.DEADLINE_EXCEEDED]: 'DEADLINE_EXCEEDED',
+  [GRPC_STATUS.CANCELLED]: 'CANCELLED',
   [GRPC_STATUS.RESOURCE_EXHAUSTED]: 'PAYLOAD_TOO_LARGE',
 }
 

@@ -151,7 +151,7 @@ export const RUNTIME_SETTINGS = {
   }),
   tracingDisabled: setting('OTEL_SDK_DISABLED', flag, {
     default: false,
-    set: '`true` turns tracing off: no spans, no trace context kept or passed on, no trace ids in logs (saves the async-hooks cost of context tracking on every callback)',
+    set: '`true` turns tracing off: no spans, no trace context kept or passed on, no trace ids in logs (saves span and context work on every hop; each call\'s deadline and signal are still carried, which on Node 20 keeps async hooks on)',
     unset: 'tracing on',
   }),
   adminToken: ADMIN_TOKEN,
@@ -211,6 +211,18 @@ export const RUNTIME_SETTINGS = {
   outboxPollMs: setting('OUTBOX_POLL_MS', int(10, 3_600_000), {
     default: 1000,
     set: 'how often the outbox relay looks for events stored by a process that stopped before publishing them',
+  }),
+  requestTimeoutMs: setting('REQUEST_TIMEOUT_MS', int(100, 600_000), {
+    default: 10_000,
+    set: 'how long an HTTP request from outside has for its answer (its deadline; a forward from another process brings what is left of its own): past it the answer is 504 `DEADLINE_EXCEEDED` and its work is given up; every gRPC call and forward made for it carries the time left',
+  }),
+  maxInFlight: setting('MAX_IN_FLIGHT', int(1, 1_000_000), {
+    default: 1024,
+    set: 'HTTP requests, and gRPC calls, a process answers at once; one more is refused at once with 503 `UNAVAILABLE` and `Retry-After: 1` (a gRPC caller tries another instance) instead of queueing (see [Architecture](#architecture))',
+  }),
+  shutdownGraceMs: setting('SHUTDOWN_GRACE_MS', int(0, 600_000), {
+    default: 10_000,
+    set: 'on SIGTERM, how long the work in flight may finish once intake has stopped; what still runs then is given up (its `ctx.signal` aborts), and the store and bus are closed after it',
   }),
   logLevel: setting(
     'LOG_LEVEL',
@@ -283,6 +295,12 @@ export interface RuntimeConfig {
   amqpNamespace: string
   /** How long a publish waits for the broker (e.g. during a reconnect) before failing. */
   publishTimeoutMs: number
+  /** The deadline an HTTP request from outside gets (ms from its arrival). */
+  requestTimeoutMs: number
+  /** HTTP requests, and gRPC calls, answered at once before more are refused (503). */
+  maxInFlight: number
+  /** How long a stopping process lets its work in flight finish before giving it up. */
+  shutdownGraceMs: number
   /** Static address map (no Consul): domain or function name → where it listens. */
   addresses: Readonly<Record<string, { host: string; port: number }>>
   logLevel: string
@@ -328,6 +346,9 @@ export function runtimeConfigOf(v: Values): RuntimeConfig {
     transientWaitMs: v.transientWaitMs,
     amqpNamespace: v.amqpNamespace,
     publishTimeoutMs: v.publishTimeoutMs,
+    requestTimeoutMs: v.requestTimeoutMs,
+    maxInFlight: v.maxInFlight,
+    shutdownGraceMs: v.shutdownGraceMs,
     addresses: v.addresses,
     logLevel: v.logLevel,
     logFormat: v.logFormat,

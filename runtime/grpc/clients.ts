@@ -3,7 +3,9 @@
  * process (request and response copied through their generated message types, so it sees
  * what the wire would carry);
  * otherwise the registry names the instances, calls are balanced over them round-robin,
- * and one channel per address is reused.
+ * and one channel per address is reused. A call made while handling another carries what is
+ * left of that one's deadline (or its own timeout, when shorter), is cancelled when that one is
+ * given up, and is not made at all once it was.
  */
 
 import { isIP } from 'node:net'
@@ -17,6 +19,9 @@ import {
 } from '@grpc/grpc-js'
 import { context, propagation, type Tracer } from '@opentelemetry/api'
 import { DomainError } from '../../shared/errors.ts'
+import type { Call } from '../model/call.ts'
+import { activeCall, inCall } from '../model/call-scope.ts'
+import { callWithin } from '../model/calls-in-flight.ts'
 import {
   type ClientsOf,
   type ClientsSpec,
@@ -39,7 +44,7 @@ export interface ClientsOptions {
   registry: Registry
   /** The in-process implementation of a function, if this process hosts it. */
   local: (functionName: string) => LocalInvoker | undefined
-  /** Deadline per call (default 10 s). */
+  /** Deadline per call (default 10 s), or the time left of the call it is made for when less. */
   timeoutMs?: number
   /** OMS_INTERNAL_TOKEN: carried by every call to another process. */
   internalToken?: string
@@ -73,6 +78,15 @@ const BALANCED = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
 }
 
+/** A failure grpc-js reports for a call (not one of ours, such as a given-up call's reason). */
+function isServiceError(err: unknown): err is ServiceError {
+  return (
+    err instanceof Error &&
+    typeof (err as Partial<ServiceError>).code === 'number' &&
+    'metadata' in err
+  )
+}
+
 export function createClients({
   registry,
   local,
@@ -96,21 +110,32 @@ export function createClients({
   const metadataSetter = { set: (m: Metadata, key: string, value: string) => m.set(key, value) }
 
   const unary = (client: Client, m: UnaryMethod, request: unknown, caller: Caller) => {
+    const call = activeCall()
+    if (call?.aborted) return Promise.reject(call.reason)
     const metadata = new Metadata()
     propagation.inject(context.active(), metadata, metadataSetter)
     if (internalToken) metadata.set('authorization', `Bearer ${internalToken}`)
     metadata.set(CALLER_KEY, caller.domain)
     if (caller.onBehalfOf) metadata.set(ON_BEHALF_KEY, caller.onBehalfOf)
+    // The caller's remaining time, or this client's own timeout when that is sooner.
+    const deadline = Math.min(Date.now() + timeoutMs, call?.deadline ?? Infinity)
     return new Promise<unknown>((resolve, reject) => {
-      client.makeUnaryRequest(
+      const cancel = () => sent.cancel()
+      const sent = client.makeUnaryRequest(
         m.path,
         m.requestSerialize as (value: unknown) => Buffer,
         m.responseDeserialize,
         request,
         metadata,
-        { deadline: Date.now() + timeoutMs },
-        (err: ServiceError | null, response?: unknown) => (err ? reject(err) : resolve(response)),
+        { deadline },
+        (err: ServiceError | null, response?: unknown) => {
+          call?.offAbort(cancel)
+          if (!err) resolve(response)
+          // Cancelled because the call it was made for was given up: fail with that reason.
+          else reject(call?.aborted && err.code === status.CANCELLED ? call.reason : err)
+        },
       )
+      call?.onAbort(cancel)
     })
   }
 
@@ -132,12 +157,25 @@ export function createClients({
       try {
         return await unary(channel(instance), m, request, caller)
       } catch (err) {
-        const e = err as ServiceError
-        lastError = fromServiceError(e, name)
-        if (e.code !== status.UNAVAILABLE) throw lastError
+        if (!isServiceError(err)) throw err
+        lastError = fromServiceError(err, name)
+        if (err.code !== status.UNAVAILABLE) throw lastError
       }
     }
     throw lastError
+  }
+
+  /**
+   * In process, the method runs as part of the calling handler's call, within this client's
+   * timeout as over the wire.
+   */
+  const inProcess = (invoke: LocalInvoker, request: unknown, caller: Caller): Promise<unknown> => {
+    const call = activeCall()
+    if (!call) return invoke(request, caller)
+    if (call.aborted) return Promise.reject(call.reason)
+    const within: Call = callWithin(call, Date.now() + timeoutMs)
+    if (within === call) return invoke(request, caller)
+    return inCall(within, invoke, request, caller).finally(() => within.end())
   }
 
   /** Calls one method: in process (request and response copied through their message types) or remote. */
@@ -149,7 +187,7 @@ export function createClients({
       const invoke = local(name)
       if (!invoke) return remote(name, m, request, caller)
       try {
-        return invoke(copies.request(request), caller).then(copies.response)
+        return inProcess(invoke, copies.request(request), caller).then(copies.response)
       } catch (err) {
         return Promise.reject(err)
       }

@@ -5,7 +5,14 @@
  */
 import { status } from '@grpc/grpc-js'
 import { DomainError } from '../../shared/errors.ts'
-import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import {
+  type Binding,
+  type BindingDeps,
+  type Hosted,
+  hostedNamed,
+  SETTLE_MS,
+} from '../model/binding.ts'
+import { callsInFlight } from '../model/calls-in-flight.ts'
 import type { GrpcFunction } from '../model/define.ts'
 import type { AnyDomain } from '../model/domain.ts'
 import { messageCopies, rpcMethodOf } from '../model/grpc-service.ts'
@@ -97,6 +104,7 @@ export function prepareGrpc(
     )
   }
   let server: GrpcServer | undefined
+  const calls = callsInFlight()
 
   return {
     invoker: (name) => invokers.get(name),
@@ -114,11 +122,12 @@ export function prepareGrpc(
         { host: deps.config.grpcHost, port: deps.config.grpcPort },
         deps.log,
         { token: deps.config.internalToken, tls: deps.tls?.server },
+        { calls, maxInFlight: deps.config.maxInFlight },
       )
       for (const { fn } of hosted) await deps.register(fn, server.port, 'grpc')
     },
     async stop() {
-      await server?.stop()
+      await server?.stop(deps.config.shutdownGraceMs, SETTLE_MS)
     },
     async invoke(name, input) {
       const { fn } = hostedNamed(hosted, name)

@@ -9,7 +9,13 @@
 import type { AddressInfo } from 'node:net'
 import type { ServerType } from '@hono/node-server'
 import type { Hono } from 'hono'
-import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import {
+  type Binding,
+  type BindingDeps,
+  type Hosted,
+  hostedNamed,
+  SETTLE_MS,
+} from '../model/binding.ts'
 import type { HttpFunction } from '../model/define.ts'
 import { forwardRoutes } from './forward-routes.ts'
 import type { FunctionFetch } from './function-fetch.ts'
@@ -20,6 +26,7 @@ import { metricsRoute } from './metrics-route.ts'
 import { observeRequests } from './observe-requests.ts'
 import { type OpsInvokeOptions, opsInvokeRoutes } from './ops-invoke-routes.ts'
 import { opsRoutes } from './ops-routes.ts'
+import { callPerRequest } from './request-calls.ts'
 import { createRootApp } from './root-app.ts'
 import { tracedApp } from './traced-app.ts'
 
@@ -106,6 +113,11 @@ export function prepareHttp(
       }),
     )
   const app = createRootApp(apps, log)
+  // Inside the observation: shed and given-up requests get their access line and metrics.
+  const requests = callPerRequest(app, {
+    timeoutMs: config.requestTimeoutMs,
+    maxInFlight: config.maxInFlight,
+  })
   observeRequests(app, { log, metrics: deps.metrics })
   let server: ServerType | undefined
   let url: string | undefined
@@ -143,13 +155,28 @@ export function prepareHttp(
       for (const { fn } of hosted) await deps.register(fn, port, 'http')
     },
     async stop() {
+      requests.stopIntake()
       await metricsListener?.stop()
       if (!server) return
-      const closing = server
-      await new Promise<void>((resolve) => {
-        closing.close(() => resolve())
-        ;(closing as { closeIdleConnections?: () => void }).closeIdleConnections?.()
-      })
+      const closing = server as ServerType & {
+        closeIdleConnections?: () => void
+        closeAllConnections?: () => void
+      }
+      const closed = new Promise<void>((resolve) => closing.close(() => resolve()))
+      closing.closeIdleConnections?.()
+      // What is in flight finishes within the grace; then it is given up (answered 503).
+      if (!(await requests.calls.drained(config.shutdownGraceMs))) {
+        requests.calls.abortAll('stopping')
+        await requests.calls.drained(SETTLE_MS)
+      }
+      closing.closeIdleConnections?.()
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_MS))),
+      ])
+      clearTimeout(timer)
+      closing.closeAllConnections?.()
     },
     async invoke(name, input) {
       hostedNamed(hosted, name)

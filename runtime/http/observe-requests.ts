@@ -55,6 +55,16 @@ function isQuiet(method: string, path: string): boolean {
   )
 }
 
+/**
+ * A fault of ours is an error line; a 4xx is the caller's (warn), and so are 503 and 504 — a
+ * dependency away, too many requests at once, a deadline passed — which the runtime answers on
+ * purpose and the metrics count.
+ */
+function levelOf(status: number): Level {
+  if (status === 503 || status === 504) return 'warn'
+  return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info'
+}
+
 /** The scope's ids as response headers. */
 function idHeaders(scope: RequestScope): Record<string, string> {
   return scope.traceId === undefined
@@ -160,13 +170,7 @@ export function observeRequests(app: Hono, { log, metrics }: ObserveOptions): vo
     const out = x.node ? res : withIds(res, x.scope)
     const { status } = out
     metrics?.httpRequest(x.method, x.scope.route ?? UNMATCHED, status, seconds)
-    const level: Level = isQuiet(x.method, x.path)
-      ? 'debug'
-      : status >= 500
-        ? 'error'
-        : status >= 400
-          ? 'warn'
-          : 'info'
+    const level: Level = isQuiet(x.method, x.path) ? 'debug' : (x.scope.level ?? levelOf(status))
     if (!writes(log, level)) return out
     const ms = Math.round(seconds * 10_000) / 10
     if (status >= 400 && x.scope.code === undefined)

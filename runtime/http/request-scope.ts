@@ -25,6 +25,11 @@ export interface RequestScope {
   code?: string
   /** The trace the request ran in. */
   traceId?: string
+  /**
+   * The level of its access line when the runtime chose the answer on purpose — shed, past its
+   * deadline, the process stopping (request-calls.ts): no fault, so never an error line.
+   */
+  level?: 'info' | 'warn'
 }
 
 /**

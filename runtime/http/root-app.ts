@@ -7,6 +7,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { DomainError } from '../../shared/errors.ts'
+import { activeCall } from '../model/call-scope.ts'
 import { toDomainError } from '../model/to-domain-error.ts'
 import type { Logger } from '../ports/logger.ts'
 import { requestHeader } from './node-headers.ts'
@@ -76,7 +77,9 @@ export function createRootApp(
     )
   })
   root.onError((err, c) => {
-    const { error, expected } = toDomainError(err)
+    // A request given up fails with its call's reason (what its refused work threw, or what
+    // failed because of it): no fault of ours.
+    const { error, expected } = toDomainError(activeCall()?.reason ?? err)
     noteCode(c, error.code)
     if (!expected)
       log.error({ err, method: c.req.method, path: c.req.path }, 'unhandled error in HTTP handler')

@@ -32,9 +32,16 @@ export interface BindingDeps {
   register(fn: LoadedFunction, port: number, trigger: 'grpc' | 'http'): Promise<void>
 }
 
+/** How long work given up at the end of a stop's grace has to end before the process goes on closing. */
+export const SETTLE_MS = 1_000
+
 export interface Binding {
   start(): Promise<void>
-  /** Graceful: stop taking work and finish what is in flight. */
+  /**
+   * Graceful: stop taking work at once, let what is in flight finish within the grace
+   * (SHUTDOWN_GRACE_MS), then give it up (its calls' signals abort) and wait for it at most
+   * SETTLE_MS more.
+   */
   stop(): Promise<void>
   /** Runs one hosted function once with an input, as its trigger would. */
   invoke(name: string, input: unknown): Promise<unknown>

@@ -36,6 +36,24 @@ export interface Context<S = unknown, R = unknown, C = unknown> {
   }
   /** HTTP calls to other functions (in process when hosted here, else through the registry). */
   http: { fetch(functionName: string, path: string, init: RequestInit): Promise<Response> }
+  /**
+   * When the answer to the call being handled is due: epoch ms, or Infinity for none (as
+   * grpc-js's deadline and Go's `context.Deadline()`). An HTTP request from outside has
+   * REQUEST_TIMEOUT_MS from its arrival; a gRPC call or a forward has what its caller had left
+   * (a gRPC client's own timeout may shorten it). Every gRPC call and forward made while
+   * handling it carries the time left. Deliveries, jobs and scheduled runs have none.
+   */
+  readonly deadline: number
+  /**
+   * Aborted once the call's work should stop, as Go's `ctx.Done()`: its caller gave up (the HTTP
+   * client went away, the gRPC call was cancelled), its deadline passed, or the process is
+   * stopping and its drain grace (SHUTDOWN_GRACE_MS) ran out; a scheduled run's at once when the
+   * process stops. Its `reason` is the error the work fails with (`CANCELLED`,
+   * `DEADLINE_EXCEEDED`, `UNAVAILABLE`). From then on the store, the bus, the gRPC clients and
+   * `http.fetch` refuse the call's work at once with that error (nothing is sent); long work
+   * should check it too (`ctx.signal.throwIfAborted()`) and may pass it on (`fetch(url, { signal })`).
+   */
+  readonly signal: AbortSignal
 }
 
 export interface ConsumerContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
@@ -44,13 +62,13 @@ export interface ConsumerContext<S = unknown, R = unknown, C = unknown> extends 
 
 export interface WorkerContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
   job: { id: string; attempt: number }
-  /** Aborted when the process shuts down; long work should stop and resume later. */
-  signal: AbortSignal
+  /** Aborted when the process shuts down and its grace ran out; long work should stop and resume later. */
+  readonly signal: AbortSignal
 }
 
 export interface ScheduleContext<S = unknown, R = unknown, C = unknown> extends Context<S, R, C> {
   /** This run: its start (epoch ms) and its number in this process (1 for the first). */
   run: { startedAt: number; number: number }
   /** Aborted when the process shuts down; a long run should stop and leave the rest to the next. */
-  signal: AbortSignal
+  readonly signal: AbortSignal
 }

@@ -13,6 +13,9 @@ import type { Collection, Doc, DocumentStore, OutgoingEvent } from '../ports/doc
 import type { Logger } from '../ports/logger.ts'
 import { currentTraceparent, inSpan, linkTo, SpanKind } from '../telemetry/spans.ts'
 import { tracedCollection, tracedPublisher } from '../telemetry/traced-ports.ts'
+import { abortableCollection, abortablePublisher } from './abortable-ports.ts'
+import { NO_CALL_SIGNAL } from './call.ts'
+import { activeCall } from './call-scope.ts'
 import type { Context } from './context.ts'
 import type { LoadedFunction } from './define.ts'
 import type { AnyDomain, Domain } from './domain.ts'
@@ -31,6 +34,8 @@ export interface ContextDeps {
   fetchFunction: FunctionFetch
   /** A write stored events (the outbox relay then publishes them soon). */
   storedEvents?: (written: WrittenEvents) => void
+  /** What `ctx.signal` is outside any call: aborted once the process has stopped. */
+  stopped?: AbortSignal
 }
 
 /** The repository type of a domain. */
@@ -87,18 +92,28 @@ function wakingOnEvents<D extends Doc>(
 export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
   const { log, store, bus, pool, tracer, fetchFunction, storedEvents } = deps
   const domain = fn.def.domain
+  const stopped = deps.stopped ?? NO_CALL_SIGNAL
   return {
     fn: { name: fn.name, domain: fn.domain },
     settings: deps.settings,
+    // The context serves every call: its deadline and signal are those of the call running now.
+    get deadline() {
+      return activeCall()?.deadline ?? Infinity
+    },
+    get signal() {
+      return activeCall()?.signal ?? stopped
+    },
     data: openData(domain, store, (c, name) => {
       const traced = tracedCollection(c, store, domain.name, name, tracer, fn.name, deps.metrics)
       const source = `${domain.name}.${name}`
-      return storedEvents ? wakingOnEvents(traced, source, storedEvents) : traced
+      return abortableCollection(
+        storedEvents ? wakingOnEvents(traced, source, storedEvents) : traced,
+      )
     }),
     clients: pool.clientsFor(domain.spec.clients ?? {}, tracer, fn.name),
     publicUrl: deps.publicUrl,
     log: log.child({ fn: fn.name }),
-    bus: tracedPublisher(bus, tracer, fn.name),
+    bus: abortablePublisher(tracedPublisher(bus, tracer, fn.name)),
     trace: {
       traceparent: currentTraceparent,
       link(traceparent, attributes) {

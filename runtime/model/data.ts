@@ -47,3 +47,10 @@ export function data<C extends CollectionsSpec, R>(
     open: open as (collections: Readonly<Record<string, Collection<Doc>>>) => R,
   }
 }
+
+/**
+ * Runs `work` as part of no call: for a write a repository batches for several calls at once
+ * (e.g. the cleanup of all the operations finishing in one turn), which no one caller giving up
+ * may stop.
+ */
+export { outsideCalls } from './call-scope.ts'

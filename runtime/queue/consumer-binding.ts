@@ -4,12 +4,24 @@
  * handled and skips a message it already handled; handlers are written to be idempotent as
  * well, which covers a crash between the effect and the record. `oms invoke` runs a message
  * through the same path as a delivery. Each delivery is counted by its outcome, with its time
- * (and as a retry from its second try on), and each message parked.
+ * (and as a retry from its second try on), and each message parked. Each delivery's handler runs
+ * as a call (no deadline); when the process stops, the queues are no longer consumed, and the
+ * deliveries in flight get the grace to finish, then are given up: their messages wait and come
+ * again, with one info line each.
  */
 import { randomUUID } from 'node:crypto'
 import { isTransient } from '../adapters/bus/errors.ts'
 import type { ConsumeOutcome, Metrics } from '../metrics/metrics.ts'
-import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import {
+  type Binding,
+  type BindingDeps,
+  type Hosted,
+  hostedNamed,
+  SETTLE_MS,
+} from '../model/binding.ts'
+import { abortCauseOf } from '../model/call.ts'
+import { inCall } from '../model/call-scope.ts'
+import { type CallsInFlight, callsInFlight } from '../model/calls-in-flight.ts'
 import type { ConsumerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
 import { logFieldsOf } from '../model/topic.ts'
@@ -65,7 +77,11 @@ export function parkedNotice(
  * counted by outcome with its time, inside the span's work (no promise of its own: under
  * tracing's async hooks each costs a microsecond).
  */
-function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: BindingDeps) {
+function deliveryHandler(
+  { fn, ctx, tracer }: Hosted<ConsumerFunction>,
+  deps: BindingDeps,
+  calls: CallsInFlight,
+) {
   const handled = handledEvents(deps.adapters.store)
   const { topic } = fn.def
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
@@ -103,12 +119,33 @@ function deliveryHandler({ fn, ctx, tracer }: Hosted<ConsumerFunction>, deps: Bi
             count('duplicate')
             return log.debug('message already handled; skipped')
           }
-          await handler(event, { ...ctx, log, message })
+          const call = calls.open(Infinity)
+          // The function's context with this delivery's log, message and call (its signal made
+          // only when asked for).
+          const deliveryCtx = {
+            ...ctx,
+            log,
+            message,
+            deadline: Infinity,
+            get signal() {
+              return call.signal
+            },
+          }
+          try {
+            await inCall(call, handler, event, deliveryCtx)
+          } catch (err) {
+            // Given up (the process is stopping): the message waits and comes again.
+            throw call.reason ?? err
+          } finally {
+            call.end()
+          }
           await handled.mark(fn.name, delivery.messageId)
           count('ok')
         } catch (err) {
           count(isTransient(err) ? 'transient' : 'failed')
           if (isRetryLater(err)) log.debug({ reason: err.message }, 'consumer deferred the message')
+          else if (abortCauseOf(err) === 'stopping')
+            log.info('given up as the process stops; the message comes again')
           else log.warn({ err, event: topic.name }, 'consumer failed')
           throw err
         }
@@ -121,7 +158,8 @@ export function prepareConsumers(
   hosted: readonly Hosted<ConsumerFunction>[],
   deps: BindingDeps,
 ): Binding {
-  const handlers = new Map(hosted.map((h) => [h.fn.name, deliveryHandler(h, deps)]))
+  const calls = callsInFlight()
+  const handlers = new Map(hosted.map((h) => [h.fn.name, deliveryHandler(h, deps, calls)]))
   const subscriptions: Subscription[] = []
   return {
     async start() {
@@ -142,7 +180,18 @@ export function prepareConsumers(
       }
     },
     async stop() {
-      await Promise.allSettled(subscriptions.splice(0).map((s) => s.close()))
+      // Closing stops the deliveries at once, and waits for those in flight.
+      const closed = Promise.allSettled(subscriptions.splice(0).map((s) => s.close()))
+      if (!(await calls.drained(deps.config.shutdownGraceMs))) {
+        calls.abortAll('stopping')
+        await calls.drained(SETTLE_MS)
+      }
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([
+        closed,
+        new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_MS))),
+      ])
+      clearTimeout(timer)
     },
     async invoke(name, input) {
       const { fn } = hostedNamed(hosted, name)

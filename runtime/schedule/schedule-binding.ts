@@ -7,6 +7,8 @@
 
 import { ROOT_CONTEXT } from '@opentelemetry/api'
 import { type Binding, type BindingDeps, type Hosted, hostedNamed } from '../model/binding.ts'
+import { Call } from '../model/call.ts'
+import { inCall } from '../model/call-scope.ts'
 import type { ScheduleFunction } from '../model/define.ts'
 import { inSpan } from '../telemetry/spans.ts'
 
@@ -39,9 +41,18 @@ export function prepareSchedules(
     const startedAt = Date.now()
     const attributes = { 'faas.name': h.fn.name, 'faas.trigger': 'timer', 'oms.run': number }
     const handler = h.fn.def.handler as (ctx: unknown) => Promise<void>
+    // A call given up when the process stops: the store and the bus refuse its further work.
+    const call = new Call(Infinity)
+    const stop = () => call.abort('stopping')
+    if (controller.signal.aborted) stop()
+    else controller.signal.addEventListener('abort', stop, { once: true })
+    const runCtx = { ...h.ctx, run: { startedAt, number }, signal: controller.signal }
     return inSpan(h.tracer, `schedule ${h.fn.name}`, { parent: ROOT_CONTEXT, attributes }, () =>
-      handler({ ...h.ctx, run: { startedAt, number }, signal: controller.signal }),
-    )
+      inCall(call, handler, runCtx),
+    ).finally(() => {
+      controller.signal.removeEventListener('abort', stop)
+      call.end()
+    })
   }
 
   function plan(h: Hosted<ScheduleFunction>, schedule: Schedule, delay: number) {

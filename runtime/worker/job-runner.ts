@@ -7,6 +7,7 @@
  * worker's queue's deliveries.
  */
 import { randomUUID } from 'node:crypto'
+import { isTransient } from '../adapters/bus/errors.ts'
 import type { BindingDeps, Hosted } from '../model/binding.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { isRetryLater } from '../model/retry-later.ts'
@@ -23,7 +24,7 @@ export interface JobRunnerOptions {
   pollMs?: number
   /** Longest backoff between tries (default 30 s). */
   maxBackoffMs?: number
-  /** How long stop() waits for running jobs before handing them back (default 10 s). */
+  /** How long stop() waits for running jobs before handing them back (default SHUTDOWN_GRACE_MS). */
   graceMs?: number
 }
 
@@ -41,7 +42,7 @@ export async function startJobRunner(
     leaseMs = 30_000,
     pollMs = 250,
     maxBackoffMs = 30_000,
-    graceMs = 10_000,
+    graceMs = deps.config.shutdownGraceMs,
   }: JobRunnerOptions = {},
 ): Promise<JobRunner> {
   const { fn, ctx } = hosted
@@ -76,6 +77,8 @@ export async function startJobRunner(
       const backoff = Math.min(maxBackoffMs, 500 * 2 ** Math.min(job.attempts - 1, 16))
       const delayMs = isRetryLater(err) ? (err.delayMs ?? backoff) : backoff
       if (isRetryLater(err)) log.debug({ delayMs, reason: err.message }, 'job deferred')
+      // What it needs is away for now (a service answering UNAVAILABLE, a store down): no fault.
+      else if (isTransient(err)) log.warn({ err, delayMs }, 'job failed; will retry')
       else log.error({ err, delayMs }, 'job failed; will retry')
       await jobs.retry(job.id, owner, delayMs, err instanceof Error ? err.message : String(err))
     }

@@ -1,9 +1,12 @@
 /**
  * Runs one job of a worker function: the event from the job's payload, checked against its
- * topic, handled in a span that keeps the trace of the message that created the job. Shared by
- * the job runner and `oms invoke`.
+ * topic, handled in a span that keeps the trace of the message that created the job, as a call
+ * given up when `signal` aborts (the store and the bus then refuse its work). Shared by the job
+ * runner and `oms invoke`.
  */
 import type { Hosted } from '../model/binding.ts'
+import { Call } from '../model/call.ts'
+import { inCall } from '../model/call-scope.ts'
 import type { WorkerFunction } from '../model/define.ts'
 import { logFieldsOf } from '../model/topic.ts'
 import { parseEvent } from '../queue/parse-event.ts'
@@ -54,7 +57,17 @@ export async function runJob(
         log = log.child(about)
         if (span.isRecording()) span.setAttributes(keyAttributes(about))
       }
-      await handler(event, { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal })
+      const call = new Call(Infinity)
+      const stop = () => call.abort('stopping')
+      if (signal.aborted) stop()
+      else signal.addEventListener('abort', stop, { once: true })
+      const jobCtx = { ...ctx, log, job: { id: job.id, attempt: job.attempts }, signal }
+      try {
+        await inCall(call, handler, event, jobCtx)
+      } finally {
+        signal.removeEventListener('abort', stop)
+        call.end()
+      }
     },
   )
 }

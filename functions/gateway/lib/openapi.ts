@@ -50,7 +50,10 @@ const MEANING: Record<ErrorCode, string> = {
     'a request with this Idempotency-Key is still being answered; try again in a moment',
   IDEMPOTENCY_KEY_REUSED: 'this Idempotency-Key was used with other items; use a new key',
   PAYLOAD_TOO_LARGE: 'the request body is over 64 KiB',
-  UNAVAILABLE: 'a service or the data store is away for now; try again',
+  UNAVAILABLE:
+    'a service or the data store is away for now, or this process has too many requests at once or is stopping; try again (after Retry-After, when given)',
+  DEADLINE_EXCEEDED: 'the answer was not ready within the request time (REQUEST_TIMEOUT_MS)',
+  CANCELLED: 'the client stopped waiting (never seen by it)',
   INTERNAL: 'an unexpected failure (logged)',
 }
 
@@ -77,7 +80,7 @@ function failures(codes: readonly ErrorCode[]): ZodOpenApiResponsesObject {
 }
 
 /** Failures any call may meet; a body-carrying method can also be refused for its size. */
-const ALWAYS: readonly ErrorCode[] = ['UNAVAILABLE', 'INTERNAL']
+const ALWAYS: readonly ErrorCode[] = ['UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL']
 
 interface Operation extends Omit<ZodOpenApiOperationObject, 'responses'> {
   operationId: string

@@ -11,6 +11,7 @@
  * loop go in one `pullAll` write per item.
  */
 import type { StockLevel } from '../../../proto/gen/oms.ts'
+import { outsideCalls } from '../../../runtime/model/data.ts'
 import type { Change, Collection } from '../../../runtime/ports/documents.ts'
 import { DomainError } from '../../../shared/errors.ts'
 import { sortableId } from '../../../shared/sortable-id.ts'
@@ -232,14 +233,18 @@ export function stockItems(stock: Collection<StockDoc>) {
         forgetting.set(itemId, marks)
         for (const marker of markers) marks.add(marker)
       }
-      gathering ??= inFlight
-        .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
-        .then(() => {
-          gathering = undefined
-          const written = removeGathered()
-          inFlight = written.catch(() => {})
-          return written
-        })
+      // Written for every operation gathered, so outside the call of the one that began it:
+      // that caller giving up must not refuse the others' removal.
+      gathering ??= outsideCalls(() =>
+        inFlight
+          .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+          .then(() => {
+            gathering = undefined
+            const written = removeGathered()
+            inFlight = written.catch(() => {})
+            return written
+          }),
+      )
       return gathering
     },
   }

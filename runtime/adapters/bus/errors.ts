@@ -17,14 +17,14 @@ export function describeError(err: unknown): string {
 
 /**
  * A failure that says nothing about the message: what the handler needs is away (a service
- * answering UNAVAILABLE, a store that cannot be reached) or not ready (RetryLater). Waiting
- * is the cure, not parking.
+ * answering UNAVAILABLE, or not within its deadline, a store that cannot be reached) or not
+ * ready (RetryLater). Waiting is the cure, not parking.
  */
 export function isTransient(err: unknown): boolean {
   return (
     isRetryLater(err) ||
     err instanceof StoreUnavailableError ||
-    (isDomainError(err) && err.code === 'UNAVAILABLE')
+    (isDomainError(err) && (err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED'))
   )
 }
 

@@ -26,7 +26,7 @@ function stringList(details: unknown, field: string): string[] {
 function commonMessage(err: ApiError): string | undefined {
   if (err.code === 'NETWORK')
     return 'We could not reach the counter. Check your connection and try again.'
-  if (err.code === 'UNAVAILABLE' || err.status === 503)
+  if (err.code === 'UNAVAILABLE' || err.status === 503 || err.status === 504)
     return 'The counter is busy right now. Please try again in a moment.'
   if (err.status >= 500 || err.code === 'HTTP' || err.code === 'INTERNAL')
     return `Something went wrong on our side${err.status ? ` (error ${err.status})` : ''}. Please try again in a moment.`
