@@ -68,6 +68,8 @@ export interface DomainProcess {
   child: ChildProcess
   /** Everything it wrote on stderr (banner, shutdown messages). */
   stderr: () => string
+  /** Everything it wrote on stdout (its log lines, at LOG_LEVEL). */
+  stdout: () => string
   /** Resolves with the exit code. */
   exited: Promise<number | null>
 }
@@ -120,17 +122,21 @@ export async function startProcesses(
           ...perDomain(domain),
           ...extra,
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     )
     let err = ''
+    let out = ''
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString()
+    })
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
     })
     const exited = new Promise<number | null>((resolve) =>
       child.once('exit', (code) => resolve(code)),
     )
-    const proc: DomainProcess = { domain, child, stderr: () => err, exited }
+    const proc: DomainProcess = { domain, child, stderr: () => err, stdout: () => out, exited }
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${domain} did not start in time:\n${err}`)),
