@@ -151,7 +151,7 @@ export const RUNTIME_SETTINGS = {
   }),
   tracingDisabled: setting('OTEL_SDK_DISABLED', flag, {
     default: false,
-    set: '`true` turns tracing off: no spans, no trace context kept or passed on, no trace ids in logs (saves span and context work on every hop; each call\'s deadline and signal are still carried, which on Node 20 keeps async hooks on)',
+    set: "`true` turns tracing off: no spans, no trace context kept or passed on, no trace ids in logs (saves span and context work on every hop; each call's deadline and signal are still carried, which on Node 20 keeps async hooks on)",
     unset: 'tracing on',
   }),
   adminToken: ADMIN_TOKEN,
