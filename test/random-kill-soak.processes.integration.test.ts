@@ -270,7 +270,7 @@ describe.skipIf(Boolean(missing))('random-kill soak: the process tree SIGKILLed 
 
     const placed = seen.filter((s) => s.orderId).length
     console.info(
-      `soak: ${placed}/${ORDERS} placed, ${final.length} stored, ${open.length} open unclaimed, ${final.filter((o) => o.status === 'ready').length} cooked, ${final.filter((o) => o.refund).length} refunded, ${final.filter((o) => o.status === 'cancelled').length} cancelled, ${KILLS} kills`,
+      `soak: ${placed}/${ORDERS} placed, ${final.length} stored, ${final.filter((o) => o.status === 'pending').length} open unclaimed, ${final.filter((o) => o.status === 'ready').length} cooked, ${final.filter((o) => o.refund).length} refunded, ${final.filter((o) => o.status === 'cancelled').length} cancelled, ${KILLS} kills`,
     )
   }, 600_000)
 })
