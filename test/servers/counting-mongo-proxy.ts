@@ -4,6 +4,7 @@
  * what a store adapter really sends, to hold a code path to its budget of store commands.
  */
 import { createServer, type Socket, connect as tcp } from 'node:net'
+import { framer } from './serial-mongo-proxy.ts'
 
 /** OP_MSG's opcode. */
 const OP_MSG = 2013
@@ -20,20 +21,6 @@ const HOUSEKEEPING = new Set([
   'saslContinue',
   'getParameter',
 ])
-
-/** Splits a stream into wire-protocol messages (each starts with its int32 length). */
-function framer(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
-  let pending: Buffer = Buffer.alloc(0)
-  return (chunk) => {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
-    while (pending.length >= 4) {
-      const length = pending.readInt32LE(0)
-      if (pending.length < length) break
-      onMessage(pending.subarray(0, length))
-      pending = pending.subarray(length)
-    }
-  }
-}
 
 /** `<command> <collection>` of an OP_MSG request (its body's first field and its value). */
 function commandOf(message: Buffer): string | undefined {

@@ -17,7 +17,7 @@ const OP_MSG = 2013
 const MORE_TO_COME = 1 << 1
 
 /** Splits a stream into wire-protocol messages (each starts with its int32 length). */
-function framer(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
+export function framer(onMessage: (message: Buffer) => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0)
   return (chunk) => {
     pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
