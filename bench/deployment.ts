@@ -15,11 +15,18 @@
 import { loadavg } from 'node:os'
 import { type ConsulServer, consulUnavailable, startConsul } from '../test/servers/consul.ts'
 import {
+  FERRETDB_POSTGRESQL_SQL,
   type FerretDbServer,
   ferretDbUnavailable,
   startFerretDb,
 } from '../test/servers/ferretdb.ts'
 import { freePort } from '../test/servers/free-port.ts'
+import {
+  applySqlFile,
+  createDatabase,
+  dropDatabase,
+  postgresUnavailable,
+} from '../test/servers/postgres.ts'
 import { bundles } from './lib/bundles.ts'
 import { type ChildServer, startChild } from './lib/child.ts'
 import { closedLoop } from './lib/closed-loop.ts'
@@ -30,13 +37,7 @@ import { ferretRound } from './lib/ferretdb-round.ts'
 import { markerOrder } from './lib/marker.ts'
 import { keyHeader, type MaxRun, maxRun } from './lib/order-runs.ts'
 import { ORDER_BODY, ordersUrl } from './lib/orders.ts'
-import {
-  createDatabase,
-  dropDatabase,
-  postgresCpu,
-  postgresUnavailable,
-  vacuumAnalyze,
-} from './lib/postgres.ts'
+import { postgresCpu, vacuumAnalyze } from './lib/postgres.ts'
 import type { Benchmark } from './lib/report.ts'
 import { type MenuItem, seedOrders } from './lib/seed-orders.ts'
 
@@ -64,7 +65,9 @@ export const deploymentBench: Benchmark = {
   title: 'The deployment users run: six processes on RabbitMQ, FerretDB (PostgreSQL) and Consul',
   async unavailable() {
     return (
-      ferretDbUnavailable() ?? consulUnavailable({ own: true }) ?? (await postgresUnavailable())
+      ferretDbUnavailable() ??
+      consulUnavailable({ own: true }) ??
+      (await postgresUnavailable('the deployment benchmark'))
     )
   },
   async run({ quick }) {
@@ -80,6 +83,8 @@ export const deploymentBench: Benchmark = {
     }
     const pg = await createDatabase('oms_bench')
     cleanup.push(() => dropDatabase(pg.name))
+    // FerretDB's reads by _id and by index equality then use indexes (see the file).
+    await applySqlFile(pg.name, FERRETDB_POSTGRESQL_SQL)
     try {
       const debugPort = await freePort()
       const started = await Promise.all([

@@ -19,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { MongoClient } from 'mongodb'
 import { binaryUnavailable } from './binary-check.ts'
 import { goBin } from './go-bin.ts'
@@ -36,6 +37,11 @@ export interface MongoServer {
 }
 
 export const FERRETDB_BIN = join(goBin(), 'ferretdb')
+
+/** The indexes FerretDB's PostgreSQL backend needs to read without scanning (apply before use). */
+export const FERRETDB_POSTGRESQL_SQL = fileURLToPath(
+  new URL('../../runtime/adapters/documents/mongo/ferretdb-postgresql.sql', import.meta.url),
+)
 
 /**
  * Why the MongoDB tests cannot run here, or undefined when they can. Prints the reason once;

@@ -40,6 +40,13 @@ export function isDuplicateKey(err: unknown): boolean {
   )
 }
 
+/**
+ * Set (true) on a document while it holds stored events, so the relay finds them by equality
+ * on an index (sparse on MongoDB) instead of reading every document: FerretDB 1.x serves
+ * `$exists` by reading the whole collection.
+ */
+export const PENDING_FIELD = '_outboxPending'
+
 /** Rounds of read-and-compare before clearing events on a document that keeps changing gives up. */
 const MAX_ROUNDS = 10
 
@@ -65,7 +72,7 @@ const filter = (where: object | undefined, id?: string): MongoFilter<Stored> =>
   (id === undefined ? { ...where } : { ...where, _id: id }) as MongoFilter<Stored>
 
 function visible<D>(doc: Stored | Document): D {
-  const { [OUTBOX_FIELD]: _events, ...rest } = doc
+  const { [OUTBOX_FIELD]: _events, [PENDING_FIELD]: _pending, ...rest } = doc
   return rest as D
 }
 
@@ -82,9 +89,15 @@ function toUpdate(change: Change<object>, events: readonly StoredEvent[]): Updat
   part('$addToSet', change.addToSet)
   part('$pull', change.pull)
   part('$pullAll', change.pullAll)
-  if (events.length > 0) update.$push = { [OUTBOX_FIELD]: { $each: events } }
+  if (events.length > 0) {
+    update.$push = { [OUTBOX_FIELD]: { $each: events } }
+    update.$set = { ...update.$set, [PENDING_FIELD]: true }
+  }
   return update as UpdateFilter<Stored>
 }
+
+/** The change that leaves a document with no stored events. */
+const noEvents = { $unset: { [OUTBOX_FIELD]: '', [PENDING_FIELD]: '' } } as UpdateFilter<Stored>
 
 /** The driver's errors for a server it cannot reach (down, restarting, unreachable). */
 const isUnreachable = (err: unknown) =>
@@ -131,7 +144,7 @@ function rawCollection<D extends Doc>(
       try {
         await docs.insertOne(
           (events.length > 0
-            ? { ...doc, [OUTBOX_FIELD]: events }
+            ? { ...doc, [OUTBOX_FIELD]: events, [PENDING_FIELD]: true }
             : { ...doc }) as unknown as Stored,
         )
         return true
@@ -183,7 +196,7 @@ function rawCollection<D extends Doc>(
 
     async pendingEvents(limit = DEFAULT_FIND_LIMIT) {
       const found = await docs
-        .find(filter({ [OUTBOX_FIELD]: { $exists: true } }), { projection: { [OUTBOX_FIELD]: 1 } })
+        .find(filter({ [PENDING_FIELD]: true }), { projection: { [OUTBOX_FIELD]: 1 } })
         .limit(limit)
         .toArray()
       return found.map(
@@ -199,9 +212,10 @@ function rawCollection<D extends Doc>(
     async clearEvents(id, cleared) {
       // The common case, one command: the document holds just these events (as one write
       // stored them, or as they were read).
-      const exact = await docs.updateOne(filter({ [OUTBOX_FIELD]: cleared.map(stored) }, id), {
-        $unset: { [OUTBOX_FIELD]: '' },
-      } as UpdateFilter<Stored>)
+      const exact = await docs.updateOne(
+        filter({ [OUTBOX_FIELD]: cleared.map(stored) }, id),
+        noEvents,
+      )
       if (exact.matchedCount === 1) return
       const eventIds = cleared.map((e) => e.id)
       // Else compare-and-set on the whole list: events stored meanwhile make the write miss,
@@ -216,9 +230,7 @@ function rawCollection<D extends Doc>(
         if (left.length === events.length) return
         const result = await docs.updateOne(
           filter({ [OUTBOX_FIELD]: events }, id),
-          left.length > 0
-            ? ({ $set: { [OUTBOX_FIELD]: left } } as UpdateFilter<Stored>)
-            : ({ $unset: { [OUTBOX_FIELD]: '' } } as UpdateFilter<Stored>),
+          left.length > 0 ? ({ $set: { [OUTBOX_FIELD]: left } } as UpdateFilter<Stored>) : noEvents,
         )
         if (result.matchedCount === 1) return
       }

@@ -11,7 +11,7 @@ import { ConfigError } from '../../../config/config-error.ts'
 import type { DocumentStore } from '../../../ports/documents.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { checkName } from '../port-checks.ts'
-import { mongoCollection } from './mongo-collection.ts'
+import { mongoCollection, PENDING_FIELD } from './mongo-collection.ts'
 
 export interface MongoDocumentsOptions {
   /** The connection string; its path names the database. */
@@ -100,12 +100,18 @@ export async function mongoDocuments({
           specs.flatMap((spec) => {
             checkName('collection', spec.name)
             const c = db.collection(collectionName(namespace, spec.name))
-            return (spec.indexes ?? []).map((index) =>
+            const made = (spec.indexes ?? []).map((index) =>
               c.createIndex(Object.fromEntries(index.fields), {
                 name: index.name,
                 ...(index.unique && { unique: true }),
               }),
             )
+            // The outbox relay's lookup of documents holding events (see PENDING_FIELD).
+            if (spec.outbox)
+              made.push(
+                c.createIndex({ [PENDING_FIELD]: 1 }, { name: 'outbox_pending', sparse: true }),
+              )
+            return made
           }),
         )
       } catch (err) {
