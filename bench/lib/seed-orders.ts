@@ -1,7 +1,7 @@
 /**
  * A deployment's history, written straight into its database: for each past order the
  * documents the system leaves behind once the order is done — the order (ready, or cancelled
- * unpaid), its Idempotency-Key, its stock reservation (committed or released), its local
+ * unpaid, with the request its Idempotency-Key placed), its stock reservation (committed or released), its local
  * checkout session, the webhook event that paid it, the runtime's handled-message marks of
  * every consumer it went through and the kitchen's finished job — in the shapes of
  * functions/orders/data.ts, functions/stock/lib/reservations.ts, functions/payments/data.ts,
@@ -82,25 +82,14 @@ function pastOrder(batch: Batch, n: number, menu: readonly MenuItem[], publicUrl
     expiresAt,
     seq: seq(createdMs),
     placedExpiresAt: expiresAt,
+    placedWith: sha256(JSON.stringify(items.map((i) => [i.id, i.quantity]))),
   })
-  const key = randomUUID()
-  add('orders.idempotency_keys', {
-    _id: sha256(JSON.stringify([customerId, key])),
-    customerId,
-    key,
-    requestHash: sha256(JSON.stringify(items.map((i) => [i.id, i.quantity]))),
-    orderId,
-    claimedAt: iso(createdMs),
-    expiresAt: iso(createdMs + DAY_MS),
-  })
-  const attempt = randomUUID()
   add('stock.reservations', {
     _id: orderId,
     attempt: randomUUID(),
     lines: items.map((i) => ({ itemId: i.id, quantity: i.quantity })),
     state: cancelled ? 'released' : 'committed',
     at: doneMs,
-    held: attempt,
   })
   add('payments.checkout_sessions', {
     _id: orderId,
