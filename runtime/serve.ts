@@ -3,7 +3,7 @@
  * within a bound: what `oms start` does, and what every esbuild bundle's entry does.
  */
 import { formatBanner } from './cli/banner.ts'
-import { STOP_TIMEOUT_MS, shutdownRequested, stopWithin } from './cli/shutdown.ts'
+import { shutdownRequested, stopBoundMs, stopWithin } from './cli/shutdown.ts'
 import { ConfigError } from './config/config-error.ts'
 import type { Env } from './config/load-settings.ts'
 import { createRuntime, type Runtime } from './host.ts'
@@ -11,9 +11,6 @@ import type { LoadedFunction } from './model/define.ts'
 
 /** Exit code when the process could not stop in time. */
 export const EXIT_STOP_TIMEOUT = 1
-
-/** Beyond SHUTDOWN_GRACE_MS, what a stop may take to give up the work left and close. */
-const STOP_MARGIN_MS = 5_000
 
 /** Creates and starts a runtime for `functions`; the caller stops it. */
 export async function startRuntime(
@@ -50,8 +47,7 @@ export async function serve(
   process.stderr.write(formatBanner(runtime))
   await started?.(runtime)
   const reason = await stopAsked
-  // The drain's grace, and time to give up what still runs and to close.
-  const boundMs = Math.max(STOP_TIMEOUT_MS, runtime.config.shutdownGraceMs + STOP_MARGIN_MS)
+  const boundMs = stopBoundMs(runtime.config.shutdownGraceMs)
   process.stderr.write(`oms: ${reason}: stopping (at most ${boundMs / 1000}s)\n`)
   if (await stopWithin(() => runtime.stop(), boundMs)) return 0
   process.stderr.write(`oms: did not stop within ${boundMs / 1000}s; exiting anyway\n`)

@@ -7,6 +7,14 @@
 /** How long a graceful stop may take before the process exits anyway (default 15 s). */
 export const STOP_TIMEOUT_MS = 15_000
 
+/** Beyond the drain's grace: time to give up what still runs and to close the store and bus. */
+const STOP_MARGIN_MS = 5_000
+
+/** How long a process whose drain has `shutdownGraceMs` may take to stop before it exits anyway. */
+export function stopBoundMs(shutdownGraceMs: number): number {
+  return Math.max(STOP_TIMEOUT_MS, shutdownGraceMs + STOP_MARGIN_MS)
+}
+
 /** Resolves with the reason once the process is asked to stop. Installs the handlers at once. */
 export function shutdownRequested(): Promise<string> {
   return new Promise((resolve) => {

@@ -19,7 +19,7 @@ import {
   dbNameOf,
 } from '../../adapters/documents/mongo/mongo-documents.ts'
 import { serviceNameOf } from '../../adapters/registry/consul/service-name.ts'
-import { STOP_TIMEOUT_MS } from '../../cli/shutdown.ts'
+import { stopBoundMs } from '../../cli/shutdown.ts'
 import { describeSettings, loadConfiguration } from '../../config/load-configuration.ts'
 import type { Env } from '../../config/load-settings.ts'
 import { RUNTIME_SETTINGS } from '../../config/runtime-settings.ts'
@@ -174,6 +174,8 @@ export interface Plan {
   config: Record<string, string>
   /** Every key the Secret should hold (the pods' and KEDA's). */
   secretKeys: SecretRef[]
+  /** SHUTDOWN_GRACE_MS as the pods run with it (their termination grace follows it). */
+  shutdownGraceMs: number
   /** Things the operator should know (a default that will not do in a cluster, …). */
   notes: string[]
 }
@@ -246,8 +248,12 @@ export function queueTarget(prefetch: number, handlerMs: number, drainWindowSeco
 }
 
 /** What the runtime waits for on SIGTERM, the preStop pause and a margin (seconds). */
-export function terminationGraceSeconds(preStop: boolean): number {
-  return (preStop ? PRE_STOP_SECONDS : 0) + Math.ceil(STOP_TIMEOUT_MS / 1000) + GRACE_MARGIN_SECONDS
+export function terminationGraceSeconds(preStop: boolean, shutdownGraceMs: number): number {
+  return (
+    (preStop ? PRE_STOP_SECONDS : 0) +
+    Math.ceil(stopBoundMs(shutdownGraceMs) / 1000) +
+    GRACE_MARGIN_SECONDS
+  )
 }
 
 const SERVING_KINDS: ReadonlySet<string> = new Set(['http', 'grpc', 'schedule'])
@@ -453,6 +459,7 @@ export function planDeployment(
     units,
     config: data,
     secretKeys: [...secretKeys.values()].sort((a, b) => a.key.localeCompare(b.key)),
+    shutdownGraceMs: config.shutdownGraceMs,
     notes,
   }
 }

@@ -156,7 +156,7 @@ describe('oms deploy k8s renders', () => {
       const grace = d.spec.template.spec.terminationGracePeriodSeconds
       const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0
       expect(grace).toBeGreaterThan(STOP_TIMEOUT_MS / 1000 + preStop)
-      expect(grace).toBe(terminationGraceSeconds(preStop > 0))
+      expect(grace).toBe(terminationGraceSeconds(preStop > 0, 10_000))
       // A unit behind a Service pauses before SIGTERM, so its endpoints go first.
       const served = ofKind(dns, 'Service').some((s) => selects(s.spec.selector, podLabels(d)))
       expect(preStop > 0, name).toBe(served)
@@ -381,6 +381,16 @@ describe('oms deploy k8s renders', () => {
       expect(selects(service?.spec.selector, podLabels(d as Obj)), fn.name).toBe(true)
       // gRPC goes to the headless Service: one record per ready pod, balanced per call.
       if (fn.def.kind === 'grpc') expect(service?.spec.clusterIP).toBe('None')
+    }
+  })
+
+  it('a termination grace that outlasts SHUTDOWN_GRACE_MS: pause, drain, give up and close, then a margin', async () => {
+    const long = await renderK8s({ env: { ...ENV, SHUTDOWN_GRACE_MS: '60000' } })
+    expect(named(long, 'ConfigMap', 'oms-config')?.data?.SHUTDOWN_GRACE_MS).toBe('60000')
+    for (const d of ofKind(long, 'Deployment')) {
+      const preStop = containerOf(d).lifecycle?.preStop?.sleep?.seconds ?? 0
+      // 60 s of drain, 5 s to give up what is left and close, 5 s of margin.
+      expect(d.spec.template.spec.terminationGracePeriodSeconds).toBe(preStop + 60 + 5 + 5)
     }
   })
 

@@ -208,7 +208,7 @@ function unitObjects(chart: Chart, plan: Plan, unit: Unit, configHash: string): 
         },
         spec: {
           containers: [container],
-          terminationGracePeriodSeconds: terminationGraceSeconds(serves),
+          terminationGracePeriodSeconds: terminationGraceSeconds(serves, plan.shutdownGraceMs),
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: {
