@@ -226,7 +226,10 @@ describe('GET /api/openapi.json', () => {
       const ref = response.content['application/json'].schema.$ref
       expect(ref, at).toBe(`#/components/schemas/Error${status}`)
       expect(response.description, at).toMatch(/^[A-Z_]+: /)
+      // A 503 says how long to wait, as the overloaded process answers it.
+      if (status === '503') expect(response.headers?.['Retry-After']?.schema, at).toBeDefined()
     }
+    expect(errorShapes.filter((e) => e.status === '503').length).toBeGreaterThan(5)
     const fits = validator('components', 'schemas', 'Error409')
     expect(fits({ error: { code: 'OUT_OF_STOCK', message: 'no' } }).valid).toBe(true)
     expect(fits({ error: { code: 'ORDER_NOT_FOUND', message: 'no' } }).valid).toBe(false)

@@ -46,8 +46,6 @@ const MEANING: Record<ErrorCode, string> = {
   ORDER_NOT_FOUND: "no such order among this customer's",
   OUT_OF_STOCK: 'not enough left of an item (details.shortages: itemId, available)',
   INVALID_TRANSITION: 'the order is past this step (details: from, to)',
-  IDEMPOTENCY_KEY_IN_USE:
-    'a request with this Idempotency-Key is still being answered; try again in a moment',
   IDEMPOTENCY_KEY_REUSED: 'this Idempotency-Key was used with other items; use a new key',
   PAYLOAD_TOO_LARGE: 'the request body is over 64 KiB',
   UNAVAILABLE:
@@ -58,6 +56,14 @@ const MEANING: Record<ErrorCode, string> = {
 }
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } })
+
+/** What a 503 may carry: when a try again is worth it (a process refusing more at once says 1). */
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again, when the refusal knows (MAX_IN_FLIGHT: 1)',
+    schema: { type: 'integer' as const, minimum: 0 },
+  },
+}
 
 /** The error answers for `codes`, one per HTTP status, each naming its codes. */
 function failures(codes: readonly ErrorCode[]): ZodOpenApiResponsesObject {
@@ -73,6 +79,7 @@ function failures(codes: readonly ErrorCode[]): ZodOpenApiResponsesObject {
         String(status),
         {
           description: list.map((code) => `${code}: ${MEANING[code]}`).join('; '),
+          ...(status === 503 && { headers: RETRY_AFTER }),
           ...json(errorSchema(status)),
         },
       ]),
@@ -130,13 +137,7 @@ function paths() {
         },
         requestBody: { required: true, ...json(createOrderBody) },
         answers: { '201': ok('The order, pending', orderCreatedResponse) },
-        errors: [
-          'INVALID_REQUEST',
-          'ITEM_NOT_FOUND',
-          'OUT_OF_STOCK',
-          'IDEMPOTENCY_KEY_IN_USE',
-          'IDEMPOTENCY_KEY_REUSED',
-        ],
+        errors: ['INVALID_REQUEST', 'ITEM_NOT_FOUND', 'OUT_OF_STOCK', 'IDEMPOTENCY_KEY_REUSED'],
       }),
       get: operation('get', {
         operationId: 'listOrders',

@@ -25,13 +25,6 @@ describe('placeOrderMessage', () => {
     )
   })
 
-  it('asks to wait while the same order is still being placed', () => {
-    const err = new ApiError(409, 'IDEMPOTENCY_KEY_IN_USE', 'in use')
-    expect(placeOrderMessage(err, nameOf)).toBe(
-      'Your order is still being placed. Please try again in a moment.',
-    )
-  })
-
   it.each([
     [
       new ApiError(400, 'INVALID_REQUEST', 'invalid request body', { problems: [] }),

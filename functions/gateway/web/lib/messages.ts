@@ -57,8 +57,6 @@ export function placeOrderMessage(err: ApiError, nameOf: NameOf): string {
       return 'Some quantities are not valid: each line needs a whole number of at least 1. Please check your order.'
     case 'PAYLOAD_TOO_LARGE':
       return 'This order is too large to send. Remove some items and try again.'
-    case 'IDEMPOTENCY_KEY_IN_USE':
-      return 'Your order is still being placed. Please try again in a moment.'
   }
   return commonMessage(err) ?? `We could not place your order: ${err.message}.`
 }

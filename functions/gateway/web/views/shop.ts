@@ -205,14 +205,7 @@ export function startShop(limits: Limits) {
 }
 
 /** Failures after which the same submission may still have been placed (or not yet). */
-const RETRYABLE = new Set([
-  'NETWORK',
-  'HTTP',
-  'UNAVAILABLE',
-  'DEADLINE_EXCEEDED',
-  'INTERNAL',
-  'IDEMPOTENCY_KEY_IN_USE',
-])
+const RETRYABLE = new Set(['NETWORK', 'HTTP', 'UNAVAILABLE', 'DEADLINE_EXCEEDED', 'INTERNAL'])
 
 /** A random UUID; `crypto.randomUUID` needs a secure context, `getRandomValues` does not. */
 function newIdempotencyKey(): string {
