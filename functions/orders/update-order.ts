@@ -1,15 +1,10 @@
 // Trigger: gRPC OrderService.UpdateOrder — moves an order along its state machine and/or records
-// its payment link. The write is a compare-and-set on the status just read, so nothing moves
-// backwards however events interleave; repeating a move is a no-op.
+// its payment link. A move is one write guarded on the statuses it may come from, so nothing
+// moves backwards however events interleave; repeating a move is a no-op (then read to tell).
 
 import type { Order } from '../../proto/gen/oms.ts'
 import { DomainError } from '../../shared/errors.ts'
-import {
-  canTransition,
-  invalidTransition,
-  isOrderStatus,
-  type OrderStatus,
-} from '../../shared/order-status.ts'
+import { allowedFrom, invalidTransition, isOrderStatus } from '../../shared/order-status.ts'
 import { orders } from './domain.ts'
 import { findOrder } from './lib/find-order.ts'
 
@@ -19,9 +14,6 @@ const STRIPE_CHECKOUT = 'https://checkout.stripe.com/'
 export function isPaymentLink(link: string, publicUrl: string): boolean {
   return link.startsWith(STRIPE_CHECKOUT) || link.startsWith(`${publicUrl}/checkout/`)
 }
-
-/** Reads and conditional writes tried before giving up on an order that keeps changing. */
-const MAX_ROUNDS = 3
 
 export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymentLink }, ctx) => {
   const target = status || undefined
@@ -38,23 +30,27 @@ export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymen
       'a payment link must be Stripe Checkout or this system’s own checkout',
     )
   }
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const current: Order = await findOrder(ctx, orderId)
-    const moving = target !== undefined && target !== current.status
-    if (!moving && !paymentLink) return { order: current }
-    if (moving && !canTransition(current.status as OrderStatus, target)) {
-      throw invalidTransition(orderId, current.status, target)
-    }
-    const patch = {
-      status: moving ? target : undefined,
-      paymentLink: paymentLink || undefined,
-      updatedAt: new Date().toISOString(),
-    }
-    const order = await ctx.data.update(orderId, patch, [current.status])
-    if (order) {
-      if (moving) ctx.log.info({ orderId, from: current.status, to: target }, 'order status moved')
-      return { order }
-    }
+  const updatedAt = new Date().toISOString()
+  if (target === undefined) {
+    // The link alone: whatever the status (payments expires the session of a cancelled order).
+    const order = await ctx.data.update(orderId, { paymentLink, updatedAt })
+    if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${orderId} not found`, { orderId })
+    return { order }
   }
-  throw new DomainError('UNAVAILABLE', `order ${orderId} kept changing; try again`)
+  // The move, written at once while the order is in a status it may move from: one command.
+  const order = await ctx.data.update(
+    orderId,
+    { status: target, paymentLink: paymentLink || undefined, updatedAt },
+    allowedFrom(target),
+  )
+  if (order) {
+    ctx.log.info({ orderId, to: target }, 'order status moved')
+    return { order }
+  }
+  // Refused: missing, already there (a repeat: a no-op, with its link if one came), or past it.
+  const current: Order = await findOrder(ctx, orderId)
+  if (current.status !== target) throw invalidTransition(orderId, current.status, target)
+  if (!paymentLink) return { order: current }
+  const linked = await ctx.data.update(orderId, { paymentLink, updatedAt })
+  return { order: linked ?? current }
 })
