@@ -9,7 +9,7 @@
  * round) and after a failure, with a growing delay. Consumers deduplicate on the event id.
  */
 import { crashPoint } from '../faults/crash-point.ts'
-import type { Bus } from '../ports/bus.ts'
+import { type Bus, RESENT_HEADER } from '../ports/bus.ts'
 import type { Collection, Doc, PendingEvents } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
 
@@ -67,10 +67,17 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let written: { source: OutboxSource; pending: PendingEvents }[] = []
   const byName = new Map(sources.map((s) => [s.name, s]))
 
-  /** One document's events, in the order they were stored, then cleared. */
-  async function relay(source: OutboxSource, pending: PendingEvents): Promise<void> {
+  /**
+   * One document's events, in the order they were stored, then cleared. Events read back from
+   * the store may have been sent before (by a process that died before clearing them, or a round
+   * that failed): they say so, and their consumers check whether they handled them.
+   */
+  async function relay(source: OutboxSource, pending: PendingEvents, read: boolean): Promise<void> {
     crashPoint('outbox.before-publish')
-    for (const e of pending.events) await bus.publishRaw(e.topic, e.body, e.headers ?? {}, e.id)
+    for (const e of pending.events) {
+      const headers = read ? { ...e.headers, [RESENT_HEADER]: '1' } : (e.headers ?? {})
+      await bus.publishRaw(e.topic, e.body, headers, e.id)
+    }
     crashPoint('outbox.before-clear')
     await source.collection.clearEvents(pending.id, pending.events)
   }
@@ -81,7 +88,7 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const batch = written
       written = []
       try {
-        await Promise.all(batch.map((w) => relay(w.source, w.pending)))
+        await Promise.all(batch.map((w) => relay(w.source, w.pending, false)))
       } catch (err) {
         // What this batch did not clear is still stored: the next read finds it.
         scan = true
@@ -104,7 +111,7 @@ export function outboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (;;) {
         const pending = await source.collection.pendingEvents(batch)
         if (pending.length === 0) break
-        await Promise.all(pending.map((p) => relay(source, p)))
+        await Promise.all(pending.map((p) => relay(source, p, true)))
         if (pending.length < batch) break
       }
     }

@@ -38,7 +38,20 @@ export interface Delivery {
   headers: Headers
   /** 1 for the first delivery, 2 for the first retry, ... */
   attempt: number
+  /**
+   * Whether this message may have reached this consumer before: a retry, a message the broker
+   * gives again (its consumer died or gave it back), a replay, or one its publisher may be
+   * sending again (RESENT_HEADER). A first delivery of a first send is false.
+   */
+  redelivered: boolean
 }
+
+/**
+ * Header a publisher sets on a message it may have sent before (the outbox relay, sending
+ * events it read back from the store rather than those a write just handed it); deliveries of
+ * it count as redelivered. Buses take it off before the consumer sees the headers.
+ */
+export const RESENT_HEADER = 'x-oms-resent'
 
 /** Thrown by a handler for a message that can never succeed: it is parked at once. */
 export class PoisonMessageError extends Error {

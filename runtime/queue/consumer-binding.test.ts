@@ -12,7 +12,8 @@ import { createRuntime, type Runtime } from '../host.ts'
 import { createLogger } from '../log.ts'
 import { domain } from '../model/domain.ts'
 import { topic } from '../model/topic.ts'
-import { PoisonMessageError } from '../ports/bus.ts'
+import { PoisonMessageError, RESENT_HEADER } from '../ports/bus.ts'
+import type { CollectionSpec, Doc, DocumentStore } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './handled-events.ts'
 
@@ -34,9 +35,9 @@ afterEach(async () => {
   seen.length = 0
 })
 
-async function host(listen: boolean) {
+async function host(listen: boolean, store: DocumentStore = memoryDocuments()) {
   const adapters = {
-    store: memoryDocuments(),
+    store,
     bus: memoryBus(),
     registry: (await import('../adapters/registry/static-registry.ts')).staticRegistry({}),
   }
@@ -74,6 +75,9 @@ function recordingLogger(warned: { fields: Record<string, unknown>; message?: st
   })
   return make({})
 }
+
+/** Headers of a message its publisher says it may have sent before (the outbox relay's). */
+const resent = { [RESENT_HEADER]: '1' }
 
 describe('consumer binding', () => {
   it('says when it parks a message, naming the command that replays it', async () => {
@@ -125,7 +129,7 @@ describe('consumer binding', () => {
       )
     await adapters.bus.publish('thing.happened', { eventId: 'e9', thing: 'a' } as never)
     await expect.poll(() => consumed('ok')).toBe(1)
-    await adapters.bus.publish('thing.happened', { eventId: 'e9', thing: 'a' } as never)
+    await adapters.bus.publish('thing.happened', { eventId: 'e9', thing: 'a' } as never, resent)
     await expect.poll(() => consumed('duplicate')).toBe(1)
     expect(await consumed('ok')).toBe(1)
   })
@@ -134,13 +138,43 @@ describe('consumer binding', () => {
     const { adapters, marks } = await host(true)
     await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never)
     await expect.poll(async () => (await marks.get('things.on-thing/e1')) !== undefined).toBe(true)
-    await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never)
+    await adapters.bus.publish('thing.happened', { eventId: 'e1', thing: 'a' } as never, resent)
     await new Promise((resolve) => setTimeout(resolve, 50))
     expect(seen).toEqual([{ thing: 'a', messageId: 'e1', attempt: 1 }])
     expect(await marks.get('things.on-thing/e1')).toMatchObject({
       fn: 'things.on-thing',
       messageId: 'e1',
     })
+  })
+
+  it('reads no mark for a first delivery; a copy sent again unflagged reaches the (idempotent) handler', async () => {
+    // The store, its reads of handled marks counted.
+    const base = memoryDocuments()
+    let reads = 0
+    const store: DocumentStore = {
+      ...base,
+      collection: <D extends Doc>(namespace: string, spec: CollectionSpec) => {
+        const c = base.collection<D>(namespace, spec)
+        if (namespace !== RUNTIME_NAMESPACE) return c
+        return {
+          ...c,
+          get: (id: string) => {
+            reads += 1
+            return c.get(id)
+          },
+        }
+      },
+    }
+    const { adapters } = await host(true, store)
+    // This test's own reads, past the count.
+    const get = (id: string) => base.collection(RUNTIME_NAMESPACE, HANDLED_EVENTS).get(id)
+    await adapters.bus.publish('thing.happened', { eventId: 'e4', thing: 'a' } as never)
+    await expect.poll(async () => (await get('things.on-thing/e4')) !== undefined).toBe(true)
+    await adapters.bus.publish('thing.happened', { eventId: 'e4', thing: 'a' } as never)
+    await expect.poll(() => seen.length).toBe(2)
+    expect(seen.map((s) => s.messageId)).toEqual(['e4', 'e4'])
+    expect(await get('things.on-thing/e4')).toMatchObject({ messageId: 'e4' })
+    expect(reads).toBe(0)
   })
 
   it('runs an invoked event through the same path: schema, message context, handled record', async () => {

@@ -1,8 +1,10 @@
 /**
  * The consumer binding: each consumer function on its own queue of the bus. Redeliveries
  * happen (a lost ack, a reconnect), so the binding records each message id the function has
- * handled and skips a message it already handled; handlers are written to be idempotent as
- * well, which covers a crash between the effect and the record. `oms invoke` runs a message
+ * handled and skips a redelivered message it already handled (a first delivery of a first send
+ * is not looked up: no read for it); handlers are written to be idempotent as well, which
+ * covers a crash between the effect and the record, and a copy that arrives unflagged (a
+ * publish the client library sent again after a reconnect). `oms invoke` runs a message
  * through the same path as a delivery. Each delivery is counted by its outcome, with its time
  * (and as a retry from its second try on), and each message parked. Each delivery's handler runs
  * as a call (no deadline); when the process stops, the queues are no longer consumed, and the
@@ -115,7 +117,9 @@ function deliveryHandler(
             log = log.child(about)
             if (span.isRecording()) span.setAttributes(keyAttributes(about))
           }
-          if (await handled.has(fn.name, delivery.messageId)) {
+          // Only a message that may have come before is looked up: a first delivery of a first
+          // send costs no read.
+          if (delivery.redelivered && (await handled.has(fn.name, delivery.messageId))) {
             count('duplicate')
             return log.debug('message already handled; skipped')
           }
@@ -139,7 +143,8 @@ function deliveryHandler(
           } finally {
             call.end()
           }
-          await handled.mark(fn.name, delivery.messageId)
+          if (!(await handled.mark(fn.name, delivery.messageId)))
+            log.debug('message handled again: a copy its publisher did not say it resent')
           count('ok')
         } catch (err) {
           count(isTransient(err) ? 'transient' : 'failed')
@@ -201,6 +206,7 @@ export function prepareConsumers(
         body: JSON.stringify(input),
         headers: {},
         attempt: 1,
+        redelivered: false,
       })
       return { ok: true }
     },

@@ -6,13 +6,14 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type {
-  Bus,
-  Delivery,
-  Headers,
-  ParkedMessage,
-  SubscribeOptions,
-  Subscription,
+import {
+  type Bus,
+  type Delivery,
+  type Headers,
+  type ParkedMessage,
+  RESENT_HEADER,
+  type SubscribeOptions,
+  type Subscription,
 } from '../../ports/bus.ts'
 import { describeError, isPoison, transientWait } from './errors.ts'
 
@@ -23,6 +24,8 @@ interface Queued {
   attempt: number
   /** Time spent waiting after transient failures. */
   waitedMs?: number
+  /** Delivered before (loaded back from the file, replayed), or sent again by its publisher. */
+  redelivered?: boolean
 }
 
 interface Queue {
@@ -107,7 +110,7 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
   }
   const saved = file ? readBusFile(file) : undefined
   for (const { consumer, event, messages } of saved?.queues ?? [])
-    declareQueue(consumer, event).ready.push(...messages)
+    declareQueue(consumer, event).ready.push(...messages.map((m) => ({ ...m, redelivered: true })))
   parked.push(...(saved?.parked ?? []))
 
   const park = (q: Queue, m: Queued, error: string) => {
@@ -155,7 +158,14 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
       const m = q.ready.shift() as Queued
       q.inFlight += 1
       q.held.add(m)
-      const delivery: Delivery = { ...m, event: q.event }
+      const delivery: Delivery = {
+        messageId: m.messageId,
+        event: q.event,
+        body: m.body,
+        headers: m.headers,
+        attempt: m.attempt,
+        redelivered: m.redelivered === true || m.attempt > 1,
+      }
       handle(delivery)
         .catch((err: unknown) => settle(q, m, err))
         .finally(() => {
@@ -168,10 +178,18 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
     }
   }
 
-  const enqueue = (event: string, body: string, messageId: string, headers: Headers) => {
+  const enqueue = (event: string, body: string, messageId: string, sent: Headers) => {
+    const { [RESENT_HEADER]: resent, ...headers } = sent
+    const queued: Queued = {
+      messageId,
+      body,
+      headers,
+      attempt: 1,
+      ...(resent && { redelivered: true }),
+    }
     for (const q of queues.values()) {
       if (q.event !== event) continue
-      q.ready.push({ messageId, body, headers, attempt: 1 })
+      q.ready.push(queued)
       queueMicrotask(() => pump(q))
     }
     changed()
@@ -210,7 +228,13 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
         if ((consumer && m.consumer !== consumer) || (id && m.id !== id)) continue
         parked.splice(i, 1)
         const q = declareQueue(m.consumer, m.event)
-        q.ready.push({ messageId: m.id, body: m.body, headers: m.headers, attempt: 1 })
+        q.ready.push({
+          messageId: m.id,
+          body: m.body,
+          headers: m.headers,
+          attempt: 1,
+          redelivered: true,
+        })
         pump(q)
         count += 1
       }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ChannelModel, Options } from 'amqplib'
-import type { Bus, ParkedMessage, QueueStats } from '../../../ports/bus.ts'
+import { type Bus, type ParkedMessage, type QueueStats, RESENT_HEADER } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { confirmPublish } from './confirm-publish.ts'
 import { type Consumer, createConsumer } from './consumer.ts'
@@ -183,6 +183,8 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
             const headers = { ...(msg.properties.headers as Record<string, unknown>) }
             for (const key of [ERROR, FUNCTION, EVENT, TRIES, PARKED_AT]) delete headers[key]
             headers[ATTEMPT] = 1
+            // It was delivered before: its consumer checks whether it was handled.
+            headers[RESENT_HEADER] = 1
             await send('', names.queue(name), msg.content, headers, messageId || randomUUID())
             ch.ack(msg)
             count += 1

@@ -5,7 +5,7 @@
  * for poison, the message is parked with the error, the function and the try count.
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib'
-import type { Delivery, SubscribeOptions } from '../../../ports/bus.ts'
+import { type Delivery, RESENT_HEADER, type SubscribeOptions } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { describeError, isPoison, transientWait } from '../errors.ts'
 import {
@@ -112,6 +112,7 @@ export function createConsumer(
     if (!msg) return log.warn({ consumer: options.consumer }, 'the broker cancelled the consumer')
     inFlight += 1
     const raw = msg.properties.headers as Record<string, unknown> | undefined
+    const attempt = numberHeader(raw, ATTEMPT, 1)
     const delivery: Delivery = {
       messageId: String(
         msg.properties.messageId ?? `${msg.fields.exchange}:${msg.fields.deliveryTag}`,
@@ -119,7 +120,8 @@ export function createConsumer(
       event: options.event,
       body: msg.content.toString(),
       headers: appHeaders(raw),
-      attempt: numberHeader(raw, ATTEMPT, 1),
+      attempt,
+      redelivered: msg.fields.redelivered || attempt > 1 || raw?.[RESENT_HEADER] !== undefined,
     }
     try {
       await handle(delivery)

@@ -1,5 +1,5 @@
 /** The headers the bus adds to messages, and reading them back. */
-import type { Headers } from '../../../ports/bus.ts'
+import { type Headers, RESENT_HEADER } from '../../../ports/bus.ts'
 
 export const ATTEMPT = 'x-oms-attempt'
 export const ERROR = 'x-oms-error'
@@ -10,7 +10,7 @@ export const PARKED_AT = 'x-oms-parked-at'
 /** Time a message has waited after transient failures (not counted as tries). */
 export const WAITED = 'x-oms-waited-ms'
 
-const OWN = new Set([ATTEMPT, ERROR, FUNCTION, EVENT, TRIES, PARKED_AT, WAITED])
+const OWN = new Set([ATTEMPT, ERROR, FUNCTION, EVENT, TRIES, PARKED_AT, WAITED, RESENT_HEADER])
 
 /** The application's headers (trace context and the like), as strings, without the bus's own. */
 export function appHeaders(raw: Record<string, unknown> | undefined): Headers {
