@@ -16,7 +16,16 @@ interface ItemDoc extends Omit<MenuItem, 'id'> {
 /** Most items a menu lists. */
 export const MAX_MENU_ITEMS = 1000
 
-const items = collection<ItemDoc>('items', { indexes: [{ name: 'added', fields: [['seq', 1]] }] })
+/**
+ * Every order looks its items up by id: each menu process keeps what it read for a second (its
+ * own changes show at once; with several menu processes, another's within that second).
+ */
+export const ITEM_CACHE_MS = 1000
+
+const items = collection<ItemDoc>('items', {
+  indexes: [{ name: 'added', fields: [['seq', 1]] }],
+  cache: { ttlMs: ITEM_CACHE_MS },
+})
 
 const toItem = ({ _id, name, description, priceId, unitAmount, currency }: ItemDoc): MenuItem => ({
   id: _id,

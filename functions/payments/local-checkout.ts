@@ -44,7 +44,7 @@ export default payments.http((ctx) => {
       const notice = `The shop did not accept the payment (HTTP ${status}); try again.`
       return c.html(checkoutPage(session, notice), 502)
     }
-    await checkout.settle(session.id, outcome)
+    await checkout.settle(session, outcome)
     return c.redirect(outcome === 'paid' ? session.successUrl : session.cancelUrl, 303)
   }
   app.post('/checkout/:id/pay', settle('paid'))

@@ -3,6 +3,7 @@
  * domain's collections only, clients of the services its domain calls, and the runtime's ports,
  * each wrapped in spans of the function's domain.
  */
+
 import { type Tracer, trace } from '@opentelemetry/api'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
@@ -14,6 +15,7 @@ import type { Logger } from '../ports/logger.ts'
 import { currentTraceparent, inSpan, linkTo, SpanKind } from '../telemetry/spans.ts'
 import { tracedCollection, tracedPublisher } from '../telemetry/traced-ports.ts'
 import { abortableCollection, abortablePublisher } from './abortable-ports.ts'
+import { cachedCollection } from './cached-collection.ts'
 import { NO_CALL_SIGNAL } from './call.ts'
 import { activeCall } from './call-scope.ts'
 import type { Context } from './context.ts'
@@ -50,10 +52,11 @@ export function openData<D extends AnyDomain | Domain<never, unknown, never, unk
   const spec = (domain as AnyDomain).spec.data
   if (!spec) return undefined as DataOf<D>
   const collections = Object.fromEntries(
-    Object.entries(spec.collections).map(([key, decl]) => [
-      key,
-      wrap(store.collection(domain.name, decl.spec), decl.spec.name),
-    ]),
+    Object.entries(spec.collections).map(([key, decl]) => {
+      const c = wrap(store.collection(domain.name, decl.spec), decl.spec.name)
+      const name = `${domain.name}.${decl.spec.name}`
+      return [key, decl.cache ? cachedCollection(c, store, name, decl.cache) : c]
+    }),
   )
   return spec.open(collections) as DataOf<D>
 }

@@ -4,9 +4,12 @@
  * A function's context holds its domain's repository and nothing else of the store.
  */
 import type { Collection, CollectionSpec, Doc, IndexSpec } from '../ports/documents.ts'
+import type { CacheSpec } from './cached-collection.ts'
 
 export interface CollectionDecl<D extends Doc = Doc> {
   readonly spec: CollectionSpec
+  /** Documents read by id are kept in the process this long (see cached-collection.ts). */
+  readonly cache?: CacheSpec
   /** Type only: the documents it holds. */
   readonly doc?: D
 }
@@ -18,10 +21,16 @@ export function collection<D extends Doc>(
     indexes?: readonly IndexSpec[]
     /** Its writes may carry events, which the runtime publishes (the transactional outbox). */
     outbox?: boolean
+    /**
+     * Keep documents read by id in the process for `ttlMs` (data read far more often than it
+     * changes; writes here drop them at once, other processes' show within `ttlMs`).
+     */
+    cache?: CacheSpec
   } = {},
 ): CollectionDecl<D> {
   return {
     spec: { name, indexes: options.indexes ?? [], ...(options.outbox && { outbox: true }) },
+    ...(options.cache && { cache: options.cache }),
   }
 }
 

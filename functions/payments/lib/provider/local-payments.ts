@@ -85,11 +85,9 @@ export function localPayments(options: {
       },
       signedEvent: (session, outcome) =>
         signedCheckoutEvent(session, outcome, options.webhookSecret),
-      async settle(id, outcome) {
-        const doc = await find(id)
-        if (!doc) return
+      async settle(session, outcome) {
         await sessions.update(
-          doc._id,
+          session.orderId,
           { set: { status: outcome === 'paid' ? 'complete' : 'expired' } },
           { where: { status: 'open' } },
         )

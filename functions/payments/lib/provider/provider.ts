@@ -72,8 +72,8 @@ export interface LocalCheckout {
     session: LocalSession,
     outcome: CheckoutOutcome,
   ): Promise<{ payload: string; signature: string }>
-  /** Records the outcome once the webhook accepted it. */
-  settle(id: string, outcome: CheckoutOutcome): Promise<void>
+  /** Records the outcome once the webhook accepted it (on the session as read: one write). */
+  settle(session: LocalSession, outcome: CheckoutOutcome): Promise<void>
 }
 
 export interface Payments {
