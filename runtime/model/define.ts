@@ -45,6 +45,13 @@ export interface ConsumerOptions {
    * one replica is given by (`oms deploy k8s`; default 100 ms).
    */
   expectedHandlerMs?: number
+  /**
+   * The handler is safe to run again on the same message by itself (its writes are keyed by
+   * the event or conditional, its calls idempotent): the runtime then keeps no handled mark for
+   * it — no store command per message — and a redelivery runs it again. Default false: each
+   * message handled is recorded, and a redelivered one already handled is skipped.
+   */
+  idempotent?: boolean
 }
 
 export interface ConsumerFunction extends Base {

@@ -35,14 +35,26 @@ afterEach(async () => {
   seen.length = 0
 })
 
-async function host(listen: boolean, store: DocumentStore = memoryDocuments()) {
+const onThingAgain = things.consumer(
+  thingHappened,
+  async (event, ctx) => {
+    seen.push({ thing: event.thing, messageId: ctx.message.id, attempt: ctx.message.attempt })
+  },
+  { idempotent: true },
+)
+
+async function host(
+  listen: boolean,
+  store: DocumentStore = memoryDocuments(),
+  def: typeof onThing = onThing,
+) {
   const adapters = {
     store,
     bus: memoryBus(),
     registry: (await import('../adapters/registry/static-registry.ts')).staticRegistry({}),
   }
   runtime = await createRuntime({
-    functions: [{ name: 'things.on-thing', domain: 'things', def: onThing }],
+    functions: [{ name: 'things.on-thing', domain: 'things', def }],
     env: { LOG_LEVEL: 'silent', RETRY_DELAYS_MS: '10' },
     adapters,
     log: createLogger('silent'),
@@ -175,6 +187,16 @@ describe('consumer binding', () => {
     expect(seen.map((s) => s.messageId)).toEqual(['e4', 'e4'])
     expect(await get('things.on-thing/e4')).toMatchObject({ messageId: 'e4' })
     expect(reads).toBe(0)
+  })
+
+  it('keeps no mark for a consumer declared idempotent, and runs it again on a redelivery', async () => {
+    const { adapters, marks } = await host(true, memoryDocuments(), onThingAgain)
+    await adapters.bus.publish('thing.happened', { eventId: 'e5', thing: 'a' } as never)
+    await expect.poll(() => seen.length).toBe(1)
+    await adapters.bus.publish('thing.happened', { eventId: 'e5', thing: 'a' } as never, resent)
+    await expect.poll(() => seen.length).toBe(2)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(await marks.get('things.on-thing/e5')).toBeUndefined()
   })
 
   it('runs an invoked event through the same path: schema, message context, handled record', async () => {

@@ -84,7 +84,8 @@ function deliveryHandler(
   deps: BindingDeps,
   calls: CallsInFlight,
 ) {
-  const handled = handledEvents(deps.adapters.store)
+  // No marks for a handler that is safe to repeat by itself.
+  const handled = fn.def.options.idempotent ? undefined : handledEvents(deps.adapters.store)
   const { topic } = fn.def
   const handler = fn.def.handler as (event: unknown, ctx: unknown) => Promise<void>
   return async (delivery: Delivery): Promise<void> => {
@@ -119,7 +120,7 @@ function deliveryHandler(
           }
           // Only a message that may have come before is looked up: a first delivery of a first
           // send costs no read.
-          if (delivery.redelivered && (await handled.has(fn.name, delivery.messageId))) {
+          if (handled && delivery.redelivered && (await handled.has(fn.name, delivery.messageId))) {
             count('duplicate')
             return log.debug('message already handled; skipped')
           }
@@ -143,7 +144,7 @@ function deliveryHandler(
           } finally {
             call.end()
           }
-          if (!(await handled.mark(fn.name, delivery.messageId)))
+          if (handled && !(await handled.mark(fn.name, delivery.messageId)))
             log.debug('message handled again: a copy its publisher did not say it resent')
           count('ok')
         } catch (err) {
