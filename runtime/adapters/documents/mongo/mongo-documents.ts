@@ -57,6 +57,10 @@ export async function mongoDocuments({
         serverSelectionTimeoutMS: serverSelectionTimeoutMs,
         connectTimeoutMS: serverSelectionTimeoutMs,
         socketTimeoutMS: socketTimeoutMs,
+        // Every string read back was written by this code through the driver (valid UTF-8);
+        // checking each again on decode took a quarter of the driver's CPU per command here
+        // (420 → 325 µs for a findOne by _id, 50 in flight).
+        enableUtf8Validation: false,
         ...extra,
       })
     } catch (err) {
