@@ -65,6 +65,8 @@ export interface ClientPool {
 const RECONNECT = {
   'grpc.initial_reconnect_backoff_ms': 500,
   'grpc.max_reconnect_backoff_ms': 5000,
+  // No channelz bookkeeping of every call (nothing here serves channelz).
+  'grpc.enable_channelz': 0,
 }
 /**
  * An address given by name may resolve to several hosts (a Kubernetes headless Service: one

@@ -150,6 +150,8 @@ export async function startGrpcServer(
   const server = new Server({
     'grpc.max_connection_age_ms': MAX_CONNECTION_AGE_MS,
     'grpc.max_connection_age_grace_ms': 30_000,
+    // No channelz bookkeeping of every call (nothing here serves channelz).
+    'grpc.enable_channelz': 0,
   })
   const byService = new Map<GrpcService, UntypedServiceImplementation>()
   for (const { service, method, invoke } of methods) {
