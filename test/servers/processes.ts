@@ -113,7 +113,7 @@ export async function startProcesses(
   const spawnDomain = async (domain: Domain, extra: Record<string, string> = {}) => {
     const child = spawn(
       process.execPath,
-      [...(process.env.PROF_ARGS ? process.env.PROF_ARGS.split(' ') : []), '--enable-source-maps', join(distDir, `${domain}.mjs`)],
+      ['--enable-source-maps', join(distDir, `${domain}.mjs`)],
       {
         env: {
           ...process.env,
