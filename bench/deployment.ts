@@ -26,6 +26,7 @@ import {
   createDatabase,
   dropDatabase,
   postgresUnavailable,
+  query,
 } from '../test/servers/postgres.ts'
 import { bundles } from './lib/bundles.ts'
 import { type ChildServer, startChild } from './lib/child.ts'
@@ -85,6 +86,9 @@ export const deploymentBench: Benchmark = {
     cleanup.push(() => dropDatabase(pg.name))
     // FerretDB's reads by _id and by index equality then use indexes (see the file).
     await applySqlFile(pg.name, FERRETDB_POSTGRESQL_SQL)
+    // MongoDB's default durability: a write is acknowledged once applied, its journal flushed
+    // within 100 ms (w: 1, j: false); PostgreSQL's equivalent is an asynchronous commit.
+    await query(pg.name, `alter database "${pg.name}" set synchronous_commit = off`)
     try {
       const debugPort = await freePort()
       const started = await Promise.all([
