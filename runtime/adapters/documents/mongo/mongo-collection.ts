@@ -120,20 +120,27 @@ function saidAsUnavailable<D extends Doc>(c: Collection<D>): Collection<D> {
   return out as unknown as Collection<D>
 }
 
+/**
+ * `readDb`: where finds through an index and the outbox's lookup go (default `db`); `get`
+ * stays with the writes, so it comes after the writes sent before it on their connection.
+ */
 export function mongoCollection<D extends Doc>(
   db: Db,
   collectionName: string,
   spec: CollectionSpec,
+  readDb: Db = db,
 ): Collection<D> {
-  return saidAsUnavailable(rawCollection<D>(db, collectionName, spec))
+  return saidAsUnavailable(rawCollection<D>(db, collectionName, spec, readDb))
 }
 
 function rawCollection<D extends Doc>(
   db: Db,
   collectionName: string,
   spec: CollectionSpec,
+  readDb: Db,
 ): Collection<D> {
   const docs: MongoCollection<Stored> = db.collection<Stored>(collectionName)
+  const reads: MongoCollection<Stored> = readDb.collection<Stored>(collectionName)
   const stamp = (events: readonly OutgoingEvent[] | undefined): StoredEvent[] =>
     (events ?? []).map(stored)
 
@@ -166,7 +173,7 @@ function rawCollection<D extends Doc>(
         string,
         1 | -1
       >
-      const found = await docs
+      const found = await reads
         .find(filter(query.where))
         .sort(sort)
         .limit(query.limit ?? DEFAULT_FIND_LIMIT)
@@ -195,7 +202,7 @@ function rawCollection<D extends Doc>(
     },
 
     async pendingEvents(limit = DEFAULT_FIND_LIMIT) {
-      const found = await docs
+      const found = await reads
         .find(filter({ [PENDING_FIELD]: true }), { projection: { [OUTBOX_FIELD]: 1 } })
         .limit(limit)
         .toArray()

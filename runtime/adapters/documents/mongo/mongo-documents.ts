@@ -41,6 +41,9 @@ export function dbNameOf(uri: string): string {
 /** The collection that holds a domain's collection. */
 export const collectionName = (namespace: string, name: string) => `${namespace}.${name}`
 
+/** Connections a process reads FerretDB 1.x over, beside the one it writes over. */
+export const FERRETDB_READ_CONNECTIONS = 4
+
 /** Connects and returns the store; fails within the bound, naming MONGODB_URI. */
 export async function mongoDocuments({
   uri,
@@ -79,19 +82,26 @@ export async function mongoDocuments({
       `MONGODB_URI: cannot use MongoDB at ${redact(uri)} (tried for up to ${serverSelectionTimeoutMs} ms): ${messageOf(err)}`,
     )
   let client = await connect()
+  let reader: MongoClient | undefined
   const ferretDb = await ferretDb1Version(client)
-  if (ferretDb && client.options.maxPoolSize > 1) {
+  if (ferretDb) {
     // FerretDB 1.x runs a conditional update as a read and a write: two connections racing on
-    // one document can both pass its guard. One connection serializes this process's
-    // operations, which is safe while one process writes each domain's data.
-    await client.close()
-    client = await connect({ maxPoolSize: 1 })
+    // one document can both pass its guard. One connection serializes this process's writes,
+    // which is safe while one process writes each domain's data. Finds through an index race
+    // with nothing: they go over connections of their own, so a long one (a sweep's, the
+    // outbox's lookup, a listing) holds up no write. Reads by id stay in line with the writes.
+    if (client.options.maxPoolSize > 1) {
+      await client.close()
+      client = await connect({ maxPoolSize: 1 })
+    }
+    reader = await connect({ maxPoolSize: FERRETDB_READ_CONNECTIONS })
     log?.warn(
       { ferretdb: ferretDb },
-      'FerretDB 1.x does not apply conditional updates atomically across connections: this process uses one connection (its operations serialized); run one process per domain on it, or use MongoDB',
+      'FerretDB 1.x does not apply conditional updates atomically across connections: this process writes over one connection (its writes serialized) and finds over others; run one process per domain on it, or use MongoDB',
     )
   }
   const db = client.db(dbNameOf(uri))
+  const readDb = reader ? reader.db(dbNameOf(uri)) : db
   log?.info({ db: db.databaseName }, 'MongoDB store connected')
 
   return {
@@ -123,7 +133,7 @@ export async function mongoDocuments({
       }
     },
     collection: (namespace, spec) =>
-      mongoCollection(db, collectionName(namespace, spec.name), spec),
+      mongoCollection(db, collectionName(namespace, spec.name), spec, readDb),
     async ping() {
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<never>((_, reject) => {
@@ -141,7 +151,7 @@ export async function mongoDocuments({
       }
     },
     async close() {
-      await client.close()
+      await Promise.all([client.close(), reader?.close()])
     },
   }
 }
