@@ -97,6 +97,11 @@ const machine = {
 console.log(
   `${quick ? 'quick (smoke) run' : 'full run'} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, Node ${machine.node}`,
 )
+// The figures are meant for the Node the image and CI run (trace context costs differ a lot).
+if (Number(process.versions.node.split('.')[0]) < 24)
+  console.log(
+    `  note: Node ${machine.node} is not Node 24, which the image and CI run; put it first on PATH (bash .ci/install-node.sh prints where it is) for comparable figures`,
+  )
 
 const rabbit =
   selected.some((b) => NEEDS_RABBITMQ.has(b.name)) && !(await rabbitAvailable())
