@@ -1,6 +1,6 @@
 /**
  * A read-through cache of a collection's documents by id, for data read far more often than it
- * changes (a menu): declared on the collection (`collection('items', { cache: { ttlMs } })`),
+ * changes (a catalogue): declared on the collection (`collection('things', { cache: { ttlMs } })`),
  * one cache per process and collection, shared by every function of the domain, so a write
  * through any of them drops the document at once. Another process's writes show once the
  * entry is `ttlMs` old. Only `get` is served from it (a miss too); `find` and the outbox
