@@ -6,7 +6,7 @@ import type { Order } from '../../proto/gen/oms.ts'
 import { DomainError } from '../../shared/errors.ts'
 import { allowedFrom, invalidTransition, isOrderStatus } from '../../shared/order-status.ts'
 import { orders } from './domain.ts'
-import { findOrder } from './lib/find-order.ts'
+import { findOrder, orderNotFound } from './lib/find-order.ts'
 
 /** Where payment links may point: Stripe Checkout's pages, and the local checkout's. */
 const STRIPE_CHECKOUT = 'https://checkout.stripe.com/'
@@ -34,7 +34,7 @@ export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymen
   if (target === undefined) {
     // The link alone: whatever the status (payments expires the session of a cancelled order).
     const order = await ctx.data.update(orderId, { paymentLink, updatedAt })
-    if (!order) throw new DomainError('ORDER_NOT_FOUND', `order ${orderId} not found`, { orderId })
+    if (!order) throw orderNotFound(orderId)
     return { order }
   }
   // The move, written at once while the order is in a status it may move from: one command.

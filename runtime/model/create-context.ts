@@ -3,7 +3,6 @@
  * domain's collections only, clients of the services its domain calls, and the runtime's ports,
  * each wrapped in spans of the function's domain.
  */
-
 import { type Tracer, trace } from '@opentelemetry/api'
 import type { ClientPool } from '../grpc/clients.ts'
 import type { FunctionFetch } from '../http/function-fetch.ts'
