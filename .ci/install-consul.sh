@@ -15,7 +15,12 @@ VERSION=v1.14.11
 MODULE=github.com/hashicorp/consul
 
 bin="$(go env GOPATH | cut -d: -f1)/bin/consul"
-if [ -x "$bin" ] && "$bin" version 2>/dev/null | head -n1 | grep -qx "Consul $VERSION"; then
+# The first line of what a binary says of its version. Read whole (sed reads to the end): a
+# reader that stops early (head, grep -q) can kill the writer with SIGPIPE, which pipefail
+# then reports as a failed check of a good binary.
+first_line() { "$@" 2>/dev/null | sed -n 1p; }
+
+if [ -x "$bin" ] && [ "$(first_line "$bin" version)" = "Consul $VERSION" ]; then
   echo "consul $VERSION already built: $bin"
   exit 0
 fi
@@ -42,7 +47,7 @@ mkdir -p "$(dirname "$bin")"
   GOFLAGS=-mod=mod go build -o "$bin" .
 )
 
-"$bin" version | head -n1 | grep -qx "Consul $VERSION" || {
+[ "$(first_line "$bin" version)" = "Consul $VERSION" ] || {
   echo "install-consul: $bin does not report $VERSION after the build" >&2
   exit 1
 }

@@ -13,7 +13,11 @@ VERSION=v1.24.2
 MODULE=github.com/FerretDB/FerretDB
 
 bin="$(go env GOPATH)/bin/ferretdb"
-if [ -x "$bin" ] && "$bin" --version 2>/dev/null | grep -qx "version: $VERSION"; then
+# Whether the binary says it is the wanted version. Its output is read whole (grep -q would stop
+# early and could kill the writer with SIGPIPE, which pipefail reports as a failed check).
+is_wanted() { "$bin" --version 2>/dev/null | grep -x "version: $VERSION" >/dev/null; }
+
+if [ -x "$bin" ] && is_wanted; then
   echo "ferretdb $VERSION already built: $bin"
   exit 0
 fi
@@ -34,7 +38,7 @@ echo "$VERSION" >"$work/src/build/version/version.txt"
 mkdir -p "$(dirname "$bin")"
 (cd "$work/src" && go build -trimpath -o "$bin" ./cmd/ferretdb)
 
-"$bin" --version | grep -qx "version: $VERSION" || {
+is_wanted || {
   echo "install-ferretdb: $bin does not report $VERSION after the build" >&2
   exit 1
 }

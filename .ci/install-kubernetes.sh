@@ -59,7 +59,8 @@ else
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
   (cd "$tools" && build -ldflags "$ldflags" -o "$bindir/" ./cmd/...)
-  "$bindir/kube-apiserver" --version | grep -qx "Kubernetes $K8S_VERSION" || {
+  # Read whole (grep -q stops early and could kill the writer with SIGPIPE under pipefail).
+  "$bindir/kube-apiserver" --version | grep -x "Kubernetes $K8S_VERSION" >/dev/null || {
     echo "install-kubernetes: $bindir/kube-apiserver does not report $K8S_VERSION" >&2
     exit 1
   }
