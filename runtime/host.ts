@@ -31,6 +31,7 @@ import type { Logger } from './ports/logger.ts'
 import type { Instance } from './ports/registry.ts'
 import { prepareConsumers } from './queue/consumer-binding.ts'
 import { HANDLED_EVENTS, RUNTIME_NAMESPACE } from './queue/handled-events.ts'
+import { liveEvents } from './queue/live-events.ts'
 import { queuesOf } from './queue/queues-of.ts'
 import { prepareSchedules } from './schedule/schedule-binding.ts'
 import { DEFAULT_KEPT_SPANS } from './telemetry/span-ring.ts'
@@ -179,6 +180,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (!listen) outbox.start()
   // Aborted once the process has stopped its work: `ctx.signal` of work outside any call.
   const stopped = new AbortController()
+  // Live events, shared by the functions here; closed first at stop, so streams end.
+  const live = liveEvents(bus, log)
   const hosted: Hosted[] = functions.map((fn) => {
     const tracer = telemetry.tracer(fn.domain)
     const ctx = createContext(fn, {
@@ -193,6 +196,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       tracer,
       fetchFunction,
       stopped: stopped.signal,
+      live,
     })
     return { fn, ctx, tracer }
   })
@@ -284,7 +288,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
    */
   async function stop() {
     await Promise.allSettled(instances.splice(0).map((i) => registry.deregister(i.id)))
-    await Promise.allSettled(bindings.map((b) => b.stop()))
+    // Live streams end as intake stops: their clients reconnect to a process that stays.
+    await Promise.allSettled([live.close(), ...bindings.map((b) => b.stop())])
     stopped.abort()
     // Last: what the bindings wrote while finishing is published before the bus closes.
     await outbox.stop()

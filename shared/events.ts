@@ -81,12 +81,29 @@ export const orderRefunded = topic(
   about,
 )
 
+/**
+ * An order's status moved (to paid, preparing, ready or collected), stored with the write that
+ * moved it: what live views (the kitchen display, the customer's order page) follow. It says
+ * only what the move knew; a view reads the order for the rest.
+ */
+export const orderStatusChanged = topic(
+  'order.status-changed',
+  z.object({
+    eventId: z.string().min(1),
+    orderId: z.string().min(1),
+    status: z.enum(['paid', 'preparing', 'ready', 'collected']),
+    occurredAt: z.iso.datetime({ offset: true }),
+  }),
+  about,
+)
+
 /** Every topic by its name. */
 export const TOPICS = {
   'order.created': orderCreated,
   'order.paid': orderPaid,
   'order.cancelled': orderCancelled,
   'order.ready': orderReady,
+  'order.status-changed': orderStatusChanged,
   'order.refund-requested': orderRefundRequested,
   'order.refunded': orderRefunded,
 } as const

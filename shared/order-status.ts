@@ -1,14 +1,25 @@
-/** The order state machine: pending → paid → preparing → ready; pending → cancelled. */
+/**
+ * The order state machine: pending → paid → preparing → ready → collected (handed over at the
+ * counter); pending → cancelled.
+ */
 import { DomainError } from './errors.ts'
 
-export const ORDER_STATUSES = ['pending', 'paid', 'preparing', 'ready', 'cancelled'] as const
+export const ORDER_STATUSES = [
+  'pending',
+  'paid',
+  'preparing',
+  'ready',
+  'collected',
+  'cancelled',
+] as const
 export type OrderStatus = (typeof ORDER_STATUSES)[number]
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending: ['paid', 'cancelled'],
   paid: ['preparing'],
   preparing: ['ready'],
-  ready: [],
+  ready: ['collected'],
+  collected: [],
   cancelled: [],
 }
 

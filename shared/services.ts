@@ -8,3 +8,4 @@ import { grpcService } from '../runtime/model/grpc-service.ts'
 export const menuService = grpcService(proto, 'MenuService', 'menu')
 export const stockService = grpcService(proto, 'StockService', 'stock')
 export const orderService = grpcService(proto, 'OrderService', 'orders')
+export const kitchenService = grpcService(proto, 'KitchenService', 'kitchen')

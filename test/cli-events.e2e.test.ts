@@ -2,7 +2,9 @@
  * `oms events ls` lists every event the functions declare, and `oms events sample <event>`
  * prints a body that its topic's own parser accepts — each run a new event.
  */
+
 import { describe, expect, it } from 'vitest'
+import type { Topic } from '../runtime/model/topic.ts'
 import { parseEvent } from '../runtime/queue/parse-event.ts'
 import { TOPICS } from '../shared/events.ts'
 import { oms } from './cli.ts'
@@ -21,7 +23,7 @@ describe('oms events', () => {
   it.each(Object.keys(TOPICS))(
     'samples %s: its own parser accepts it, with a new event id each time',
     async (name) => {
-      const topic = TOPICS[name as keyof typeof TOPICS]
+      const topic: Topic = TOPICS[name as keyof typeof TOPICS]
       const [first, second] = await Promise.all([
         oms(['events', 'sample', name]),
         oms(['events', 'sample', name]),

@@ -1,14 +1,16 @@
-// Trigger: HTTP /api/admin/* — admin-only menu and stock changes (Bearer $ADMIN_TOKEN).
+// Trigger: HTTP /api/admin/* — admin-only menu and stock changes, and the stock levels (signed
+// in with the admin credential, or Bearer $ADMIN_TOKEN).
 import { Hono } from 'hono'
-import { bearerAuth } from '../../runtime/http/bearer.ts'
 import { gateway } from './domain.ts'
 import {
   itemIdParam,
   type MenuItemAnswer,
   menuItemBody,
   type StockItemAnswer,
+  type StockListAnswer,
   stockBody,
 } from './lib/api-schemas.ts'
+import { staffOnly } from './lib/staff-session.ts'
 import { jsonBody, param } from './lib/validate.ts'
 
 export default gateway.http((ctx) => {
@@ -19,11 +21,28 @@ export default gateway.http((ctx) => {
   return new Hono()
     .use(
       '/api/admin/*',
-      bearerAuth({
-        token: ctx.settings.adminToken,
+      staffOnly({
+        credentials: ctx.settings,
+        role: 'admin',
         off: 'admin routes are disabled: set ADMIN_TOKEN to enable them',
       }),
     )
+    .get('/api/admin/stock', async (c) => {
+      const { items } = await menu.listItems({})
+      const { levels } = await stock.getLevels({ itemIds: items.map((i) => i.id) })
+      const byId = new Map(levels.map((l) => [l.itemId, l]))
+      return c.json({
+        items: items.map(({ id }) => {
+          const level = byId.get(id)
+          return {
+            id,
+            onHand: level?.onHand ?? 0,
+            reserved: level?.reserved ?? 0,
+            available: level?.available ?? 0,
+          }
+        }),
+      } satisfies StockListAnswer)
+    })
     .put('/api/admin/menu/:itemId', async (c) => {
       const id = itemId(c.req.param('itemId'))
       const body = await jsonBody(c, menuItemBody)

@@ -1,15 +1,16 @@
-// Trigger: long-running worker fed by order.paid — simulated kitchen staff. Each paid order is
-// cooked once (KITCHEN_COOK_MS, KITCHEN_CONCURRENCY at a time): preparing → ready through
-// OrderService, then order.ready. Safe to resume after a restart at any step.
+// Trigger: long-running worker fed by order.paid — the kitchen's ticket for each paid order.
+// KITCHEN_MODE=simulated: simulated kitchen staff cook it once (KITCHEN_COOK_MS,
+// KITCHEN_CONCURRENCY at a time): preparing → ready through OrderService, then order.ready.
+// KITCHEN_MODE=staff: it only tracks the order until orders has it paid (the kitchen display
+// lists it from then on; the staff's moves go through MoveOrder). Safe to resume after a
+// restart at any step.
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Order } from '../../proto/gen/oms.ts'
-import type { ContextOf } from '../../runtime/model/domain.ts'
 import { RetryLater } from '../../runtime/model/retry-later.ts'
 import { isDomainError } from '../../shared/errors.ts'
-import { orderPaid, orderReady } from '../../shared/events.ts'
+import { orderPaid } from '../../shared/events.ts'
 import { kitchen } from './domain.ts'
-
-type KitchenContext = ContextOf<typeof kitchen>
+import { announceReady, type KitchenContext, moveOrder } from './lib/move.ts'
 
 /** How long to wait before asking again when orders has not recorded the payment yet. */
 export const PAYMENT_NOT_SEEN_RETRY_MS = 500
@@ -23,15 +24,6 @@ async function currentOrder(orderId: string, ctx: KitchenContext): Promise<Order
     if (isDomainError(err) && err.code === 'ORDER_NOT_FOUND') return undefined
     throw err
   }
-}
-
-async function announceReady(order: Order, ctx: KitchenContext) {
-  await ctx.bus.publish(orderReady, {
-    eventId: `${order.id}:ready`,
-    orderId: order.id,
-    customerId: order.customerId,
-    occurredAt: order.updatedAt,
-  })
 }
 
 export default kitchen.worker(
@@ -54,18 +46,23 @@ export default kitchen.worker(
         return ctx.log.warn({ orderId }, 'order was cancelled; not cooking it')
       case 'ready':
         return announceReady(order, ctx)
-      case 'paid':
-        await ctx.clients.orders.updateOrder({ orderId, status: 'preparing', paymentLink: '' })
-        ctx.log.info({ orderId }, 'cooking')
-        break
+      case 'collected':
+        return
     }
-    await sleep(ctx.settings.cookMs, undefined, { signal: ctx.signal })
-    const { order: ready } = await ctx.clients.orders.updateOrder({
-      orderId,
-      status: 'ready',
-      paymentLink: '',
-    })
-    await announceReady(ready!, ctx)
-    ctx.log.info({ orderId }, 'order ready for pickup')
+    if (ctx.settings.mode === 'staff')
+      return ctx.log.info({ orderId, status: order.status }, 'on the kitchen display for the staff')
+    try {
+      if (order.status === 'paid') {
+        await moveOrder(orderId, 'preparing', ctx)
+        ctx.log.info({ orderId }, 'cooking')
+      }
+      await sleep(ctx.settings.cookMs, undefined, { signal: ctx.signal })
+      await moveOrder(orderId, 'ready', ctx)
+      ctx.log.info({ orderId }, 'order ready for pickup')
+    } catch (err) {
+      // Someone at the display moved it past this step (e.g. collected it) meanwhile.
+      if (!isDomainError(err) || err.code !== 'INVALID_TRANSITION') throw err
+      ctx.log.info({ orderId }, 'moved on at the kitchen display; the simulated cook stops')
+    }
   },
 )

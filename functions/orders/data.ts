@@ -36,7 +36,8 @@ export const EXPIRED_PAGE = 100
 export const DEFAULT_LIST_LIMIT = 100
 
 const orders = collection<OrderDoc>('orders', {
-  // order.created and order.cancelled are stored with the write that causes them.
+  // order.created, order.cancelled and order.status-changed are stored with the write that
+  // causes them.
   outbox: true,
   indexes: [
     // What the sweep looks for: orders of a status past their expiry.
@@ -45,6 +46,15 @@ const orders = collection<OrderDoc>('orders', {
       fields: [
         ['status', 1],
         ['expiresAt', 1],
+      ],
+    },
+    // The kitchen's queue: orders of a status, oldest placed first.
+    {
+      name: 'status_placed',
+      fields: [
+        ['status', 1],
+        ['createdAt', 1],
+        ['seq', 1],
       ],
     },
     {
@@ -151,6 +161,14 @@ export function orderRepository(orders: Collection<OrderDoc>) {
     },
     /** Deletes an order while it has the status (a placing that failed); true when deleted. */
     deleteWhile: (id: string, status: string): Promise<boolean> => orders.delete(id, { status }),
+    /** Orders of the status placed at or after `since` (RFC 3339; '' for all), oldest first. */
+    async listByStatus(status: string, since: string, limit: number): Promise<Order[]> {
+      const docs = await orders.find('status_placed', {
+        where: since ? { status, createdAt: { $gte: since } } : { status },
+        limit,
+      })
+      return docs.map(toOrder)
+    },
     /** The customer's orders, newest first. */
     async listByCustomer(customerId: string, limit = DEFAULT_LIST_LIMIT): Promise<Order[]> {
       const docs = await orders.find('customer_newest', { where: { customerId }, limit })

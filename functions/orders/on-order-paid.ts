@@ -1,11 +1,13 @@
 // Trigger: consumer of order.paid — marks a pending order paid. A duplicate never moves the
 // order backwards; a payment that arrives after the order was cancelled is to be given back:
 // the refund is recorded on the order with order.refund-requested (one write, once per order).
+// The move to paid stores order.status-changed with it.
 
 import type { ConsumerContextOf } from '../../runtime/model/domain.ts'
 import type { EventBody } from '../../shared/events.ts'
-import { orderPaid, orderRefundRequested } from '../../shared/events.ts'
+import { orderPaid, orderRefundRequested, orderStatusChanged } from '../../shared/events.ts'
 import { orders } from './domain.ts'
+import { statusChangedEvent } from './lib/order-events.ts'
 
 async function refundLatePayment(
   event: EventBody<'order.paid'>,
@@ -31,10 +33,13 @@ async function refundLatePayment(
 
 export default orders.consumer(orderPaid, async (event, ctx) => {
   const { orderId } = event
+  const paidAt = new Date().toISOString()
+  const changed = ctx.bus.event(orderStatusChanged, statusChangedEvent(orderId, 'paid', paidAt))
   const moved = await ctx.data.update(
     orderId,
-    { status: 'paid', updatedAt: new Date().toISOString() },
+    { status: 'paid', updatedAt: paidAt },
     ['pending'],
+    [changed],
   )
   if (moved) return ctx.log.info({ orderId }, 'order paid')
   const order = await ctx.data.get(orderId)

@@ -4,9 +4,11 @@
 
 import type { Order } from '../../proto/gen/oms.ts'
 import { DomainError } from '../../shared/errors.ts'
+import { orderStatusChanged } from '../../shared/events.ts'
 import { allowedFrom, invalidTransition, isOrderStatus } from '../../shared/order-status.ts'
 import { orders } from './domain.ts'
 import { findOrder, orderNotFound } from './lib/find-order.ts'
+import { isAnnounced, statusChangedEvent } from './lib/order-events.ts'
 
 /** Where payment links may point: Stripe Checkout's pages, and the local checkout's. */
 const STRIPE_CHECKOUT = 'https://checkout.stripe.com/'
@@ -37,11 +39,16 @@ export default orders.grpcMethod('updateOrder', async ({ orderId, status, paymen
     if (!order) throw orderNotFound(orderId)
     return { order }
   }
-  // The move, written at once while the order is in a status it may move from: one command.
+  // The move, written at once while the order is in a status it may move from: one command,
+  // which stores order.status-changed with it for the live views.
+  const events = isAnnounced(target)
+    ? [ctx.bus.event(orderStatusChanged, statusChangedEvent(orderId, target, updatedAt))]
+    : undefined
   const order = await ctx.data.update(
     orderId,
     { status: target, paymentLink: paymentLink || undefined, updatedAt },
     allowedFrom(target),
+    events,
   )
   if (order) {
     ctx.log.info({ orderId, to: target }, 'order status moved')

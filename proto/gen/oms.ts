@@ -162,7 +162,7 @@ export interface OrderItem {
 export interface Order {
   id: string;
   customerId: string;
-  /** pending | paid | preparing | ready | cancelled */
+  /** pending | paid | preparing | ready | collected | cancelled */
   status: string;
   items: OrderItem[];
   total: number;
@@ -226,6 +226,20 @@ export interface ListOrdersResponse {
   orders: Order[];
 }
 
+/**
+ * The orders in any of these statuses placed since `placed_since` (RFC 3339; empty: all),
+ * oldest first (the kitchen's queue), at most `limit` of each status (0: 200).
+ */
+export interface ListOrdersByStatusRequest {
+  statuses: string[];
+  placedSince: string;
+  limit: number;
+}
+
+export interface ListOrdersByStatusResponse {
+  orders: Order[];
+}
+
 /** Moves an order along its state machine and/or records its payment link. */
 export interface UpdateOrderRequest {
   orderId: string;
@@ -245,6 +259,20 @@ export interface CancelOrderRequest {
 }
 
 export interface CancelOrderResponse {
+  order: Order | undefined;
+}
+
+/**
+ * A move of the kitchen's work on a paid order: to preparing (started), ready (for pickup) or
+ * collected (handed over). Repeating a move answers the order as it is; a move backwards or
+ * past a step is refused with INVALID_TRANSITION.
+ */
+export interface MoveOrderRequest {
+  orderId: string;
+  status: string;
+}
+
+export interface MoveOrderResponse {
   order: Order | undefined;
 }
 
@@ -2457,6 +2485,140 @@ export const ListOrdersResponse: MessageFns<ListOrdersResponse> = {
   },
 };
 
+function createBaseListOrdersByStatusRequest(): ListOrdersByStatusRequest {
+  return { statuses: [], placedSince: "", limit: 0 };
+}
+
+export const ListOrdersByStatusRequest: MessageFns<ListOrdersByStatusRequest> = {
+  encode(message: ListOrdersByStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.statuses) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.placedSince !== "") {
+      writer.uint32(18).string(message.placedSince);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrdersByStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrdersByStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.statuses.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.placedSince = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListOrdersByStatusRequest>): ListOrdersByStatusRequest {
+    return ListOrdersByStatusRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListOrdersByStatusRequest>): ListOrdersByStatusRequest {
+    const message = createBaseListOrdersByStatusRequest();
+    message.statuses = object.statuses?.map((e) => e) || [];
+    message.placedSince = object.placedSince ?? "";
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseListOrdersByStatusResponse(): ListOrdersByStatusResponse {
+  return { orders: [] };
+}
+
+export const ListOrdersByStatusResponse: MessageFns<ListOrdersByStatusResponse> = {
+  encode(message: ListOrdersByStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.orders) {
+      Order.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListOrdersByStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListOrdersByStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orders.push(Order.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ListOrdersByStatusResponse>): ListOrdersByStatusResponse {
+    return ListOrdersByStatusResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ListOrdersByStatusResponse>): ListOrdersByStatusResponse {
+    const message = createBaseListOrdersByStatusResponse();
+    message.orders = object.orders?.map((e) => Order.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseUpdateOrderRequest(): UpdateOrderRequest {
   return { orderId: "", status: "", paymentLink: "" };
 }
@@ -2708,6 +2870,128 @@ export const CancelOrderResponse: MessageFns<CancelOrderResponse> = {
   },
   fromPartial(object: DeepPartial<CancelOrderResponse>): CancelOrderResponse {
     const message = createBaseCancelOrderResponse();
+    message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
+    return message;
+  },
+};
+
+function createBaseMoveOrderRequest(): MoveOrderRequest {
+  return { orderId: "", status: "" };
+}
+
+export const MoveOrderRequest: MessageFns<MoveOrderRequest> = {
+  encode(message: MoveOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.orderId !== "") {
+      writer.uint32(10).string(message.orderId);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveOrderRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveOrderRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.orderId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<MoveOrderRequest>): MoveOrderRequest {
+    return MoveOrderRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveOrderRequest>): MoveOrderRequest {
+    const message = createBaseMoveOrderRequest();
+    message.orderId = object.orderId ?? "";
+    message.status = object.status ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveOrderResponse(): MoveOrderResponse {
+  return { order: undefined };
+}
+
+export const MoveOrderResponse: MessageFns<MoveOrderResponse> = {
+  encode(message: MoveOrderResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.order !== undefined) {
+      Order.encode(message.order, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveOrderResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveOrderResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.order = Order.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<MoveOrderResponse>): MoveOrderResponse {
+    return MoveOrderResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<MoveOrderResponse>): MoveOrderResponse {
+    const message = createBaseMoveOrderResponse();
     message.order = (object.order !== undefined && object.order !== null) ? Order.fromPartial(object.order) : undefined;
     return message;
   },
@@ -3029,6 +3313,17 @@ export const OrderServiceService = {
     responseSerialize: (value: ListOrdersResponse): Buffer => Buffer.from(ListOrdersResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListOrdersResponse => ListOrdersResponse.decode(value),
   },
+  listOrdersByStatus: {
+    path: "/oms.v1.OrderService/ListOrdersByStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListOrdersByStatusRequest): Buffer =>
+      Buffer.from(ListOrdersByStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListOrdersByStatusRequest => ListOrdersByStatusRequest.decode(value),
+    responseSerialize: (value: ListOrdersByStatusResponse): Buffer =>
+      Buffer.from(ListOrdersByStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListOrdersByStatusResponse => ListOrdersByStatusResponse.decode(value),
+  },
   updateOrder: {
     path: "/oms.v1.OrderService/UpdateOrder" as const,
     requestStream: false as const,
@@ -3053,6 +3348,7 @@ export interface OrderServiceServer extends UntypedServiceImplementation {
   createOrder: handleUnaryCall<CreateOrderRequest, CreateOrderResponse>;
   getOrder: handleUnaryCall<GetOrderRequest, GetOrderResponse>;
   listOrders: handleUnaryCall<ListOrdersRequest, ListOrdersResponse>;
+  listOrdersByStatus: handleUnaryCall<ListOrdersByStatusRequest, ListOrdersByStatusResponse>;
   updateOrder: handleUnaryCall<UpdateOrderRequest, UpdateOrderResponse>;
   cancelOrder: handleUnaryCall<CancelOrderRequest, CancelOrderResponse>;
 }
@@ -3103,6 +3399,21 @@ export interface OrderServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListOrdersResponse) => void,
   ): ClientUnaryCall;
+  listOrdersByStatus(
+    request: ListOrdersByStatusRequest,
+    callback: (error: ServiceError | null, response: ListOrdersByStatusResponse) => void,
+  ): ClientUnaryCall;
+  listOrdersByStatus(
+    request: ListOrdersByStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListOrdersByStatusResponse) => void,
+  ): ClientUnaryCall;
+  listOrdersByStatus(
+    request: ListOrdersByStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListOrdersByStatusResponse) => void,
+  ): ClientUnaryCall;
   updateOrder(
     request: UpdateOrderRequest,
     callback: (error: ServiceError | null, response: UpdateOrderResponse) => void,
@@ -3141,6 +3452,50 @@ export const OrderServiceClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): OrderServiceClient;
   service: typeof OrderServiceService;
+  serviceName: string;
+};
+
+export type KitchenServiceService = typeof KitchenServiceService;
+export const KitchenServiceService = {
+  moveOrder: {
+    path: "/oms.v1.KitchenService/MoveOrder" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MoveOrderRequest): Buffer => Buffer.from(MoveOrderRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MoveOrderRequest => MoveOrderRequest.decode(value),
+    responseSerialize: (value: MoveOrderResponse): Buffer => Buffer.from(MoveOrderResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MoveOrderResponse => MoveOrderResponse.decode(value),
+  },
+} as const;
+
+export interface KitchenServiceServer extends UntypedServiceImplementation {
+  moveOrder: handleUnaryCall<MoveOrderRequest, MoveOrderResponse>;
+}
+
+export interface KitchenServiceClient extends Client {
+  moveOrder(
+    request: MoveOrderRequest,
+    callback: (error: ServiceError | null, response: MoveOrderResponse) => void,
+  ): ClientUnaryCall;
+  moveOrder(
+    request: MoveOrderRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MoveOrderResponse) => void,
+  ): ClientUnaryCall;
+  moveOrder(
+    request: MoveOrderRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MoveOrderResponse) => void,
+  ): ClientUnaryCall;
+}
+
+export const KitchenServiceClient = makeGenericClientConstructor(
+  KitchenServiceService,
+  "oms.v1.KitchenService",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): KitchenServiceClient;
+  service: typeof KitchenServiceService;
   serviceName: string;
 };
 

@@ -48,7 +48,9 @@ export function allowed(
   const rule = access[method]?.[caller.domain] ?? access[method]?.['*']
   if (rule === true) return true
   if (rule === 'admin') return caller.onBehalfOf === 'admin'
-  if (typeof rule === 'function') return (rule as (request: unknown) => boolean)(request) === true
+  if (rule === 'staff') return caller.onBehalfOf === 'staff' || caller.onBehalfOf === 'admin'
+  if (typeof rule === 'function')
+    return (rule as (request: unknown, caller: Caller) => boolean)(request, caller) === true
   return false
 }
 
@@ -91,7 +93,7 @@ export function prepareGrpc(
           if (!allowed(domain, method, request, caller))
             throw new DomainError(
               'FORBIDDEN',
-              `${caller?.domain || 'an unnamed caller'}${caller?.onBehalfOf ? ` (for an ${caller.onBehalfOf})` : ''} may not call ${spanName}`,
+              `${caller?.domain || 'an unnamed caller'}${caller?.onBehalfOf ? ` (for ${caller.onBehalfOf === 'admin' ? 'an admin' : 'staff'})` : ''} may not call ${spanName}`,
             )
           const response = await handler(request, ctx)
           deps.metrics.grpcCall(spanName, 'OK', seconds(started))

@@ -23,7 +23,7 @@ import { inCall } from '../model/call-scope.ts'
 import type { CallsInFlight } from '../model/calls-in-flight.ts'
 import type { GrpcService } from '../model/grpc-service.ts'
 import type { Logger } from '../ports/logger.ts'
-import { CALLER_KEY, type Caller, ON_BEHALF_KEY } from './caller.ts'
+import { CALLER_KEY, type Caller, isUserRole, ON_BEHALF_KEY } from './caller.ts'
 import type { LocalInvoker } from './clients.ts'
 import { toServiceError } from './errors.ts'
 import { addHealth } from './health.ts'
@@ -76,7 +76,7 @@ function callerOf(m: Metadata): Caller {
   const onBehalf = text(m, ON_BEHALF_KEY)
   return {
     domain: text(m, CALLER_KEY) ?? '',
-    ...(onBehalf === 'admin' && { onBehalfOf: 'admin' as const }),
+    ...(isUserRole(onBehalf) && { onBehalfOf: onBehalf }),
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Attributes } from '@opentelemetry/api'
 import type { Publisher } from '../ports/bus.ts'
 import type { Logger } from '../ports/logger.ts'
+import type { LiveEvents } from '../queue/live-events.ts'
 
 export interface SpanOptions {
   /** `client` for a call that leaves the process (an API), else `internal` (default). */
@@ -25,6 +26,11 @@ export interface Context<S = unknown, R = unknown, C = unknown> {
   publicUrl: string
   log: Logger
   bus: Publisher
+  /**
+   * Events as they are published anywhere in the system, while this process listens: what a
+   * stream to a browser pushes (see queue/live-events.ts). At most once; the store stays the truth.
+   */
+  live: LiveEvents
   /** The trace this work belongs to. */
   trace: {
     /** The current W3C traceparent (to store with what outlives this call). */

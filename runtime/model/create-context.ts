@@ -11,6 +11,7 @@ import type { WrittenEvents } from '../outbox/outbox-relay.ts'
 import type { Bus } from '../ports/bus.ts'
 import type { Collection, Doc, DocumentStore, OutgoingEvent } from '../ports/documents.ts'
 import type { Logger } from '../ports/logger.ts'
+import type { LiveEvents } from '../queue/live-events.ts'
 import { currentTraceparent, inSpan, linkTo, SpanKind } from '../telemetry/spans.ts'
 import { tracedCollection, tracedPublisher } from '../telemetry/traced-ports.ts'
 import { abortableCollection, abortablePublisher } from './abortable-ports.ts'
@@ -37,6 +38,8 @@ export interface ContextDeps {
   storedEvents?: (written: WrittenEvents) => void
   /** What `ctx.signal` is outside any call: aborted once the process has stopped. */
   stopped?: AbortSignal
+  /** The process's live events (one hub for all its functions). */
+  live: LiveEvents
 }
 
 /** The repository type of a domain. */
@@ -116,6 +119,7 @@ export function createContext(fn: LoadedFunction, deps: ContextDeps): Context {
     publicUrl: deps.publicUrl,
     log: log.child({ fn: fn.name }),
     bus: abortablePublisher(tracedPublisher(bus, tracer, fn.name)),
+    live: deps.live,
     trace: {
       traceparent: currentTraceparent,
       link(traceparent, attributes) {

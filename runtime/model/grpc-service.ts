@@ -5,7 +5,7 @@
  * after it (`CreateOrder` → `create-order.ts`); callers list the services they call.
  */
 
-import type { CallOptions } from '../grpc/caller.ts'
+import type { Caller, CallOptions } from '../grpc/caller.ts'
 
 export interface UnaryMethod {
   path: string
@@ -89,12 +89,16 @@ export type ServiceClient<Def extends ServiceDefinition> = {
 
 /**
  * Who may call a method of a domain's service, by calling domain: `true`, `'admin'` (only
- * for a user it authenticated as admin, e.g. a front door's admin routes), or a check of the
- * request (e.g. a domain may move a record only to some states).
+ * for a user it authenticated as admin, e.g. a front door's admin routes), `'staff'` (for a
+ * user it authenticated as staff or admin), or a check of the request (e.g. a domain may move
+ * a record only to some states).
  */
-export type AccessRule<Req> = true | 'admin' | AccessCheck<Req>
-/** A check of the request (a method's parameter, so domains of any service fit `AnyDomain`). */
-type AccessCheck<Req> = { check(request: Req): boolean }['check']
+export type AccessRule<Req> = true | 'admin' | 'staff' | AccessCheck<Req>
+/**
+ * A check of the request, and of whom the call is made for (a method's parameter, so domains of
+ * any service fit `AnyDomain`).
+ */
+type AccessCheck<Req> = { check(request: Req, caller: Caller): boolean }['check']
 
 /** Per method of the served service, the domains that may call it, `'*'` for any (others are refused). */
 export type AccessSpec<Def extends ServiceDefinition> = {

@@ -81,6 +81,17 @@ export interface Subscription {
   close(): Promise<void>
 }
 
+/** What a watch of an event is told (see `Bus.watch`). */
+export interface WatchHandlers {
+  /** A message published to the event, as published (its body). */
+  message(body: string): void
+  /**
+   * Messages may have been missed (the link to the broker was lost and is back): a view built
+   * from the watched events reads its state again.
+   */
+  gap?(): void
+}
+
 export interface ParkedMessage {
   id: string
   consumer: string
@@ -120,6 +131,13 @@ export interface Bus {
     options: SubscribeOptions,
     handle: (delivery: Delivery) => Promise<void>,
   ): Promise<Subscription>
+  /**
+   * Watches every message published to the event from now on, beside its consumers: each
+   * process watching gets each message once, at most (no retries, no parking, nothing kept
+   * while it does not watch; on RabbitMQ a server-named exclusive queue of its own). What
+   * live views (pushed to browsers) follow; their truth stays in the store.
+   */
+  watch(event: string, handlers: WatchHandlers): Promise<Subscription>
   /** Declares the queues of these consumers ahead of any publish, so nothing is dropped. */
   declare(consumers: readonly { consumer: string; event: string }[]): Promise<void>
   parked(consumer?: string): Promise<ParkedMessage[]>

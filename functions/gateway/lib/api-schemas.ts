@@ -115,7 +115,7 @@ export const menuResponse = z.object({ items: z.array(menuEntrySchema) }).meta({
 
 export const orderStatusSchema = z.enum(ORDER_STATUSES).meta({
   id: 'OrderStatus',
-  description: 'pending → paid → preparing → ready, or pending → cancelled',
+  description: 'pending → paid → preparing → ready → collected, or pending → cancelled',
 })
 
 export const orderLineSchemaOut = z
@@ -210,6 +210,65 @@ export const webhookResponse = z
   .meta({ id: 'WebhookAnswer' })
 
 const check = z.object({ kind: z.string(), ok: z.boolean(), detail: z.string().optional() })
+// ---- the staff's screens ------------------------------------------------------------------
+
+export const signInBody = z
+  .strictObject({ credential: z.string().min(1).max(512) })
+  .meta({ id: 'SignIn', description: 'The admin credential or the kitchen staff’s' })
+
+export const staffSessionResponse = z
+  .object({
+    role: z.enum(['admin', 'staff']),
+    expiresAt: z.iso.datetime().meta({ description: 'When the session ends (sign in again)' }),
+  })
+  .meta({ id: 'StaffSession' })
+
+export const kitchenTicketSchema = z
+  .object({
+    id: z.string(),
+    number: z.string().meta({ description: 'The pickup number the counter calls out' }),
+    status: z.enum(['paid', 'preparing', 'ready']),
+    items: z.array(z.object({ id: z.string(), name: z.string(), quantity: z.int().min(1) })),
+    placedAt: z.iso.datetime({ offset: true }),
+    updatedAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'KitchenTicket', description: 'An order as the kitchen display shows it' })
+export type KitchenTicket = z.infer<typeof kitchenTicketSchema>
+
+export const kitchenQueueResponse = z
+  .object({ orders: z.array(kitchenTicketSchema).meta({ description: 'Oldest placed first' }) })
+  .meta({ id: 'KitchenQueue' })
+
+export const kitchenMoveResponse = z
+  .object({
+    order: z.object({
+      id: z.string(),
+      number: z.string(),
+      status: z.enum(['preparing', 'ready', 'collected']),
+      updatedAt: z.iso.datetime({ offset: true }),
+    }),
+  })
+  .meta({ id: 'KitchenMove' })
+export type KitchenMoveAnswer = z.infer<typeof kitchenMoveResponse>
+
+export const kitchenMoveParam = z
+  .enum(['start', 'ready', 'collect'])
+  .meta({ description: 'start → preparing, ready → ready, collect → collected' })
+
+export const stockListResponse = z
+  .object({
+    items: z.array(
+      z.object({
+        id: z.string(),
+        onHand: z.int(),
+        reserved: z.int(),
+        available: z.int(),
+      }),
+    ),
+  })
+  .meta({ id: 'StockList', description: 'The stock level of every menu item' })
+export type StockListAnswer = z.output<typeof stockListResponse>
+
 export const healthResponse = z
   .object({
     status: z.enum(['ok', 'unavailable']),

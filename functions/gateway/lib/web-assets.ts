@@ -19,7 +19,10 @@ export const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url))
 export const ASSETS = {
   'storefront.js': 'storefront.ts',
   'order-page.js': 'order-page.ts',
+  'kitchen.js': 'kitchen.ts',
+  'admin.js': 'admin.ts',
   'styles.css': 'styles.css',
+  'staff.css': 'staff.css',
 } as const
 
 export type AssetName = keyof typeof ASSETS

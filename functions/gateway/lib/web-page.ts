@@ -19,9 +19,11 @@ export interface PageOptions {
   /** Shown before " · OMS food counter" in the title bar. */
   title: string
   /** The bundle that renders the page. */
-  script: 'storefront.js' | 'order-page.js'
+  script: 'storefront.js' | 'order-page.js' | 'kitchen.js' | 'admin.js'
   /** Which navigation link is the current page, if any. */
-  current?: 'menu' | 'orders'
+  current?: 'menu' | 'orders' | 'kitchen' | 'admin'
+  /** A staff screen: the staff's navigation and stylesheet, not the customer's. */
+  staff?: boolean
   /** data-* attributes for the script, on <body>. */
   data?: Readonly<Record<string, string | number>>
   body: HtmlEscapedString | Promise<HtmlEscapedString>
@@ -33,7 +35,7 @@ const navLink = (href: string, label: string, current: boolean) =>
     : html`<a href="${href}">${label}</a>`
 
 /** Renders a page of the storefront. */
-export function webPage({ title, script, current, data = {}, body }: PageOptions) {
+export function webPage({ title, script, current, staff = false, data = {}, body }: PageOptions) {
   const attributes = Object.entries(data).map(
     ([name, value]) => html` data-${name.replace(/[^a-z0-9-]/g, '')}="${String(value)}"`,
   )
@@ -46,6 +48,7 @@ export function webPage({ title, script, current, data = {}, body }: PageOptions
     <title>${title} · OMS food counter</title>
     <link rel="icon" href="${FAVICON_PATH}" type="image/svg+xml" />
     <link rel="stylesheet" href="/assets/styles.css" />
+    ${staff ? html`<link rel="stylesheet" href="/assets/staff.css" />` : ''}
     <script type="module" src="/assets/${script}"></script>
   </head>
   <body${attributes}>
@@ -54,8 +57,18 @@ export function webPage({ title, script, current, data = {}, body }: PageOptions
       <div class="site-header-inner">
         <a class="brand" href="/"><span class="brand-mark" aria-hidden="true"></span>OMS <span class="brand-sub">food counter</span></a>
         <nav aria-label="Main">
-          ${navLink('/', 'Menu', current === 'menu')}
-          ${navLink('/my-orders', 'My orders', current === 'orders')}
+          ${
+            staff
+              ? [
+                  navLink('/kitchen', 'Kitchen', current === 'kitchen'),
+                  navLink('/admin', 'Back office', current === 'admin'),
+                  html`<button type="button" id="sign-out" class="nav-button" hidden>Sign out</button>`,
+                ]
+              : [
+                  navLink('/', 'Menu', current === 'menu'),
+                  navLink('/my-orders', 'My orders', current === 'orders'),
+                ]
+          }
         </nav>
       </div>
     </header>

@@ -28,3 +28,18 @@ export function orderCancelledEvent(
     reason,
   }
 }
+
+/** The statuses a move announces with order.status-changed. */
+const ANNOUNCED = ['paid', 'preparing', 'ready', 'collected'] as const
+type Announced = (typeof ANNOUNCED)[number]
+
+export const isAnnounced = (status: string): status is Announced =>
+  (ANNOUNCED as readonly string[]).includes(status)
+
+export function statusChangedEvent(
+  orderId: string,
+  status: Announced,
+  occurredAt: string,
+): EventBody<'order.status-changed'> {
+  return { eventId: `${orderId}:${status}`, orderId, status, occurredAt }
+}

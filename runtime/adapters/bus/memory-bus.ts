@@ -14,6 +14,7 @@ import {
   RESENT_HEADER,
   type SubscribeOptions,
   type Subscription,
+  type WatchHandlers,
 } from '../../ports/bus.ts'
 import { describeError, isPoison, transientWait } from './errors.ts'
 
@@ -74,6 +75,8 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
   const queues = new Map<string, Queue>()
   const parked: ParkedMessage[] = []
   const timers = new Set<NodeJS.Timeout>()
+  /** The watches of each event. */
+  const watches = new Map<string, Set<WatchHandlers>>()
 
   const declareQueue = (consumer: string, event: string): Queue => {
     let q = queues.get(consumer)
@@ -187,6 +190,7 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
       attempt: 1,
       ...(resent && { redelivered: true }),
     }
+    for (const w of watches.get(event) ?? []) queueMicrotask(() => w.message(body))
     for (const q of queues.values()) {
       if (q.event !== event) continue
       q.ready.push(queued)
@@ -215,6 +219,21 @@ export function memoryBus({ file, saveDelayMs = 50 }: MemoryBusOptions = {}): Bu
         async close() {
           q.handle = undefined
           if (q.inFlight > 0) await new Promise<void>((resolve) => (q.idle = resolve))
+        },
+      }
+    },
+    async watch(event, handlers) {
+      let set = watches.get(event)
+      if (!set) {
+        set = new Set()
+        watches.set(event, set)
+      }
+      // Its own entry: the same handlers watching twice are two watches.
+      const entry: WatchHandlers = { message: (body) => handlers.message(body) }
+      set.add(entry)
+      return {
+        async close() {
+          set.delete(entry)
         },
       }
     },

@@ -16,7 +16,7 @@ import { ROOT, watchedDirs } from '../paths.ts'
 import { STOP_TIMEOUT_MS, shutdownRequested } from '../shutdown.ts'
 import { type BuildOutcome, createDevBuild } from './dev-build.ts'
 import type { HostMessage, ParentMessage } from './dev-protocol.ts'
-import { keptWebhookSecret } from './dev-secret.ts'
+import { keptCredential, keptWebhookSecret } from './dev-secret.ts'
 import { formatSourceErrors, type SourceError } from './source-error.ts'
 import { startTypeCheck, type TypeCheck } from './type-check.ts'
 import { watchDirs } from './watch.ts'
@@ -55,6 +55,16 @@ interface Host {
   send(message: ParentMessage): void
 }
 
+/** Credentials `oms dev` makes and keeps when unset, and what each signs in to. */
+const DEV_CREDENTIALS = [
+  {
+    env: 'ADMIN_TOKEN',
+    file: 'admin-token',
+    what: 'admin sign-in (/admin, /kitchen, the admin API)',
+  },
+  { env: 'STAFF_TOKEN', file: 'staff-token', what: 'staff sign-in (/kitchen)' },
+] as const
+
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */
 export async function supervise(options: SupervisorOptions = {}): Promise<number> {
   const { selectors = [], dirs = watchedDirs(), debounceMs } = options
@@ -73,7 +83,12 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
   // The local checkout's webhook secret outlives reloads and sessions, unless one is set.
   const secretFile = join(ROOT, '.oms', 'dev', 'webhook-secret')
   const keepSecret = !process.env.STRIPE_WEBHOOK_SECRET && !process.env.STRIPE_SECRET_KEY
-  const env = {
+  // The sign-in credentials of the staff's screens, unless set: kept too.
+  const credentials = DEV_CREDENTIALS.filter(({ env }) => !process.env[env]).map((c) => ({
+    ...c,
+    file: join(ROOT, '.oms', 'dev', c.file),
+  }))
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Its local tools (`oms dlq`, the dashboard) answer callers on this host without a token.
     OMS_OPS_LOOPBACK: 'true',
@@ -81,6 +96,7 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     ...(storeFile && { OMS_STORE_FILE: storeFile }),
     ...(busFile && { OMS_BUS_FILE: busFile }),
     ...(keepSecret && { STRIPE_WEBHOOK_SECRET: keptWebhookSecret(secretFile) }),
+    ...Object.fromEntries(credentials.map(({ env, file }) => [env, keptCredential(file)])),
   }
   const stopAsked = shutdownRequested()
   let stopping = false
@@ -301,6 +317,8 @@ export async function supervise(options: SupervisorOptions = {}): Promise<number
     'its operator routes (/_oms/*: the dashboard at /_oms/, oms dlq) answer callers on this host without ADMIN_TOKEN',
   )
   if (keepSecret) say(`the webhook secret is kept in ${rel(secretFile)}`)
+  for (const { env: name, file, what } of credentials)
+    say(`${what}: ${name}=${env[name]} (kept in ${rel(file)})`)
   running = reload([], true, performance.now()).then(() => drain())
 
   await stopAsked

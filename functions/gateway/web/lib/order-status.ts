@@ -7,6 +7,7 @@ export const STEPS: readonly { status: OrderStatus; label: string }[] = [
   { status: 'paid', label: 'Paid' },
   { status: 'preparing', label: 'Preparing' },
   { status: 'ready', label: 'Ready' },
+  { status: 'collected', label: 'Collected' },
 ]
 
 /** Short labels, for badges. */
@@ -15,12 +16,13 @@ export const BADGES: Readonly<Record<OrderStatus, string>> = {
   paid: 'Paid',
   preparing: 'Preparing',
   ready: 'Ready for pickup',
+  collected: 'Collected',
   cancelled: 'Cancelled',
 }
 
 /** States an order never leaves (a cancelled order's refund still moves until it is made). */
 export function isFinal(status: string, refund?: { status: string } | null): boolean {
-  return status === 'ready' || (status === 'cancelled' && refund?.status !== 'requested')
+  return status === 'collected' || (status === 'cancelled' && refund?.status !== 'requested')
 }
 
 /** What a cancelled order says of a payment that arrived after the cancel. */
@@ -38,7 +40,7 @@ export function badgeOf(status: string): string {
 export function stepStates(status: string): ('done' | 'current' | 'todo')[] {
   const at = STEPS.findIndex((s) => s.status === status)
   return STEPS.map((_, i) =>
-    at < 0 ? 'todo' : i < at || status === 'ready' ? 'done' : i === at ? 'current' : 'todo',
+    at < 0 ? 'todo' : i < at || at === STEPS.length - 1 ? 'done' : i === at ? 'current' : 'todo',
   )
 }
 
@@ -73,6 +75,8 @@ export function statusLine(
       return 'The kitchen is preparing your order.'
     case 'ready':
       return 'Ready for pickup!'
+    case 'collected':
+      return 'Collected. Enjoy your meal!'
     case 'cancelled':
       return 'This order was cancelled.'
   }

@@ -14,6 +14,7 @@ import { ATTEMPT, ERROR, EVENT, FUNCTION, PARKED_AT, TRIES } from './headers.ts'
 import { openLink } from './link.ts'
 import { describeParked, takeAll } from './parked.ts'
 import { declareConsumer, declareExchange, topology } from './topology.ts'
+import { createWatch, type Watch } from './watch.ts'
 
 export interface AmqpBusOptions {
   url: string
@@ -45,6 +46,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     { consumer: string; event: string; retryDelaysMs: readonly number[] }
   >()
   const consumers = new Set<Consumer>()
+  const watches = new Set<Watch>()
   /** Exchanges declared on the broker: every topic published or consumed so far. */
   const exchanges = new Set<string>()
 
@@ -65,6 +67,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     setup: async (model) => {
       await declareAll(model)
       for (const consumer of consumers) await consumer.start(model)
+      for (const watch of watches) await watch.start(model)
     },
   })
 
@@ -153,6 +156,18 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
         },
       }
     },
+    async watch(event, handlers) {
+      exchanges.add(event)
+      const watch = createWatch(event, handlers, names)
+      watches.add(watch)
+      await watch.start(await link.model(deadline()))
+      return {
+        async close() {
+          watches.delete(watch)
+          await watch.stop()
+        },
+      }
+    },
     async parked(consumer) {
       const model = await link.model(deadline())
       const ch = await model.createChannel()
@@ -236,6 +251,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     },
     async close() {
       await Promise.allSettled([...consumers].map((c) => c.stop()))
+      await Promise.allSettled([...watches].map((w) => w.stop()))
       await link.close()
     },
   }
