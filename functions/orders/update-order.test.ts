@@ -41,6 +41,7 @@ const ALLOWED: [OrderStatus, OrderStatus][] = [
   ['pending', 'cancelled'],
   ['paid', 'preparing'],
   ['preparing', 'ready'],
+  ['ready', 'collected'],
 ]
 const REFUSED = ORDER_STATUSES.flatMap((from) =>
   ORDER_STATUSES.filter(
@@ -56,6 +57,26 @@ describe('orders.update-order', () => {
     expect(moved).toMatchObject({ id: order.id, status: to, items: order.items })
     expect(moved.updatedAt > order.updatedAt).toBe(true)
     expect(await stored(order.id)).toEqual(moved)
+  })
+
+  it('announces each move with order.status-changed, once, stored with the move', async () => {
+    const seen: { orderId: string; status: string; eventId: string }[] = []
+    const watch = await runtime.adapters.bus.watch('order.status-changed', {
+      message: (body) => void seen.push(JSON.parse(body)),
+    })
+    const order = await orderIn('paid')
+    await update(order.id, 'preparing')
+    await update(order.id, 'preparing')
+    await update(order.id, 'ready')
+    await update(order.id, 'collected')
+    await expect.poll(() => seen.length).toBe(3)
+    await new Promise((r) => setTimeout(r, 50))
+    await watch.close()
+    expect(seen.map((e) => [e.orderId, e.status, e.eventId])).toEqual([
+      [order.id, 'preparing', `${order.id}:preparing`],
+      [order.id, 'ready', `${order.id}:ready`],
+      [order.id, 'collected', `${order.id}:collected`],
+    ])
   })
 
   it.each(REFUSED)('refuses %s → %s as INVALID_TRANSITION', async (from, to) => {

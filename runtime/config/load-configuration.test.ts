@@ -220,7 +220,11 @@ describe('loadConfiguration (the runtime and the hosted domains)', () => {
       const values = configuration.domains.get(d.name) ?? {}
       expect(Object.keys(values).sort(), d.name).toEqual(Object.keys(d.spec.settings ?? {}).sort())
     }
-    expect(configuration.domains.get('kitchen')).toEqual({ cookMs: 3000, concurrency: 4 })
+    expect(configuration.domains.get('kitchen')).toEqual({
+      mode: 'simulated',
+      cookMs: 3000,
+      concurrency: 4,
+    })
     expect(configuration.domains.get('payments')).toEqual({
       secretKey: undefined,
       apiBase: undefined,
@@ -238,7 +242,11 @@ describe('loadConfiguration (the runtime and the hosted domains)', () => {
       STRIPE_API_BASE: 'http://localhost:12111',
     })
     expect(configuration.runtime.port).toBe(9090)
-    expect(configuration.domains.get('kitchen')).toEqual({ cookMs: 0, concurrency: 2 })
+    expect(configuration.domains.get('kitchen')).toEqual({
+      mode: 'simulated',
+      cookMs: 0,
+      concurrency: 2,
+    })
     expect(configuration.domains.get('payments')).toEqual({
       secretKey: 'sk_test_abc123',
       webhookSecret: 'whsec_abc123',

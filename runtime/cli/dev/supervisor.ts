@@ -60,9 +60,9 @@ const DEV_CREDENTIALS = [
   {
     env: 'ADMIN_TOKEN',
     file: 'admin-token',
-    what: 'admin sign-in (/admin, /kitchen, the admin API)',
+    what: 'admin sign-in (every staff screen and the admin API)',
   },
-  { env: 'STAFF_TOKEN', file: 'staff-token', what: 'staff sign-in (/kitchen)' },
+  { env: 'STAFF_TOKEN', file: 'staff-token', what: 'staff sign-in (the staff screens)' },
 ] as const
 
 /** Runs until SIGINT or SIGTERM; resolves with the exit code. */

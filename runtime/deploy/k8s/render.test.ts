@@ -50,6 +50,7 @@ const SECRETS = {
   MONGODB_URI: 'mongodb://oms:mongo-Pa55word-4d1e@mongo:27017/shopdb?authSource=admin',
   OMS_INTERNAL_TOKEN: 'internal-token-0123456789abcdef0123456789abcdef',
   ADMIN_TOKEN: 'admin-token-fedcba9876543210',
+  STAFF_TOKEN: 'staff-token-0a1b2c3d4e5f6a7b',
   STRIPE_SECRET_KEY: 'sk_test_51SecretStripeKeyValue',
   STRIPE_WEBHOOK_SECRET: 'whsec_webhookSecretValue0123456789',
 }

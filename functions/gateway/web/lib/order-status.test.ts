@@ -10,16 +10,19 @@ import {
 
 describe('order status for customers', () => {
   it('marks the steps done, current or to come', () => {
-    expect(stepStates('pending')).toEqual(['current', 'todo', 'todo', 'todo'])
-    expect(stepStates('preparing')).toEqual(['done', 'done', 'current', 'todo'])
-    expect(stepStates('ready')).toEqual(['done', 'done', 'done', 'done'])
-    expect(stepStates('cancelled')).toEqual(['todo', 'todo', 'todo', 'todo'])
+    expect(stepStates('pending')).toEqual(['current', 'todo', 'todo', 'todo', 'todo'])
+    expect(stepStates('preparing')).toEqual(['done', 'done', 'current', 'todo', 'todo'])
+    expect(stepStates('ready')).toEqual(['done', 'done', 'done', 'current', 'todo'])
+    expect(stepStates('collected')).toEqual(['done', 'done', 'done', 'done', 'done'])
+    expect(stepStates('cancelled')).toEqual(['todo', 'todo', 'todo', 'todo', 'todo'])
   })
 
   it('knows the final states and the badges', () => {
     expect(
-      ['pending', 'paid', 'preparing', 'ready', 'cancelled'].filter((s) => isFinal(s)),
-    ).toEqual(['ready', 'cancelled'])
+      ['pending', 'paid', 'preparing', 'ready', 'collected', 'cancelled'].filter((s) =>
+        isFinal(s),
+      ),
+    ).toEqual(['collected', 'cancelled'])
     expect(badgeOf('pending')).toBe('Awaiting payment')
     expect(isFinal('cancelled', { status: 'requested' })).toBe(false)
     expect(isFinal('cancelled', { status: 'refunded' })).toBe(true)
@@ -40,5 +43,6 @@ describe('order status for customers', () => {
       'Not paid yet. Pay now, or cancel the order.',
     )
     expect(statusLine('ready', 'success', true)).toBe('Ready for pickup!')
+    expect(statusLine('collected', undefined, true)).toMatch(/^Collected/)
   })
 })

@@ -1,6 +1,9 @@
 /**
  * The order page's behaviour: sends a customer arriving without `?checkout=` to the payment
- * link, then polls the order until it is ready or cancelled, and cancels it on request.
+ * link, then follows the order by push (EventSource on its stream: the order now, then at each
+ * move) until it is collected or cancelled, and cancels it on request. It asks by polling only
+ * while the push cannot tell: before the payment link is recorded, and while the stream is down
+ * (the browser reconnects it by itself).
  */
 import { orderNumber } from '../../lib/order-number.ts'
 import { ApiError, api, type Order } from '../lib/api.ts'
@@ -50,6 +53,8 @@ export function startOrderTracker(customerId: string, orderId: string) {
   let failures = 0
   let cancelling = false
   let stopped = false
+  let stream: EventSource | undefined
+  let live = false
 
   function setStatus(text: string) {
     // Only real changes, so screen readers announce each step once.
@@ -123,11 +128,55 @@ export function startOrderTracker(customerId: string, orderId: string) {
     history.replaceState(null, '', here)
     checkout = 'opened'
     stopped = true
+    stream?.close()
+    stream = undefined
     location.assign(link)
+  }
+
+  /** Whether the status must be asked for: the push says nothing of the payment link. */
+  function needsPoll(): boolean {
+    if (!live) return true
+    return order?.status === 'pending' && !httpUrl(order.paymentLink)
+  }
+
+  /** Acts on an order just learnt (from an answer or the stream). */
+  function arrived() {
+    render()
+    const link = httpUrl(order?.paymentLink)
+    if (order?.status === 'pending' && link && checkout === undefined) {
+      goToCheckout(link)
+      return
+    }
+    if (order && isFinal(order.status, order.refund)) {
+      stream?.close()
+      stream = undefined
+      live = false
+    } else if (!stream && !stopped) follow()
+  }
+
+  /** Opens the order's stream (the browser reconnects it after a drop or a restart). */
+  function follow() {
+    const url = `/api/customers/${encodeURIComponent(customerId)}/orders/${encodeURIComponent(orderId)}/stream`
+    const source = new EventSource(url)
+    stream = source
+    source.addEventListener('order', (e) => {
+      live = true
+      accept((JSON.parse((e as MessageEvent<string>).data) as { order: Order }).order)
+      if (failures > 0) show(el.error)
+      failures = 0
+      arrived()
+    })
+    source.addEventListener('error', () => {
+      live = false
+      // Refused for good (not a drop the browser retries): poll, and open it again later.
+      if (source.readyState === EventSource.CLOSED && stream === source) stream = undefined
+      if (!timer) timer = setTimeout(refresh, POLL_MS)
+    })
   }
 
   async function refresh() {
     clearTimeout(timer)
+    timer = undefined
     try {
       accept((await api.order(customerId, orderId)).order)
       if (failures > 0) show(el.error)
@@ -147,10 +196,9 @@ export function startOrderTracker(customerId: string, orderId: string) {
       }
       show(el.error, `${loadMessage(apiError, 'order')} Trying again…`)
     }
-    render()
-    const link = httpUrl(order?.paymentLink)
-    if (order?.status === 'pending' && link && checkout === undefined) return goToCheckout(link)
-    if (!stopped && (!order || !isFinal(order.status, order.refund)))
+    arrived()
+    if (stopped || (order && isFinal(order.status, order.refund))) return
+    if (!order || failures > 0 || needsPoll())
       timer = setTimeout(
         refresh,
         failures ? Math.min(MAX_RETRY_MS, POLL_MS * 2 ** failures) : POLL_MS,
