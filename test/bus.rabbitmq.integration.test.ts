@@ -1,7 +1,8 @@
 /**
  * The RabbitMQ bus adapter against the real broker: retries through the delay queues with the
  * configured delays, parking after the last tier with the error, replay, poison parked at once
- * while other messages flow, one copy per consumer, and `oms dlq` on the broker.
+ * while other messages flow, one copy per consumer, watches (a copy per watching process, told
+ * of a gap after a lost connection), and `oms dlq` on the broker.
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
@@ -11,6 +12,10 @@ import { type Bus, type Delivery, PoisonMessageError } from '../runtime/ports/bu
 import { DomainError } from '../shared/errors.ts'
 import { silentLogger, waitFor } from './fixtures.ts'
 import { deleteNamespace, RABBIT_URL, rabbitAvailable, testNamespace } from './servers/rabbitmq.ts'
+import {
+  closeConnectionsNamed,
+  rabbitManagementUnavailable,
+} from './servers/rabbitmq-management.ts'
 
 const DELAYS_MS = [300, 700]
 const TOLERANCE_MS = 250
@@ -23,7 +28,11 @@ const event = (n: number) => ({
   occurredAt: new Date().toISOString(),
 })
 
-describe.skipIf(!(await rabbitAvailable()))('RabbitMQ bus adapter', () => {
+const brokerUp = await rabbitAvailable()
+/** The gap test closes a connection from the broker's side, through its management API. */
+const noManagement = brokerUp ? await rabbitManagementUnavailable() : 'no broker'
+
+describe.skipIf(!brokerUp)('RabbitMQ bus adapter', () => {
   const open: { bus: Bus; ns: string }[] = []
   afterEach(async () => {
     for (const { bus, ns } of open.splice(0)) {
@@ -196,6 +205,66 @@ describe.skipIf(!(await rabbitAvailable()))('RabbitMQ bus adapter', () => {
     await waitFor(() => (seen.length === 2 ? true : undefined))
     expect(seen.sort()).toEqual(['one', 'two'])
   })
+
+  it('gives every watching process each message once, and keeps nothing for a closed watch', async () => {
+    const { bus, ns } = await newBus()
+    const other = await amqpBus({
+      url: RABBIT_URL,
+      namespace: ns,
+      retryDelaysMs: [],
+      log: silentLogger,
+    })
+    const seen: Record<'a' | 'b', string[]> = { a: [], b: [] }
+    const a = await bus.watch('order.paid', {
+      message: (b) => void seen.a.push(JSON.parse(b).orderId),
+    })
+    const b = await other.watch('order.paid', {
+      message: (b) => void seen.b.push(JSON.parse(b).orderId),
+    })
+    await bus.publish('order.paid', event(5))
+    await waitFor(() => (seen.a.length === 1 && seen.b.length === 1 ? true : undefined))
+    await b.close()
+    await other.publish('order.paid', event(6))
+    await waitFor(() => (seen.a.length === 2 ? true : undefined))
+    await new Promise((r) => setTimeout(r, 200))
+    expect(seen).toEqual({ a: ['order-5', 'order-6'], b: ['order-5'] })
+    // Watches sit beside the consumers: a consumer's queue still gets its copy.
+    const got: string[] = []
+    await subscribe(bus, 'test.beside', async (d) => void got.push(JSON.parse(d.body).orderId))
+    await bus.publish('order.paid', event(7))
+    await waitFor(() => (got.length === 1 && seen.a.length === 3 ? true : undefined))
+    await a.close()
+    await other.close()
+  })
+
+  it.skipIf(noManagement !== undefined)(
+    'tells a watch of the gap when its connection was lost, and watches again after the reconnect',
+    async () => {
+      const ns = testNamespace()
+      const connectionName = `${ns}:watch-gap`
+      const bus = await amqpBus({
+        url: RABBIT_URL,
+        namespace: ns,
+        retryDelaysMs: [],
+        log: silentLogger,
+        connectionName,
+      })
+      open.push({ bus, ns })
+      const seen: string[] = []
+      let gaps = 0
+      await bus.watch('order.paid', {
+        message: (b) => void seen.push(JSON.parse(b).orderId),
+        gap: () => void (gaps += 1),
+      })
+      await waitFor(async () =>
+        (await closeConnectionsNamed(connectionName)) > 0 ? true : undefined,
+      )
+      await waitFor(() => (gaps === 1 ? true : undefined), { timeoutMs: 15_000, what: 'the gap' })
+      await bus.publish('order.paid', event(8))
+      await waitFor(() => (seen.length === 1 ? true : undefined))
+      expect(seen).toEqual(['order-8'])
+    },
+  )
 
   it('keeps messages published while no consumer runs, in its durable queue', async () => {
     const { bus } = await newBus()

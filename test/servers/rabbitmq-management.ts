@@ -90,3 +90,17 @@ export async function deleteVhost(vhost: string): Promise<void> {
   if (!res.ok && res.status !== 404)
     throw new Error(`deleting vhost ${vhost}: ${res.status} ${await res.text()}`)
 }
+
+/**
+ * Closes, from the broker's side, every connection a client opened under this name (amqplib's
+ * `clientProperties.connection_name`): what a broker restart or a network cut does to it.
+ * Returns how many were closed.
+ */
+export async function closeConnectionsNamed(connectionName: string): Promise<number> {
+  const res = await ok(api('GET', '/connections'), 'listing connections')
+  const all = (await res.json()) as { name: string; client_properties?: Record<string, unknown> }[]
+  const named = all.filter((c) => c.client_properties?.connection_name === connectionName)
+  for (const c of named)
+    await ok(api('DELETE', `/connections/${encodeURIComponent(c.name)}`), `closing ${c.name}`)
+  return named.length
+}

@@ -51,15 +51,18 @@ export function liveStream(c: HonoContext, spec: LiveStreamSpec): Response {
     const out: StreamOut = {
       send: (event, data) => queue(() => stream.writeSSE({ event, data: JSON.stringify(data) })),
     }
+    let first = true
     const sendSnapshot = async () => {
       const { event, data } = await spec.snapshot()
-      out.send(event, data)
+      // The first message also says how soon to reconnect.
+      const retry = first ? RECONNECT_MS : undefined
+      first = false
+      queue(() => stream.writeSSE({ event, data: JSON.stringify(data), ...(retry && { retry }) }))
     }
     const resync = () => void sendSnapshot().catch(end)
     stream.onAbort(end)
     const stop = await spec.listen(out, resync, end)
     try {
-      queue(() => stream.writeSSE({ event: 'hello', data: '{}', retry: RECONNECT_MS }))
       // Not readable now (a service is away): the stream ends, and the browser tries again.
       await sendSnapshot().catch(end)
       const keepAlive = setInterval(

@@ -19,9 +19,7 @@ describe('order status for customers', () => {
 
   it('knows the final states and the badges', () => {
     expect(
-      ['pending', 'paid', 'preparing', 'ready', 'collected', 'cancelled'].filter((s) =>
-        isFinal(s),
-      ),
+      ['pending', 'paid', 'preparing', 'ready', 'collected', 'cancelled'].filter((s) => isFinal(s)),
     ).toEqual(['collected', 'cancelled'])
     expect(badgeOf('pending')).toBe('Awaiting payment')
     expect(isFinal('cancelled', { status: 'requested' })).toBe(false)

@@ -95,7 +95,7 @@ export function itemForm({ item, currency, onSave, onCancel }: ItemFormOptions):
   const element = h(
     'form',
     {
-      class: 'item-form',
+      class: adding ? 'item-form' : 'item-form editing',
       'aria-labelledby': 'item-form-title',
       novalidate: true,
       onsubmit: (event: Event) => {

@@ -10,6 +10,8 @@ import { h } from '../lib/dom.ts'
 import { formatMoney } from '../lib/money.ts'
 import { type StockCellActions, stockCell } from './admin-stock-cell.ts'
 
+// Each cell names its column (`data-label`): on a narrow screen the rows become cards.
+
 /** Items with this many or fewer available are marked low (as the storefront does). */
 export const LOW_STOCK = 10
 
@@ -33,7 +35,7 @@ export interface ItemListActions extends StockCellActions {
 
 function availableCell(available: number) {
   const level = available <= 0 ? 'stock-out' : available <= LOW_STOCK ? 'stock-low' : ''
-  return h('td', { class: `num ${level}`.trim() }, String(available))
+  return h('td', { class: `num ${level}`.trim(), 'data-label': 'Available' }, String(available))
 }
 
 function rowActions(item: MenuItem, view: ItemListView, actions: ItemListActions) {
@@ -111,10 +113,14 @@ function itemRow(item: MenuItem, view: ItemListView, actions: ItemListActions) {
       h('span', { class: 'admin-id' }, item.id),
       item.description && h('span', { class: 'admin-description' }, item.description),
     ),
-    h('td', { class: 'num price-cell' }, formatMoney(item.unitAmount, item.currency)),
     h(
       'td',
-      { class: 'stock-cell' },
+      { class: 'num price-cell', 'data-label': 'Price' },
+      formatMoney(item.unitAmount, item.currency),
+    ),
+    h(
+      'td',
+      { class: 'stock-cell', 'data-label': 'On hand' },
       stockCell(
         {
           id: item.id,
@@ -127,7 +133,7 @@ function itemRow(item: MenuItem, view: ItemListView, actions: ItemListActions) {
         actions,
       ),
     ),
-    h('td', { class: 'num' }, String(level.reserved)),
+    h('td', { class: 'num', 'data-label': 'Reserved' }, String(level.reserved)),
     availableCell(level.available),
     h('td', { class: 'actions-cell' }, rowActions(item, view, actions)),
   )
