@@ -111,7 +111,7 @@ describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => 
   const focused = () =>
     page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null
-      return el?.getAttribute('aria-label') ?? el?.id ?? el?.textContent ?? ''
+      return el?.getAttribute('aria-label') || el?.id || el?.textContent || ''
     })
   /** The row's numbers: price, on hand (in its field), reserved, available. */
   const numbers = async (id: string) => ({

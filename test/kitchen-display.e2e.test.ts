@@ -37,7 +37,7 @@ async function signIn(credential: string): Promise<string> {
 /** What the display's pages send: the cookie and this site's Origin. */
 const fromDisplay = (cookie: string) => ({ cookie, origin: sys.url })
 
-async function move(cookie: string, orderId: string, to: 'start' | 'ready' | 'collect') {
+async function move(cookie: string, orderId: string, to: string) {
   return sys.json(`/api/kitchen/orders/${orderId}/${to}`, {
     method: 'POST',
     headers: fromDisplay(cookie),

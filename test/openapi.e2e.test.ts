@@ -107,7 +107,9 @@ describe('GET /api/openapi.json', () => {
   ) {
     const op = operationOf(method, template)
     // Every header sent (the admin token aside: a security scheme) is a described parameter.
-    for (const name of Object.keys(options.headers ?? {}).filter((h) => h !== 'authorization')) {
+    // (Nor the session cookie, another scheme, nor the Origin every browser sends.)
+    const unlisted = new Set(['authorization', 'cookie', 'origin'])
+    for (const name of Object.keys(options.headers ?? {}).filter((h) => !unlisted.has(h))) {
       expect(
         op.parameters?.some(
           (p: { in: string; name: string }) => p.in === 'header' && p.name === name,
@@ -159,6 +161,24 @@ describe('GET /api/openapi.json', () => {
       body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     })
     const status = String(res.status)
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // A stream: its first message's data fits the described schema.
+      seen.add(`${method} ${template} ${status}`)
+      const first = await firstMessage(res)
+      const fits = validator(
+        'paths',
+        template,
+        method.toLowerCase(),
+        'responses',
+        status,
+        'content',
+        'text/event-stream',
+        'schema',
+      )
+      const result = fits(first.data)
+      expect(result.valid, `${method} ${path} first message: ${result.errors}`).toBe(true)
+      return { status: res.status, body: first }
+    }
     const text = await res.text()
     expect(Object.keys(op.responses), `${method} ${path} answered ${status}: ${text}`).toContain(
       status,
@@ -184,6 +204,26 @@ describe('GET /api/openapi.json', () => {
     const result = fits(body)
     expect(result.valid, `${method} ${path} ${status}: ${result.errors}\n${text}`).toBe(true)
     return { status: res.status, body }
+  }
+
+  /** The first message of a server-sent events answer (the stream is then let go). */
+  async function firstMessage(res: Response): Promise<{ event: string; data: unknown }> {
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    try {
+      while (!text.includes('\n\n')) {
+        const { value, done } = await reader.read()
+        if (done) break
+        text += decoder.decode(value, { stream: true })
+      }
+    } finally {
+      await reader.cancel()
+    }
+    const lines = text.slice(0, text.indexOf('\n\n')).split('\n')
+    const field = (name: string) =>
+      lines.filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trim())
+    return { event: field('event')[0] ?? 'message', data: JSON.parse(field('data').join('\n')) }
   }
 
   it('is a valid OpenAPI 3.1 document, serving from PUBLIC_URL', async () => {
@@ -326,6 +366,56 @@ describe('GET /api/openapi.json', () => {
     )
     const refused = await exchange('POST', `${one}/cancel`, { customerId, orderId })
     expect(refused.body.error.code).toBe('INVALID_TRANSITION')
+    const followed = await exchange('GET', `${one}/stream`, { customerId, orderId })
+    expect(followed.body).toMatchObject({ event: 'order', data: { order: { id: orderId } } })
+
+    // The staff's screens: sign-in, the kitchen's queue and its stream, a move, sign-out.
+    const session = '/api/staff/session'
+    const wrong = await exchange('POST', session, {}, { body: { credential: 'nope-nope-nope' } })
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED')
+    const signIn = await system.fetch(session, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential: ADMIN_TOKEN }),
+    })
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string
+    await exchange('POST', session, {}, { body: { credential: ADMIN_TOKEN } })
+    expect((await exchange('GET', session, {}, { headers: { cookie } })).body.role).toBe('admin')
+    const queue = await exchange('GET', '/api/kitchen/orders', {}, { headers: admin })
+    expect(Array.isArray(queue.body.orders)).toBe(true)
+    const stream = await exchange('GET', '/api/kitchen/stream', {}, { headers: { cookie } })
+    expect(stream.body.event).toBe('queue')
+    const move = '/api/kitchen/orders/{orderId}/{move}'
+    // The simulated kitchen cooks it (KITCHEN_COOK_MS); then the counter hands it over.
+    await waitFor(
+      async () => {
+        const { body } = await system.json(`/api/customers/${customerId}/orders/${orderId}`)
+        return body.order.status === 'ready' ? true : undefined
+      },
+      { what: 'ready order' },
+    )
+    const stale = await exchange('POST', move, { orderId, move: 'start' }, { headers: admin })
+    expect(stale.body.error.code).toBe('INVALID_TRANSITION')
+    const collected = await exchange(
+      'POST',
+      move,
+      { orderId, move: 'collect' },
+      { headers: { cookie, origin: system.url } },
+    )
+    expect(collected.body.order).toMatchObject({ id: orderId, status: 'collected' })
+    const elsewhere = await exchange(
+      'POST',
+      move,
+      { orderId, move: 'collect' },
+      { headers: { cookie, origin: 'http://elsewhere.example' } },
+    )
+    expect(elsewhere.body.error.code).toBe('FORBIDDEN')
+    const fry = await system.json(`/api/kitchen/orders/${orderId}/fry`, {
+      method: 'POST',
+      headers: admin,
+    })
+    expect([fry.status, fry.body.error.code]).toEqual([400, 'INVALID_REQUEST'])
+    expect((await exchange('DELETE', session, {}, { headers: { cookie } })).status).toBe(204)
     const cancelled = await exchange('POST', `${one}/cancel`, {
       customerId,
       orderId: second.body.order.id,
@@ -425,6 +515,8 @@ describe('GET /api/openapi.json', () => {
     expect(noStock.body.error.code).toBe('ITEM_NOT_FOUND')
     const anonymous = await exchange('PUT', stock, { itemId: 'burger' }, { body: { quantity: 1 } })
     expect(anonymous.body.error.code).toBe('UNAUTHORIZED')
+    const levels = await exchange('GET', '/api/admin/stock', {}, { headers: admin })
+    expect(levels.body.items).toContainEqual(expect.objectContaining({ id: 'burger' }))
 
     // Every described operation was seen answering its success.
     const successes = describedRoutes(doc).map((route) => {

@@ -19,6 +19,9 @@ import {
   healthResponse,
   idempotencyKeyHeader,
   itemIdParam,
+  kitchenMoveParam,
+  kitchenMoveResponse,
+  kitchenQueueResponse,
   menuItemBody,
   menuItemResponse,
   menuResponse,
@@ -26,8 +29,11 @@ import {
   orderIdParam,
   orderListResponse,
   orderResponse,
+  signInBody,
+  staffSessionResponse,
   stockBody,
   stockItemResponse,
+  stockListResponse,
   stripeEventBody,
   stripeSignatureHeader,
   webhookResponse,
@@ -39,8 +45,9 @@ const MEANING: Record<ErrorCode, string> = {
     'the input does not fit its schema (details.problems names each problem, by path)',
   INVALID_SIGNATURE: 'the Stripe-Signature is missing or does not match the body',
   UNAUTHORIZED:
-    'no valid admin token (Authorization: Bearer $ADMIN_TOKEN), or ADMIN_TOKEN is unset',
-  FORBIDDEN: 'the caller may not do this',
+    'not signed in, or no valid credential (Authorization: Bearer $ADMIN_TOKEN, or $STAFF_TOKEN where staff may), or the credential is unset',
+  FORBIDDEN:
+    'the caller may not do this (a staff session on an admin route, or a change with a session from another site’s page)',
   NOT_FOUND: 'no such route or resource',
   ITEM_NOT_FOUND: 'an item is not on the menu (details.itemIds or details.itemId)',
   ORDER_NOT_FOUND: "no such order among this customer's",
@@ -106,8 +113,18 @@ function operation(
   return { ...rest, responses: { ...answers, ...failures([...codes]) } }
 }
 
+/** Who may call: any one of the schemes listed. */
+type Security = Record<string, string[]>[]
 const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) })
-const admin = [{ adminToken: [] }]
+/** A server-sent events stream, its messages' data described by `schema`. */
+const eventStream = (description: string, schema: z.ZodType) => ({
+  description: `A text/event-stream of ${description}`,
+  content: { 'text/event-stream': { schema } },
+})
+const admin: Security = [{ adminToken: [] }, { staffSession: [] }]
+const staff: Security = [{ adminToken: [] }, { staffToken: [] }, { staffSession: [] }]
+const session: Security = [{ staffSession: [] }]
+
 const customerPath = z.object({ customerId: customerIdParam })
 const orderPath = z.object({ customerId: customerIdParam, orderId: orderIdParam })
 const itemPath = z.object({ itemId: itemIdParam })
@@ -171,6 +188,89 @@ function paths() {
         errors: ['INVALID_REQUEST', 'ORDER_NOT_FOUND', 'INVALID_TRANSITION'],
       }),
     },
+    '/api/customers/{customerId}/orders/{orderId}/stream': {
+      get: operation('get', {
+        operationId: 'followOrder',
+        tags: ['orders'],
+        summary: 'Follow one order live (server-sent events)',
+        description:
+          'A text/event-stream: an `order` message with the order now (data: {"order": Order}), then another at each move, cancel or refund. Reconnecting (EventSource does by itself) starts with the order as it is. An unknown order is refused before the stream starts.',
+        requestParams: { path: orderPath },
+        answers: { '200': eventStream('order messages, each {"order": Order}', orderResponse) },
+        errors: ['INVALID_REQUEST', 'ORDER_NOT_FOUND'],
+      }),
+    },
+    '/api/staff/session': {
+      post: operation('post', {
+        operationId: 'signIn',
+        tags: ['staff'],
+        summary: 'Sign in to the staff screens',
+        description:
+          'The admin credential (ADMIN_TOKEN) or the kitchen staff’s (STAFF_TOKEN), for a session cookie (HttpOnly, SameSite=Strict) of 12 hours. A wrong credential is answered after a pause.',
+        requestBody: { required: true, ...json(signInBody) },
+        answers: { '200': ok('Signed in: the session cookie is set', staffSessionResponse) },
+        errors: ['INVALID_REQUEST', 'UNAUTHORIZED'],
+      }),
+      get: operation('get', {
+        operationId: 'getSession',
+        tags: ['staff'],
+        summary: 'Who is signed in on this browser',
+        security: session,
+        answers: { '200': ok('The session', staffSessionResponse) },
+        errors: ['UNAUTHORIZED'],
+      }),
+      delete: operation('delete', {
+        operationId: 'signOut',
+        tags: ['staff'],
+        summary: 'Sign out (the cookie is cleared)',
+        answers: { '204': { description: 'Signed out' } },
+        errors: [],
+      }),
+    },
+    '/api/kitchen/orders': {
+      get: operation('get', {
+        operationId: 'kitchenQueue',
+        tags: ['kitchen'],
+        summary: 'The kitchen’s queue: paid, preparing and ready orders, oldest first',
+        description: 'Orders placed in the last 16 hours; nothing of the customer.',
+        security: staff,
+        answers: { '200': ok('The queue', kitchenQueueResponse) },
+        errors: ['UNAUTHORIZED'],
+      }),
+    },
+    '/api/kitchen/stream': {
+      get: operation('get', {
+        operationId: 'followKitchen',
+        tags: ['kitchen'],
+        summary: 'The kitchen’s queue live (server-sent events)',
+        description:
+          'A text/event-stream: a `queue` message (data: KitchenQueue) first and after any gap, then an `order` message (data: {"order": KitchenTicket}) each time an order is paid or moves, and a `gone` message (data: {"id", "status"}) when one is collected.',
+        security: staff,
+        answers: { '200': eventStream('queue, order and gone messages', kitchenQueueResponse) },
+        errors: ['UNAUTHORIZED'],
+      }),
+    },
+    '/api/kitchen/orders/{orderId}/{move}': {
+      post: operation('post', {
+        operationId: 'moveOrder',
+        tags: ['kitchen'],
+        summary: 'Start, ready or collect an order',
+        description:
+          'start: paid → preparing; ready: preparing → ready (the customer’s page says "Ready for pickup"); collect: ready → collected. Repeating a move answers the order as it is; a move backwards or past a step is refused. With a session, only from this site’s pages (403 otherwise).',
+        security: staff,
+        requestParams: {
+          path: z.object({ orderId: orderIdParam, move: kitchenMoveParam }),
+        },
+        answers: { '200': ok('The order after the move', kitchenMoveResponse) },
+        errors: [
+          'INVALID_REQUEST',
+          'UNAUTHORIZED',
+          'FORBIDDEN',
+          'ORDER_NOT_FOUND',
+          'INVALID_TRANSITION',
+        ],
+      }),
+    },
     '/api/payments/webhook': {
       post: operation('post', {
         operationId: 'stripeWebhook',
@@ -203,6 +303,16 @@ function paths() {
         requestParams: { path: itemPath },
         answers: { '204': { description: 'Deleted' } },
         errors: ['INVALID_REQUEST', 'UNAUTHORIZED', 'ITEM_NOT_FOUND'],
+      }),
+    },
+    '/api/admin/stock': {
+      get: operation('get', {
+        operationId: 'listStockLevels',
+        tags: ['admin'],
+        summary: 'The stock level of every menu item: on hand, reserved, available',
+        security: admin,
+        answers: { '200': ok('The levels', stockListResponse) },
+        errors: ['UNAUTHORIZED', 'FORBIDDEN'],
       }),
     },
     '/api/admin/stock/{itemId}': {
@@ -257,14 +367,23 @@ export function apiDocument(publicUrl: string) {
       title: 'OMS food counter: public HTTP API',
       version: '1.0.0',
       description:
-        'Browse the menu, place and follow orders, Stripe\'s webhook and the admin routes. Amounts are integers in the currency\'s minor unit. Every error answer is {"error": {"code", "message", "details"?}}.',
+        'Browse the menu, place and follow orders, Stripe\'s webhook, the kitchen display\'s routes and the admin routes. Amounts are integers in the currency\'s minor unit. Every error answer is {"error": {"code", "message", "details"?}}.',
     },
     servers: [{ url: publicUrl }],
     tags: [
       { name: 'menu', description: 'What can be ordered' },
       { name: 'orders', description: "A customer's orders" },
       { name: 'payments', description: 'Payment outcomes from Stripe (or the local checkout)' },
-      { name: 'admin', description: 'Menu and stock changes: Authorization: Bearer $ADMIN_TOKEN' },
+      {
+        name: 'admin',
+        description:
+          'Menu and stock changes: Authorization: Bearer $ADMIN_TOKEN, or an admin session',
+      },
+      { name: 'staff', description: 'Sign-in to the staff screens (/kitchen, /admin)' },
+      {
+        name: 'kitchen',
+        description: 'The kitchen display: signed-in staff, or Bearer $STAFF_TOKEN / $ADMIN_TOKEN',
+      },
       { name: 'meta', description: 'This description and the health check' },
     ],
     paths: paths(),
@@ -274,6 +393,19 @@ export function apiDocument(publicUrl: string) {
           type: 'http',
           scheme: 'bearer',
           description: 'The ADMIN_TOKEN the gateway was started with',
+        },
+        staffToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'The STAFF_TOKEN the gateway was started with (the kitchen display’s routes)',
+        },
+        staffSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'oms_staff_session',
+          description:
+            'The session POST /api/staff/session starts (an admin session for the admin routes)',
         },
       },
     },
