@@ -1,4 +1,7 @@
-/** The order state machine: pending → paid → preparing → ready; pending → cancelled; nothing else. */
+/**
+ * The order state machine: pending → paid → preparing → ready → collected; pending → cancelled;
+ * nothing else.
+ */
 import { describe, expect, it } from 'vitest'
 import { isDomainError } from './errors.ts'
 import {
@@ -15,6 +18,7 @@ const ALLOWED: readonly [OrderStatus, OrderStatus][] = [
   ['pending', 'cancelled'],
   ['paid', 'preparing'],
   ['preparing', 'ready'],
+  ['ready', 'collected'],
 ]
 const isAllowed = (from: OrderStatus, to: OrderStatus) =>
   ALLOWED.some(([f, t]) => f === from && t === to)
@@ -35,8 +39,10 @@ describe('order status moves', () => {
     expect(canTransition('paid', 'pending')).toBe(false)
     expect(canTransition('ready', 'preparing')).toBe(false)
     expect(canTransition('paid', 'cancelled')).toBe(false)
+    expect(canTransition('collected', 'ready')).toBe(false)
     for (const to of ORDER_STATUSES) {
-      expect(canTransition('ready', to)).toBe(false)
+      if (to !== 'collected') expect(canTransition('ready', to)).toBe(false)
+      expect(canTransition('collected', to)).toBe(false)
       expect(canTransition('cancelled', to)).toBe(false)
     }
   })
@@ -46,6 +52,7 @@ describe('order status moves', () => {
     expect(allowedFrom('cancelled')).toEqual(['pending'])
     expect(allowedFrom('preparing')).toEqual(['paid'])
     expect(allowedFrom('ready')).toEqual(['preparing'])
+    expect(allowedFrom('collected')).toEqual(['ready'])
     expect(allowedFrom('pending')).toEqual([])
   })
 

@@ -298,7 +298,9 @@ describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => 
       const onHand = page.getByLabel('Units on hand of Chocolate brownie', { exact: true })
       await onHand.fill('2')
       await page.getByRole('button', { name: 'Set units on hand of Chocolate brownie' }).click()
-      const error = row('brownie').getByRole('alert')
+      // The row's own alert (hidden while empty), which the field is described by.
+      const error = page.locator('#onhand-error-brownie')
+      expect(await error.getAttribute('role')).toBe('alert')
       await expect
         .poll(() => error.textContent())
         .toBe('3 are reserved by open orders: on hand cannot go below 3. Enter 3 or more.')
@@ -349,7 +351,15 @@ describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => 
     'edits a price, and removes an item after asking (by keyboard)',
     async () => {
       await open()
+      // An open order, so the screenshot shows units reserved.
+      const { status: placed } = await system.json('/api/customers/bob/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: 'lemonade', quantity: 2 }] }),
+      })
+      expect(placed).toBe(201)
       await signIn()
+      expect(await numbers('lemonade')).toMatchObject({ reserved: '2', available: '148' })
       await page.getByRole('button', { name: 'Edit Classic burger' }).click()
       const form = page.getByRole('form', { name: 'Edit Classic burger' })
       await form.waitFor()

@@ -254,7 +254,9 @@ describe.skipIf(!brokerUp)('RabbitMQ bus adapter', () => {
       let gaps = 0
       await bus.watch('order.paid', {
         message: (b) => void seen.push(JSON.parse(b).orderId),
-        gap: () => void (gaps += 1),
+        gap: () => {
+          gaps += 1
+        },
       })
       await waitFor(async () =>
         (await closeConnectionsNamed(connectionName)) > 0 ? true : undefined,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kitchen } from '../functions/kitchen/domain.ts'
 import { menu } from '../functions/menu/domain.ts'
 import { orders } from '../functions/orders/domain.ts'
 import { stock } from '../functions/stock/domain.ts'
@@ -126,7 +127,7 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
   it("refuses every method to another domain's certificate where the method does not allow it, changing nothing", async () => {
     const before = (await json('/api/menu')).body
     const refused: Record<string, number> = {}
-    for (const served of [menu, stock, orders]) {
+    for (const served of [menu, stock, orders, kitchen]) {
       const service = served.spec.serves as GrpcService
       const access = (served.spec.access ?? {}) as Record<string, Record<string, unknown>>
       for (const [method, m] of Object.entries(service.definition)) {
@@ -150,7 +151,7 @@ describe.skipIf(!available)('mutual TLS between the six processes', () => {
         }
       }
     }
-    expect(Object.keys(refused)).toHaveLength(12)
+    expect(Object.keys(refused)).toHaveLength(14)
     expect(new Set(Object.values(refused))).toEqual(new Set([status.PERMISSION_DENIED]))
     expect((await json('/api/menu')).body).toEqual(before)
   })

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kitchen } from '../functions/kitchen/domain.ts'
 import { menu } from '../functions/menu/domain.ts'
 import { orders } from '../functions/orders/domain.ts'
 import { stock } from '../functions/stock/domain.ts'
@@ -188,7 +189,7 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
     }
     const refusals: Record<string, number[]> = {}
     const expected: Record<string, number[]> = {}
-    for (const served of [menu, stock, orders]) {
+    for (const served of [menu, stock, orders, kitchen]) {
       const service = served.spec.serves as GrpcService
       const port = system.ports.get(served.name)?.grpc
       const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure())
@@ -223,9 +224,9 @@ describe.skipIf(!(await rabbitAvailable()))('six processes from bundles', () => 
       }
     }
     expect(refusals).toEqual(expected)
-    expect(Object.keys(refusals).length).toBe(15)
+    expect(Object.keys(refusals).length).toBe(17)
     // Outsiders were tried wherever a method is not open to every domain.
-    expect(Object.values(expected).filter((codes) => codes.length === 3).length).toBe(12)
+    expect(Object.values(expected).filter((codes) => codes.length === 3).length).toBe(14)
     expect((await json('/api/menu')).body).toEqual(before.menu)
     expect((await json('/api/customers/ann/orders')).body).toEqual(before.orders)
   })

@@ -8,8 +8,8 @@
  * per item shared by every order that finished in the same turn. The menu's lookup of the item
  * is served from the menu process's cache. Opening its checkout takes two: payments' session
  * (insert) and the order's payment link (findAndModify); the consumer, idempotent by itself,
- * keeps no handled mark. Paying it takes twelve (one line), listed
- * in the last test. Nothing scans: every command is addressed by _id or an index.
+ * keeps no handled mark. Paying it takes thirteen (one line), listed in the last test: twelve,
+ * and the clear of order.status-changed, which the move to paid stores for the live views. Nothing scans: every command is addressed by _id or an index.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CreateOrderResponse } from '../proto/gen/oms.ts'
@@ -119,7 +119,7 @@ describe.skipIf(Boolean(missing))('store commands per order (MongoDB wire, count
     expect(counts['find menu.items'] ?? 0).toBeLessThanOrEqual(0.1)
   })
 
-  it('pays an order with twelve: the webhook, its event, the order, the commit of its stock', async () => {
+  it('pays an order with thirteen: the webhook, its event, the order and its event, the commit of its stock', async () => {
     const orders = 5
     const placed = []
     proxy.reset()
@@ -156,8 +156,10 @@ describe.skipIf(Boolean(missing))('store commands per order (MongoDB wire, count
       // The webhook's mark with order.paid (one write), then the event's clear.
       'insert payments.webhook_events': 1,
       'update payments.webhook_events': 1,
-      // orders: pending → paid (one guarded write).
+      // orders: pending → paid (one guarded write, with order.status-changed), then the
+      // event's clear.
       'findAndModify orders.orders': 1,
+      'update orders.orders': 1,
       // stock: the reservation to committing, the line's commit, its mark's removal, committed.
       'findAndModify stock.reservations': 2,
       'findAndModify stock.items': 2,

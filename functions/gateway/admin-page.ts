@@ -20,7 +20,7 @@ const body = html`<div id="admin-sign-in"></div>
   <div id="admin-error" class="alert" role="alert"></div>
   <div id="admin-editor"></div>
   <section class="admin-items" aria-labelledby="admin-items-title">
-    <h2 id="admin-items-title">Items and stock</h2>
+    <h2 id="admin-items-title" class="admin-section-title">Items and stock</h2>
     <p id="admin-loading" class="muted">Loading the menu and stock…</p>
     <div id="admin-items"></div>
   </section>

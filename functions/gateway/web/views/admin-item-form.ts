@@ -106,7 +106,7 @@ export function itemForm({ item, currency, onSave, onCancel }: ItemFormOptions):
         if ((event as KeyboardEvent).key === 'Escape') onCancel()
       },
     },
-    h('h2', { id: 'item-form-title', tabindex: -1 }, title),
+    h('h2', { id: 'item-form-title', class: 'item-form-title', tabindex: -1 }, title),
     !adding && h('p', { class: 'muted small' }, `Id ${item.id} (ids cannot be changed).`),
     h(
       'div',

@@ -89,8 +89,8 @@ export function startBackOffice(signInAgain: () => Promise<void>) {
     )
   }
 
-  /** Reads the menu and every stock level again; false (said in the alert) when it could not. */
-  async function refresh(): Promise<boolean> {
+  /** Reads the menu and every stock level again; a failure is said in the page's alert. */
+  async function refresh(): Promise<void> {
     try {
       const [menu, stock] = await Promise.all([api.menu(), adminApi.stock()])
       items = menu.items
@@ -102,7 +102,6 @@ export function startBackOffice(signInAgain: () => Promise<void>) {
       if (confirming && !ids.has(confirming)) confirming = undefined
       el.loading.hidden = true
       render()
-      return true
     } catch (err) {
       const apiError = asApiError(err)
       if (await whenSignedOut(apiError)) return refresh()
@@ -117,7 +116,6 @@ export function startBackOffice(signInAgain: () => Promise<void>) {
           'Try again',
         ),
       )
-      return false
     }
   }
 
