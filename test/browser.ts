@@ -1,0 +1,58 @@
+/**
+ * What the browser tests share: Debian's Chromium through playwright-core (skipped with the
+ * reason printed when it is absent, except under CI, where that fails), its launch flags, and
+ * where screenshots go.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { type Browser, chromium, type Page } from 'playwright-core'
+
+export const CHROMIUM = '/usr/bin/chromium'
+export const SCREENSHOTS = 'test-artifacts/screenshots'
+
+export const haveChromium = existsSync(CHROMIUM)
+/** Under CI a missing browser is a failure, never a skip. */
+export const mustRun = Boolean(process.env.CI)
+
+/** Whether the suite `what` runs here; says why not once when it is skipped. */
+export function browserTestsRun(what: string): boolean {
+  if (!haveChromium && !mustRun)
+    console.warn(
+      `${what} browser tests skipped: no Chromium at ${CHROMIUM} (install it with .ci/install-chromium.sh)`,
+    )
+  return haveChromium || mustRun
+}
+
+export async function launchChromium(): Promise<Browser> {
+  if (!haveChromium) throw new Error(`no Chromium at ${CHROMIUM}: run .ci/install-chromium.sh`)
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+/** Saves a screenshot of the page as test-artifacts/screenshots/<name>.png. */
+export const screenshot = (page: Page, name: string, fullPage = true) =>
+  page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage })
+
+/** Collects the page's uncaught errors and console errors (a CSP violation lands here). */
+export function pageErrorsOf(page: Page): string[] {
+  const errors: string[] = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (msg) => {
+    // Failed requests are the point of some tests (a server away); they are not page bugs.
+    if (msg.type() === 'error' && !/^Failed to load resource|net::ERR_/.test(msg.text()))
+      errors.push(msg.text())
+  })
+  return errors
+}
