@@ -5,50 +5,25 @@
  * docs/admin.png (the README shows it). Without Chromium the suite is skipped with the reason
  * printed, except under CI, where it fails (.ci/install-chromium.sh installs it).
  */
-import { existsSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_TOKEN, startSystem, type TestSystem } from './fixtures.ts'
+import {
+  browserTestsRun,
+  launchChromium,
+  pageErrorsOf,
+  SCREENSHOTS,
+  startShop as startSystemOnPort,
+} from './browser.ts'
+import { ADMIN_TOKEN, type TestSystem } from './fixtures.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const SCREENSHOTS = 'test-artifacts/screenshots'
 const DOCS_SCREENSHOT = 'docs/admin.png'
 const DESKTOP = { width: 1280, height: 860 }
 const BROWSER_TEST_MS = 60_000
 
-const haveChromium = existsSync(CHROMIUM)
-const mustRun = Boolean(process.env.CI)
-if (!haveChromium && !mustRun) {
-  console.warn(
-    `back office browser tests skipped: no Chromium at ${CHROMIUM} (install it with .ci/install-chromium.sh)`,
-  )
-}
+const startShop = () => startSystemOnPort({ ADMIN_TOKEN })
 
-/** A port free right now, so PUBLIC_URL can name it before start. */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-async function startShop(): Promise<TestSystem> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort()
-    try {
-      return await startSystem({
-        env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ADMIN_TOKEN },
-      })
-    } catch (err) {
-      if (attempt >= 3 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
-    }
-  }
-}
-
-describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => {
+describe.skipIf(!browserTestsRun('back office'))('the back office in Chromium', () => {
   let browser: Browser
   let system: TestSystem
   let context: BrowserContext
@@ -58,21 +33,7 @@ describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => 
   let pageErrors: string[]
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(`no Chromium at ${CHROMIUM}: run .ci/install-chromium.sh`)
-    mkdirSync(SCREENSHOTS, { recursive: true })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
   }, BROWSER_TEST_MS)
   afterAll(async () => {
     await browser?.close()
@@ -87,13 +48,7 @@ describe.skipIf(!haveChromium && !mustRun)('the back office in Chromium', () => 
       timezoneId: 'UTC',
     })
     page = await context.newPage()
-    pageErrors = []
-    page.on('pageerror', (err) => pageErrors.push(err.message))
-    page.on('console', (msg) => {
-      // Refused requests (401, 400) are the point of some tests; their messages are not page bugs.
-      if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource'))
-        pageErrors.push(msg.text())
-    })
+    pageErrors = pageErrorsOf(page)
   }
 
   afterEach(async () => {

@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { startSystem, type TestSystem } from './fixtures.ts'
+import { freePort } from './servers/free-port.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'
 export const SCREENSHOTS = 'test-artifacts/screenshots'
@@ -55,4 +57,21 @@ export function pageErrorsOf(page: Page): string[] {
       errors.push(msg.text())
   })
   return errors
+}
+
+/**
+ * The whole system on a port free right now, PUBLIC_URL naming it (redirects and payment links
+ * point at it); tried again on another port if that one was taken meanwhile.
+ */
+export async function startShop(env: Record<string, string> = {}): Promise<TestSystem> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    try {
+      return await startSystem({
+        env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...env },
+      })
+    } catch (err) {
+      if (attempt >= 3 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err
+    }
+  }
 }

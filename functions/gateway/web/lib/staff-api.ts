@@ -1,5 +1,5 @@
 /** The staff's sign-in, as the staff's screens call it (the session is an HttpOnly cookie). */
-import { ApiError } from './api.ts'
+import { ApiError, call } from './api.ts'
 
 export type StaffRole = 'admin' | 'staff'
 
@@ -8,41 +8,8 @@ export interface StaffSession {
   expiresAt: string
 }
 
-/** A JSON call of the staff's API; every failure becomes an ApiError (as api.ts's do). */
-export async function staffCall<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let res: Response
-  let text: string
-  try {
-    res = await fetch(path, {
-      ...init,
-      credentials: 'same-origin',
-      headers: { accept: 'application/json', ...init.headers },
-      signal: AbortSignal.timeout(15_000),
-    })
-    text = await res.text()
-  } catch (err) {
-    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err))
-  }
-  let body: unknown
-  try {
-    body = text ? JSON.parse(text) : undefined
-  } catch {
-    body = undefined
-  }
-  if (!res.ok) {
-    const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } })
-      ?.error
-    if (error && typeof error.code === 'string')
-      throw new ApiError(
-        res.status,
-        error.code,
-        typeof error.message === 'string' ? error.message : error.code,
-        error.details,
-      )
-    throw new ApiError(res.status, 'HTTP', `HTTP ${res.status}`)
-  }
-  return body as T
-}
+/** A JSON call of the staff's API: the session cookie goes along (same origin). */
+export const staffCall = call
 
 export const staffApi = {
   /** The session of this browser, or undefined when not signed in. */
