@@ -158,6 +158,14 @@ describe('oms dev', () => {
     expect(await parked()).toEqual([])
   }, 120_000)
 
+  it('serves the pages and their bundled client code, as run from source', async () => {
+    for (const path of ['/', '/kitchen', '/admin', '/assets/storefront.js', '/assets/kitchen.js']) {
+      const res = await fetch(`${url}${path}`)
+      expect(res.status, path).toBe(200)
+    }
+    expect(await (await fetch(`${url}/assets/kitchen.js`)).text()).toContain('/api/kitchen/stream')
+  })
+
   it('shows a syntax error and a type error once, with file and line, and serves on', async () => {
     const file = 'functions/menu/get-items.ts'
     const good = readFileSync(source(file), 'utf8')

@@ -6,6 +6,7 @@
  * A change to one of those files is a change of the runtime, which needs a new process.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type BuildContext, build, context, type Message, type Plugin } from 'esbuild'
@@ -80,6 +81,27 @@ function runtimeExternal(root: string, runtimeFiles: ReadonlySet<string>): Plugi
   }
 }
 
+/**
+ * Each bundled module keeps its own `import.meta.url` (bundled, it would be the generation's
+ * file under .oms/dev/build): code that finds files beside itself (client sources, templates)
+ * finds them in the project, as it does when run from source.
+ */
+function ownModuleUrl(): Plugin {
+  return {
+    name: 'oms-dev-own-module-url',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (args) => {
+        if (args.path.includes('/node_modules/')) return undefined
+        const text = await readFile(args.path, 'utf8')
+        if (!text.includes('import.meta.url')) return undefined
+        const url = JSON.stringify(pathToFileURL(args.path).href)
+        const loader = /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js'
+        return { contents: text.replaceAll('import.meta.url', url), loader }
+      })
+    },
+  }
+}
+
 function entrySource(files: readonly FunctionFile[], entryDir: string): string {
   const rel = (file: string) => JSON.stringify(relative(entryDir, file).replaceAll('\\', '/'))
   const lines = files.map((f, i) => `import fn${i} from ${rel(f.file).replace(/^"/, '"./')}`)
@@ -131,7 +153,7 @@ export async function createDevBuild(options: DevBuildOptions): Promise<DevBuild
         sourcemap: 'inline',
         outfile: join(outDir, 'gen.mjs'),
         logLevel: 'silent',
-        plugins: [runtimeExternal(root, runtimeFiles)],
+        plugins: [runtimeExternal(root, runtimeFiles), ownModuleUrl()],
       })
       try {
         const result = await ctx.rebuild()
