@@ -6,6 +6,7 @@
  */
 import { Client, credentials, status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { kitchen } from '../../functions/kitchen/domain.ts'
 import { orders } from '../../functions/orders/domain.ts'
 import { stock } from '../../functions/stock/domain.ts'
 import { stockService } from '../../shared/services.ts'
@@ -98,16 +99,18 @@ describe('internal gRPC calls with OMS_INTERNAL_TOKEN', () => {
 
 describe('access rules of the domains', () => {
   const may = (
-    domain: typeof orders | typeof stock,
+    domain: typeof orders | typeof stock | typeof kitchen,
     method: string,
     request: unknown,
-    caller: { domain: string; onBehalfOf?: 'admin' },
+    caller: { domain: string; onBehalfOf?: 'admin' | 'staff' },
   ) => allowed(domain as never, method, request, caller)
 
-  it('lets the kitchen move an order only to preparing or ready, and payments only record a link', () => {
+  it('lets the kitchen move an order only to preparing, ready or collected, and payments only record a link', () => {
     const update = (status: string, paymentLink = '') => ({ orderId: 'o', status, paymentLink })
     expect(may(orders, 'updateOrder', update('preparing'), { domain: 'kitchen' })).toBe(true)
     expect(may(orders, 'updateOrder', update('ready'), { domain: 'kitchen' })).toBe(true)
+    expect(may(orders, 'updateOrder', update('collected'), { domain: 'kitchen' })).toBe(true)
+    expect(may(orders, 'updateOrder', update('cancelled'), { domain: 'kitchen' })).toBe(false)
     expect(may(orders, 'updateOrder', update('paid'), { domain: 'kitchen' })).toBe(false)
     expect(may(orders, 'updateOrder', update('', 'https://x'), { domain: 'kitchen' })).toBe(false)
     expect(may(orders, 'updateOrder', update('', 'https://x'), { domain: 'payments' })).toBe(true)
@@ -126,6 +129,25 @@ describe('access rules of the domains', () => {
       true,
     )
     expect(may(orders, 'createOrder', {}, { domain: 'kitchen' })).toBe(false)
+  })
+
+  it('lets the gateway act for signed-in staff only where the kitchen display needs it', () => {
+    const staff = { domain: 'gateway', onBehalfOf: 'staff' } as const
+    const admin = { domain: 'gateway', onBehalfOf: 'admin' } as const
+    const anyone = { domain: 'gateway' }
+    const anyOrder = { orderId: 'o', customerId: '' }
+    expect(may(orders, 'getOrder', anyOrder, staff)).toBe(true)
+    expect(may(orders, 'listOrdersByStatus', {}, staff)).toBe(true)
+    expect(may(orders, 'listOrdersByStatus', {}, admin)).toBe(true)
+    expect(may(orders, 'listOrdersByStatus', {}, anyone)).toBe(false)
+    expect(may(orders, 'listOrdersByStatus', {}, { domain: 'kitchen' })).toBe(false)
+    expect(may(kitchen, 'moveOrder', {}, staff)).toBe(true)
+    expect(may(kitchen, 'moveOrder', {}, anyone)).toBe(false)
+    expect(may(kitchen, 'moveOrder', {}, { domain: 'orders', onBehalfOf: 'staff' })).toBe(false)
+    // Staff are not the admin: the menu and stock stay the admin's.
+    expect(may(stock, 'setLevel', {}, staff)).toBe(false)
+    expect(may(stock, 'setLevel', {}, admin)).toBe(true)
+    expect(may(orders, 'updateOrder', { status: 'ready', paymentLink: '' }, staff)).toBe(false)
   })
 
   it("lets a domain call its own methods, and the operator's invoke everything", () => {
