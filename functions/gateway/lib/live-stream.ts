@@ -1,8 +1,9 @@
 /**
  * A server-sent events stream (hono's streamSSE) fed by live events: its first message is the
  * state as read now, then one message per change; it is sent again after a gap (the broker was
- * away). A comment every KEEP_ALIVE_MS keeps proxies from closing an idle stream and lets the
- * browser notice a dead one. `retry:` tells EventSource how soon to reconnect; when the process
+ * away). A `ping` message every KEEP_ALIVE_MS keeps proxies from closing an idle stream and
+ * lets the page notice a dead one (a dropped network closes nothing the browser would notice:
+ * a page that hears nothing for a while reconnects). `retry:` tells EventSource how soon to reconnect; when the process
  * stops, the stream ends and the browser reconnects (to this process once restarted, or to
  * another replica) and reads the state again.
  */
@@ -66,7 +67,7 @@ export function liveStream(c: HonoContext, spec: LiveStreamSpec): Response {
       // Not readable now (a service is away): the stream ends, and the browser tries again.
       await sendSnapshot().catch(end)
       const keepAlive = setInterval(
-        () => queue(() => stream.write(': keep-alive\n\n')),
+        () => queue(() => stream.writeSSE({ event: 'ping', data: '{}' })),
         KEEP_ALIVE_MS,
       )
       await finished

@@ -244,7 +244,7 @@ function paths() {
         tags: ['kitchen'],
         summary: 'The kitchen’s queue live (server-sent events)',
         description:
-          'A text/event-stream: a `queue` message (data: KitchenQueue) first and after any gap, then an `order` message (data: {"order": KitchenTicket}) each time an order is paid or moves, and a `gone` message (data: {"id", "status"}) when one is collected.',
+          'A text/event-stream: a `queue` message (data: KitchenQueue) first and after any gap, then an `order` message (data: {"order": KitchenTicket}) each time an order is paid or moves, and a `gone` message (data: {"id", "status"}) when one is collected; a `ping` (data: {}) every 15 s keeps it alive.',
         security: staff,
         answers: { '200': eventStream('queue, order and gone messages', kitchenQueueResponse) },
         errors: ['UNAUTHORIZED'],

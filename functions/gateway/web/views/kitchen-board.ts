@@ -21,6 +21,11 @@ import { staffApi, staffCall } from '../lib/staff-api.ts'
 export const RECONNECT_MS = 2000
 /** How often the "waiting for" times are redrawn (ms). */
 const CLOCK_MS = 30_000
+/**
+ * Silence after which the stream counts as dead (ms): the server pings every 15 s, and a
+ * dropped network (Wi-Fi lost, a cable pulled) closes nothing the browser would notice.
+ */
+export const SILENCE_MS = 40_000
 
 type LinkState = 'connecting' | 'live' | 'reconnecting'
 
@@ -139,10 +144,16 @@ export function startKitchenBoard(signInAgain: () => Promise<void>) {
     connect()
   }
 
+  let heard = Date.now()
   function connect() {
     setLink(source ? 'reconnecting' : 'connecting')
     const stream = new EventSource('/api/kitchen/stream')
     source = stream
+    heard = Date.now()
+    for (const name of ['open', 'queue', 'order', 'gone', 'ping'])
+      stream.addEventListener(name, () => {
+        heard = Date.now()
+      })
     stream.addEventListener('open', () => setLink('live'))
     stream.addEventListener('queue', (e) => {
       queue.replace((JSON.parse((e as MessageEvent<string>).data) as { orders: Ticket[] }).orders)
@@ -178,6 +189,12 @@ export function startKitchenBoard(signInAgain: () => Promise<void>) {
   draw()
   connect()
   setInterval(draw, CLOCK_MS)
+  // A stream that went silent is dead: a new one reads the whole queue again.
+  setInterval(() => {
+    if (!source || Date.now() - heard < SILENCE_MS) return
+    source.close()
+    connect()
+  }, SILENCE_MS / 4)
 }
 
 function emptyText(lane: Lane): string {
