@@ -4,7 +4,7 @@
  * runtime, sharing the embedded bus, store and registry) in KITCHEN_MODE=staff: a customer
  * orders and pays; the order appears on two open displays without a reload; Start and Ready on
  * them move the customer's page to "Ready for pickup" without a reload; the gateway restarts
- * mid-shift and the displays reconnect by themselves. Screenshots of each step go to
+ * mid-shift, and the network drops silently, and the display reconnects by itself each time. Screenshots of each step go to
  * test-artifacts/screenshots/ (and the README's to docs/).
  */
 import type { BrowserContext, Page } from 'playwright-core'
@@ -14,6 +14,7 @@ import { createAdapters } from '../runtime/adapters/create-adapters.ts'
 import { browserTestsRun, launchChromium, pageErrorsOf, screenshot } from './browser.ts'
 import { silentLogger, startSystem, type TestSystem, testConfig } from './fixtures.ts'
 import { freePort } from './servers/free-port.ts'
+import { startSilentDropProxy } from './servers/silent-drop-proxy.ts'
 
 const STAFF_TOKEN = 'browser-staff-credential-42'
 const TABLET = { width: 1280, height: 800 }
@@ -226,6 +227,42 @@ describe.skipIf(!browserTestsRun('kitchen display'))('the kitchen display in Chr
         .tap()
       await ticket(display, 'ready', orderId).waitFor()
       await display.screenshot({ path: 'docs/kitchen.png' })
+    },
+    TEST_MS,
+  )
+
+  it(
+    'reconnects by itself after a silent network drop, and shows what was paid meanwhile',
+    async () => {
+      // The display reaches the gateway through a network that can drop without a word.
+      const network = await startSilentDropProxy(port)
+      try {
+        const display = await newPage(await newContext(TABLET, true))
+        // The page's clock is Playwright's: 40 s of silence pass in an instant.
+        await display.clock.install()
+        const via = `http://127.0.0.1:${network.port}`
+        await display.goto(`${via}/kitchen`)
+        await display.getByLabel('Credential').fill(STAFF_TOKEN)
+        await display.getByRole('button', { name: 'Sign in' }).click()
+        await expect
+          .poll(() => display.locator('#kitchen-link').textContent(), { timeout: 10_000 })
+          .toBe('Live')
+        await mark(display)
+
+        network.drop()
+        const orderId = await placeAndPay(rest, 'vera')
+        // Nothing arrives: the stream is open but dead, and the browser does not know it.
+        await new Promise((r) => setTimeout(r, 500))
+        expect(await ticket(display, 'paid', orderId).count()).toBe(0)
+        // Past the silence the page allows, it opens a new stream (the network is back).
+        await display.clock.fastForward(45_000)
+        await ticket(display, 'paid', orderId).waitFor({ timeout: 10_000 })
+        await expect.poll(() => display.locator('#kitchen-link').textContent()).toBe('Live')
+        expect(await marked(display)).toBe(true)
+        await screenshot(display, 'kitchen-8-after-network-drop')
+      } finally {
+        await network.close()
+      }
     },
     TEST_MS,
   )
