@@ -23,6 +23,8 @@ import { cancelledNotice, itemsTable, progressSteps, readyNotice } from './order
 export const POLL_MS = 1000
 /** Longest pause between tries while the API cannot be reached (ms). */
 export const MAX_RETRY_MS = 10_000
+/** Silence after which the stream counts as dead (ms): the server pings every 15 s. */
+export const SILENCE_MS = 40_000
 
 function checkoutReturn(): CheckoutReturn {
   const value = new URLSearchParams(location.search).get('checkout')
@@ -55,6 +57,7 @@ export function startOrderTracker(customerId: string, orderId: string) {
   let stopped = false
   let stream: EventSource | undefined
   let live = false
+  let heard = Date.now()
 
   function setStatus(text: string) {
     // Only real changes, so screen readers announce each step once.
@@ -159,6 +162,11 @@ export function startOrderTracker(customerId: string, orderId: string) {
     const url = `/api/customers/${encodeURIComponent(customerId)}/orders/${encodeURIComponent(orderId)}/stream`
     const source = new EventSource(url)
     stream = source
+    heard = Date.now()
+    for (const name of ['open', 'order', 'ping'])
+      source.addEventListener(name, () => {
+        heard = Date.now()
+      })
     source.addEventListener('order', (e) => {
       live = true
       accept((JSON.parse((e as MessageEvent<string>).data) as { order: Order }).order)
@@ -229,6 +237,15 @@ export function startOrderTracker(customerId: string, orderId: string) {
     stopped = false
     void refresh()
   })
+
+  // A stream gone silent (a dropped network closes nothing the browser notices) is opened anew.
+  setInterval(() => {
+    if (!stream || Date.now() - heard < SILENCE_MS) return
+    stream.close()
+    stream = undefined
+    live = false
+    follow()
+  }, SILENCE_MS / 4)
 
   void refresh()
 }
