@@ -267,6 +267,42 @@ describe.skipIf(!browserTestsRun('kitchen display'))('the kitchen display in Chr
     TEST_MS,
   )
 
+  it(
+    'keeps the customer’s order page live across a silent network drop',
+    async () => {
+      const network = await startSilentDropProxy(port)
+      try {
+        const orderId = await placeAndPay(rest, 'wynn')
+        const customer = await newPage(await newContext(PHONE, true))
+        await customer.clock.install()
+        await customer.goto(
+          `http://127.0.0.1:${network.port}/orders/wynn/${orderId}?checkout=success`,
+        )
+        await customer.locator('.order-page[data-status="paid"]').waitFor({ timeout: 10_000 })
+        await mark(customer)
+
+        // The first second's poll (before the stream had said anything) is over: only the
+        // stream is left to tell.
+        await customer.clock.runFor(2000)
+        await new Promise((r) => setTimeout(r, 300))
+        network.drop()
+        const started = await fetch(`${base}/api/kitchen/orders/${orderId}/start`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${STAFF_TOKEN}` },
+        })
+        expect(started.status).toBe(200)
+        await new Promise((r) => setTimeout(r, 500))
+        expect(await customer.locator('.order-page').getAttribute('data-status')).toBe('paid')
+        await customer.clock.fastForward(45_000)
+        await customer.locator('.order-page[data-status="preparing"]').waitFor({ timeout: 10_000 })
+        expect(await marked(customer)).toBe(true)
+      } finally {
+        await network.close()
+      }
+    },
+    TEST_MS,
+  )
+
   it('has no page errors', () => {
     // EventSource reports a refused reconnect (the gateway stopping) on the console.
     const real = errors.flat().filter((e) => !/EventSource/.test(e))
