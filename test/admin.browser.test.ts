@@ -2,7 +2,7 @@
  * The back office in a real browser: Debian's Chromium, driven by playwright-core, against a
  * whole system on embedded defaults with ADMIN_TOKEN set (so the admin routes are on). Each
  * step's screenshot is saved under test-artifacts/screenshots/, and one of the whole screen as
- * docs/admin.png (the README shows it). Without Chromium the suite is skipped with the reason
+ * docs/admin.png (the README shows it) when UPDATE_DOCS_SCREENSHOTS=1. Without Chromium the suite is skipped with the reason
  * printed, except under CI, where it fails (.ci/install-chromium.sh installs it).
  */
 import { join } from 'node:path'
@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   browserTestsRun,
+  docsScreenshot,
   launchChromium,
   pageErrorsOf,
   SCREENSHOTS,
@@ -17,7 +18,6 @@ import {
 } from './browser.ts'
 import { ADMIN_TOKEN, type TestSystem } from './fixtures.ts'
 
-const DOCS_SCREENSHOT = 'docs/admin.png'
 const DESKTOP = { width: 1280, height: 860 }
 const BROWSER_TEST_MS = 60_000
 
@@ -323,7 +323,7 @@ describe.skipIf(!browserTestsRun('back office'))('the back office in Chromium', 
       const price = form.getByLabel('Price', { exact: true })
       expect(await price.inputValue()).toBe('9.50')
       await price.fill('10.25')
-      await page.screenshot({ path: DOCS_SCREENSHOT, fullPage: true })
+      await docsScreenshot(page, 'admin', true)
       await shot('admin-8-edit')
       await form.getByRole('button', { name: 'Save changes' }).click()
       await expect.poll(() => status().textContent()).toBe('Saved Classic burger.')

@@ -75,3 +75,14 @@ export async function startShop(env: Record<string, string> = {}): Promise<TestS
     }
   }
 }
+
+/**
+ * The README's screenshot of a screen, saved as docs/<name>.png only when asked
+ * (`UPDATE_DOCS_SCREENSHOTS=1 npx vitest run test/*.browser.test.ts`), so a test run leaves the
+ * checkout as it was; always saved under test-artifacts/screenshots/ as docs-<name>.png.
+ */
+export async function docsScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await screenshot(page, `docs-${name}`, fullPage)
+  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1')
+    await page.screenshot({ path: join('docs', `${name}.png`), fullPage })
+}

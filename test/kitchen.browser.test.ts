@@ -5,13 +5,19 @@
  * orders and pays; the order appears on two open displays without a reload; Start and Ready on
  * them move the customer's page to "Ready for pickup" without a reload; the gateway restarts
  * mid-shift, and the network drops silently, and the display reconnects by itself each time. Screenshots of each step go to
- * test-artifacts/screenshots/ (and the README's to docs/).
+ * test-artifacts/screenshots/ (and the README's to docs/ when UPDATE_DOCS_SCREENSHOTS=1).
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Adapters } from '../runtime/adapters/create-adapters.ts'
 import { createAdapters } from '../runtime/adapters/create-adapters.ts'
-import { browserTestsRun, launchChromium, pageErrorsOf, screenshot } from './browser.ts'
+import {
+  browserTestsRun,
+  docsScreenshot,
+  launchChromium,
+  pageErrorsOf,
+  screenshot,
+} from './browser.ts'
 import { silentLogger, startSystem, type TestSystem, testConfig } from './fixtures.ts'
 import { freePort } from './servers/free-port.ts'
 import { startSilentDropProxy } from './servers/silent-drop-proxy.ts'
@@ -226,7 +232,7 @@ describe.skipIf(!browserTestsRun('kitchen display'))('the kitchen display in Chr
         .getByRole('button', { name: /^Ready/ })
         .tap()
       await ticket(display, 'ready', orderId).waitFor()
-      await display.screenshot({ path: 'docs/kitchen.png' })
+      await docsScreenshot(display, 'kitchen')
     },
     TEST_MS,
   )
