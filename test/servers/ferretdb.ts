@@ -16,12 +16,12 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MongoClient } from 'mongodb'
 import { binaryUnavailable } from './binary-check.ts'
+import { freePort } from './free-port.ts'
 import { goBin } from './go-bin.ts'
 
 /** How long FerretDB may take to answer a ping after it was started. */
@@ -65,17 +65,6 @@ export function ferretDbUnavailable(): string | undefined {
     '--version',
     'build it with .ci/install-ferretdb.sh',
   )
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** The URI with its path replaced by `db` and extra query options added. */

@@ -1,14 +1,50 @@
-/** A TCP port nothing listens on right now (the OS picks it). */
+/**
+ * A TCP port nothing listens on right now, for a server a test starts later (a process of its
+ * own, a URL named before the start). It is picked below the system's ephemeral range
+ * (/proc/sys/net/ipv4/ip_local_port_range): a port the OS hands out for `listen(0)` sits in that
+ * range, where any outgoing connection opened meanwhile (to the broker, the store, Consul) may
+ * take it before the server binds it — the "address in use" of a process started a moment later.
+ */
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Where test ports are picked: from here up to the ephemeral range. */
+const LOWEST = 20_000
+
+function ephemeralLow(): number {
+  try {
+    const [low] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)
+    const n = Number(low)
+    return Number.isInteger(n) && n > LOWEST + 1000 ? n : 0
+  } catch {
+    return 0
+  }
+}
+
+const ceiling = ephemeralLow()
+
+function listenable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolve(undefined))
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      server.close(() => resolve(port))
+      const bound = typeof address === 'object' && address ? address.port : undefined
+      server.close(() => resolve(bound))
     })
   })
+}
+
+export async function freePort(): Promise<number> {
+  if (ceiling > 0) {
+    for (let tries = 0; tries < 50; tries++) {
+      const port = LOWEST + Math.floor(Math.random() * (ceiling - LOWEST))
+      const bound = await listenable(port)
+      if (bound !== undefined) return bound
+    }
+  }
+  // No known range (not Linux) or every try taken: whatever the OS gives.
+  const bound = await listenable(0)
+  if (bound === undefined) throw new Error('no free port')
+  return bound
 }
