@@ -59,14 +59,10 @@ export default gateway.http((ctx) => {
         const ref = orderRef(c)
         const read = async () => presentOrder((await orders.getOrder(ref)).order!)
         // Unknown orders are refused before the stream starts (404, the JSON error shape).
-        const first = await read()
-        let sent = false
+        await read()
         return liveStream(c, {
-          async snapshot() {
-            const order = sent ? await read() : first
-            sent = true
-            return { event: 'order', data: { order } }
-          },
+          // Read once listening, so no move falls between the read and the first event.
+          snapshot: async () => ({ event: 'order', data: { order: await read() } }),
           async listen(out, resync, end) {
             const mine = (event: { orderId: string }) => {
               if (event.orderId === ref.orderId)
