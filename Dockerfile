@@ -14,6 +14,11 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app/dist ./dist
+# Each dist/<name>.mjs turns on source maps and V8's compile cache, dist/.compile-cache, which
+# Node keeps per user: it is filled again for the user the containers run as (uid 1000, as the
+# Kubernetes manifests say), and read on a read-only root file system too.
+RUN rm -rf dist/.compile-cache && mkdir dist/.compile-cache && chown node:node dist/.compile-cache
 USER node
-ENTRYPOINT ["node", "--enable-source-maps"]
+RUN node dist/warm-compile-cache.mjs
+ENTRYPOINT ["node"]
 CMD ["dist/gateway.mjs"]

@@ -113,7 +113,7 @@ export async function startProcesses(
   const spawnDomain = async (domain: Domain, extra: Record<string, string> = {}) => {
     const child = spawn(
       process.execPath,
-      ['--enable-source-maps', join(distDir, `${domain}.mjs`)],
+      [join(distDir, `${domain}.mjs`)],
       {
         env: {
           ...process.env,
