@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
 import { listFunctionFiles, loadDomains, loadFunctions, matches } from '../catalog.ts'
 import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
+import { embedPlugin } from './embed-plugin.ts'
 import { ownMappingsOnly, type RawSourceMap } from './own-mappings.ts'
 import { startFileSource, warmCompileCache } from './start-file.ts'
 
@@ -166,7 +167,7 @@ async function buildInto(
     minify,
     metafile: true,
     logLevel: 'silent',
-    define: { __OMS_EMBEDDED__: JSON.stringify(embedded) },
+    plugins: [embedPlugin(embedded)],
     // Only reached when running from source (build-time assets are embedded above).
     external: ['esbuild'],
     // CommonJS packages inside an ES module bundle still call require() for Node built-ins.

@@ -111,20 +111,16 @@ export async function startProcesses(
   const all: DomainProcess[] = []
 
   const spawnDomain = async (domain: Domain, extra: Record<string, string> = {}) => {
-    const child = spawn(
-      process.execPath,
-      [join(distDir, `${domain}.mjs`)],
-      {
-        env: {
-          ...process.env,
-          ...shared,
-          ...portsEnv(domain, ports),
-          ...perDomain(domain),
-          ...extra,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(process.execPath, [join(distDir, `${domain}.mjs`)], {
+      env: {
+        ...process.env,
+        ...shared,
+        ...portsEnv(domain, ports),
+        ...perDomain(domain),
+        ...extra,
       },
-    )
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let err = ''
     let out = ''
     child.stderr?.on('data', (chunk: Buffer) => {
