@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type Metafile } from 'esbuild'
 import { listFunctionFiles, loadDomains, loadFunctions, matches } from '../catalog.ts'
+import { builtinRequirePlugin } from './builtin-require-plugin.ts'
 import { bundleEntry, type EntryFunction } from './bundle-entry.ts'
 import { embedPlugin } from './embed-plugin.ts'
 import { ownMappingsOnly, type RawSourceMap } from './own-mappings.ts'
@@ -167,7 +168,7 @@ async function buildInto(
     minify,
     metafile: true,
     logLevel: 'silent',
-    plugins: [embedPlugin(embedded)],
+    plugins: [embedPlugin(embedded), builtinRequirePlugin()],
     // Only reached when running from source (build-time assets are embedded above).
     external: ['esbuild'],
     // CommonJS packages inside an ES module bundle still call require() for Node built-ins.

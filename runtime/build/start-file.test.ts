@@ -66,8 +66,8 @@ describe.skipIf(!hasCompileCache)("a built bundle's start", () => {
   }, 60_000)
 
   /** Starts dist/menu.mjs until its banner, and returns what it wrote on stderr. */
-  async function start(env: Record<string, string>): Promise<string> {
-    const child = spawn(process.execPath, [join(dist, 'menu.mjs')], {
+  async function start(env: Record<string, string>, nodeArgs: string[] = []): Promise<string> {
+    const child = spawn(process.execPath, [...nodeArgs, join(dist, 'menu.mjs')], {
       env: { ...process.env, ...env, GRPC_PORT: String(await freePort()), HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     })
@@ -101,6 +101,18 @@ describe.skipIf(!hasCompileCache)("a built bundle's start", () => {
     // Every chunk it loaded (where all the code is; the bundle's own file is a few lines).
     const loaded = [...log.matchAll(/for ESM (file:\S+?\/chunks\/\S+?)\.\.\./g)].map((m) => m[1])
     expect(new Set(chunks)).toEqual(new Set(loaded))
+  })
+
+  it('loads no web Request/Response (undici) in a process without HTTP functions', async () => {
+    // What Node loaded, written as the process exits (it stops on SIGTERM).
+    const report = `process.on('exit', () => console.error('LOADED ' + process.moduleLoadList.join(',')))`
+    const log = await start({}, ['--import', `data:text/javascript,${encodeURIComponent(report)}`])
+    expect(log).toMatch(/LOADED /)
+    const loaded = log.slice(log.indexOf('LOADED ')).split(',')
+    // It serves gRPC and its own /metrics and /healthz listener over Node's HTTP.
+    expect(loaded).toContain('NativeModule http')
+    expect(loaded).toContain('NativeModule http2')
+    expect(loaded.filter((m) => m.includes('undici'))).toEqual([])
   })
 
   it('starts without it when it is turned off', async () => {

@@ -3,6 +3,8 @@ import { Hono } from 'hono'
 import type { Bus } from '../ports/bus.ts'
 import type { DocumentStore } from '../ports/documents.ts'
 
+export const HEALTH_PATH = '/healthz'
+
 /** How long one dependency check may take before it counts as down. */
 export const HEALTH_TIMEOUT_MS = 2000
 
@@ -21,26 +23,35 @@ async function probe(check: () => Promise<{ ok: boolean; detail?: string } | und
   }
 }
 
-export function healthRoute(deps: { store: DocumentStore; bus: Bus }): Hono {
-  return new Hono().get('/healthz', async (c) => {
-    const [store, bus] = await Promise.all([
-      probe(async () => {
-        await deps.store.ping()
-        return undefined
-      }),
-      probe(() => deps.bus.health()),
-    ])
-    const ok = store.ok && bus.ok
-    return c.json(
-      {
-        status: ok ? 'ok' : 'unavailable',
-        checks: {
-          // A process that keeps no data has no store to check.
-          ...(deps.store.kind !== 'none' && { store: { kind: deps.store.kind, ...store } }),
-          bus: { kind: deps.bus.kind, ...bus },
-        },
+/** What GET /healthz answers: 200 with every check ok, 503 otherwise, and the checks. */
+export async function checkHealth(deps: { store: DocumentStore; bus: Bus }): Promise<{
+  status: 200 | 503
+  body: { status: 'ok' | 'unavailable'; checks: Record<string, unknown> }
+}> {
+  const [store, bus] = await Promise.all([
+    probe(async () => {
+      await deps.store.ping()
+      return undefined
+    }),
+    probe(() => deps.bus.health()),
+  ])
+  const ok = store.ok && bus.ok
+  return {
+    status: ok ? 200 : 503,
+    body: {
+      status: ok ? 'ok' : 'unavailable',
+      checks: {
+        // A process that keeps no data has no store to check.
+        ...(deps.store.kind !== 'none' && { store: { kind: deps.store.kind, ...store } }),
+        bus: { kind: deps.bus.kind, ...bus },
       },
-      ok ? 200 : 503,
-    )
+    },
+  }
+}
+
+export function healthRoute(deps: { store: DocumentStore; bus: Bus }): Hono {
+  return new Hono().get(HEALTH_PATH, async (c) => {
+    const { status, body } = await checkHealth(deps)
+    return c.json(body, status)
   })
 }
