@@ -28,14 +28,14 @@ import { type Benchmark, n0, type Row } from './lib/report.ts'
 const GOAL_MS = 150
 const TIMEOUT_MS = 20_000
 
-type Probe = { kind: 'http' } | ({ kind: 'grpc' } & GrpcProbe) | { kind: 'banner' }
+export type Probe = { kind: 'http' } | ({ kind: 'grpc' } & GrpcProbe) | { kind: 'banner' }
 
 /**
  * How each domain's first answer is asked for, from the catalog: GET /healthz when it hosts an
  * HTTP function, else a call of one of its gRPC methods (a read: get…/list… when it has one)
  * with an empty request, else the banner.
  */
-async function probesOf(topology: Topology): Promise<Record<string, Probe>> {
+export async function probesOf(topology: Topology): Promise<Record<string, Probe>> {
   const functions = await loadFunctions()
   const probes: Record<string, Probe> = {}
   for (const domain of topology.domains) {
@@ -66,7 +66,7 @@ function startEnv(vars: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Milliseconds from spawning the domain's bundle to its first answer. */
-async function coldStart(
+export async function coldStart(
   dir: string,
   domain: string,
   probe: Probe,

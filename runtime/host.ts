@@ -267,11 +267,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   // Started in this order: servers before what calls them.
   const bindings: Binding[] = [grpc, http, consumers, workers, schedules]
+  const servers: Binding[] = [grpc, http]
 
+  /**
+   * The servers open while the bus declares the queues of this process's consumers (a round
+   * trip to the broker each): a call served meanwhile publishes as any call does (an exchange is
+   * declared on its first publish). The consumers, workers and schedules start after both.
+   */
   async function start() {
     if (!listen) return
-    await bus.declare(queuesOf(functions))
-    for (const binding of bindings) await binding.start()
+    const opened = await Promise.allSettled([
+      bus.declare(queuesOf(functions)),
+      (async () => {
+        for (const server of servers) await server.start()
+      })(),
+    ])
+    for (const result of opened) if (result.status === 'rejected') throw result.reason
+    for (const binding of bindings) if (!servers.includes(binding)) await binding.start()
     outbox.start()
     bound.grpcPort = grpc?.port
     bound.httpUrl = http?.url

@@ -5,7 +5,7 @@
  * UNAVAILABLE. Consumers come back by themselves after a reconnect. See topology.ts for names.
  */
 import { randomUUID } from 'node:crypto'
-import type { ChannelModel, Options } from 'amqplib'
+import type { Channel, ChannelModel, Options } from 'amqplib'
 import { type Bus, type ParkedMessage, type QueueStats, RESENT_HEADER } from '../../../ports/bus.ts'
 import type { Logger } from '../../../ports/logger.ts'
 import { confirmPublish } from './confirm-publish.ts'
@@ -50,14 +50,29 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   /** Exchanges declared on the broker: every topic published or consumed so far. */
   const exchanges = new Set<string>()
 
+  /**
+   * Every exchange, and each consumer's queues, on a channel of its own, all at once: a channel
+   * has one declaration in flight at a time (a round trip each), channels do not wait for each
+   * other. The first failure is thrown once all have settled.
+   */
   const declareAll = async (model: ChannelModel) => {
-    const ch = await model.createChannel()
-    try {
-      for (const event of exchanges) await declareExchange(ch, names, event)
-      for (const c of declared.values()) await declareConsumer(ch, names, c, c.retryDelaysMs)
-    } finally {
-      await ch.close().catch(() => {})
+    const onChannel = async (work: (ch: Channel) => Promise<void>) => {
+      const ch = await model.createChannel()
+      try {
+        await work(ch)
+      } finally {
+        await ch.close().catch(() => {})
+      }
     }
+    const settled = await Promise.allSettled([
+      onChannel(async (ch) => {
+        for (const event of exchanges) await declareExchange(ch, names, event)
+      }),
+      ...[...declared.values()].map((c) =>
+        onChannel((ch) => declareConsumer(ch, names, c, c.retryDelaysMs)),
+      ),
+    ])
+    for (const result of settled) if (result.status === 'rejected') throw result.reason
   }
 
   const link = await openLink({
