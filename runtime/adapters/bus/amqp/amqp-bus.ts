@@ -38,6 +38,9 @@ function hasKeys(headers: Record<string, unknown>): boolean {
   return false
 }
 
+/** How long a health check waits for the first connection (within HEALTH_TIMEOUT_MS). */
+const FIRST_CONNECTION_WAIT_MS = 1500
+
 export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
   const { log, retryDelaysMs, namespace = 'oms', publishTimeoutMs = 15_000 } = options
   const names = topology(namespace)
@@ -75,7 +78,7 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
     for (const result of settled) if (result.status === 'rejected') throw result.reason
   }
 
-  const link = await openLink({
+  const link = openLink({
     url: options.url,
     connectionName: options.connectionName ?? `${namespace}:${process.pid}`,
     log,
@@ -260,9 +263,17 @@ export async function amqpBus(options: AmqpBusOptions): Promise<Bus> {
       return found
     },
     async health() {
+      // Just started: the answer waits a moment for the first connection.
+      if (link.connecting) await link.model(Date.now() + FIRST_CONNECTION_WAIT_MS).catch(() => {})
+      if (link.failed) return { ok: false, detail: link.failed.message }
       return link.connected
         ? { ok: true }
-        : { ok: false, detail: 'disconnected from the broker; reconnecting' }
+        : {
+            ok: false,
+            detail: link.connecting
+              ? 'connecting to the broker'
+              : 'disconnected from the broker; reconnecting',
+          }
     },
     async close() {
       await Promise.allSettled([...consumers].map((c) => c.stop()))

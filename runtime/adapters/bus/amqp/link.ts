@@ -2,6 +2,7 @@
  * One recovering connection to RabbitMQ (amqplib's opt-in recovery): reconnects with backoff
  * after a broker restart or a dropped connection, runs the bus's setup on every (re)connect,
  * and hands out the current confirm channel — waiting, up to a bound, while disconnected.
+ * Opening it does not wait for the first connection (see openLink).
  */
 import {
   type ChannelModel,
@@ -28,6 +29,10 @@ export interface LinkOptions {
 
 export interface Link {
   readonly connected: boolean
+  /** Why the first connection could not be made (then nothing waits for one any more). */
+  readonly failed: Error | undefined
+  /** The first connection is still being made. */
+  readonly connecting: boolean
   /** The confirm channel if there is one right now (no waiting). */
   readonly currentPublisher: ConfirmChannel | undefined
   /** The current model, waiting for a connection until `deadline` (ms epoch). */
@@ -54,7 +59,7 @@ function withHeartbeat(url: string, seconds: number): string {
   return u.toString()
 }
 
-export async function openLink(options: LinkOptions): Promise<Link> {
+export function openLink(options: LinkOptions): Link {
   const { log } = options
   let current: ChannelModel | undefined
   let closing = false
@@ -85,41 +90,58 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     signal()
   }
 
-  let connection: RecoveringChannelModel
-  try {
-    connection = await connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 5), {
-      // Small AMQP frames must not wait behind Nagle and the broker's delayed ACK (~40 ms each).
-      noDelay: true,
-      clientProperties: { connection_name: options.connectionName },
-      recovery: {
-        initialDelay: 200,
-        maxDelay: 5000,
-        maxRetries: Number.POSITIVE_INFINITY,
-        initialMaxRetries: options.initialMaxRetries ?? 8,
-        setup: async (model: ChannelModel) => {
-          if (!coalesceWrites(model))
-            log.warn('amqplib internals changed: each AMQP frame is sent with its own write')
-          await options.setup(model)
-          current = model
-          await openPublisher(model)
-        },
+  // The first connection is made in the background: the process prepares and opens its
+  // servers meanwhile, and whatever needs the broker waits for it (model, publisher). When it
+  // cannot be made (initialMaxRetries attempts), every waiter gets the error naming AMQP_URL.
+  let failed: Error | undefined
+  let first = true
+  const connecting = connect(withHeartbeat(options.url, options.heartbeatSeconds ?? 5), {
+    // Small AMQP frames must not wait behind Nagle and the broker's delayed ACK (~40 ms each).
+    noDelay: true,
+    clientProperties: { connection_name: options.connectionName },
+    recovery: {
+      initialDelay: 200,
+      maxDelay: 5000,
+      maxRetries: Number.POSITIVE_INFINITY,
+      initialMaxRetries: options.initialMaxRetries ?? 8,
+      setup: async (model: ChannelModel) => {
+        if (!coalesceWrites(model))
+          log.warn('amqplib internals changed: each AMQP frame is sent with its own write')
+        await options.setup(model)
+        current = model
+        await openPublisher(model)
       },
-    })
-  } catch (err) {
-    throw new Error(
-      `AMQP_URL: cannot connect to RabbitMQ at ${redact(options.url)}: ${err instanceof Error ? err.message : String(err)}`,
-    )
-  }
-  connection.on('disconnect', (err: Error) => {
-    current = undefined
-    publisher = undefined
-    log.warn({ err: err.message }, 'lost the broker connection; reconnecting')
-  })
-  connection.on('connect', () => log.info('connected to the broker'))
-  connection.on('reconnect-scheduled', ({ attempt, delay }: { attempt: number; delay: number }) =>
-    log.info({ attempt, delayMs: delay }, 'reconnecting to the broker'),
+    },
+  }).then(
+    (connection: RecoveringChannelModel) => {
+      first = false
+      // Closed while it was being made: closed now.
+      if (closing) void connection.close().catch(() => {})
+      connection.on('disconnect', (err: Error) => {
+        current = undefined
+        publisher = undefined
+        log.warn({ err: err.message }, 'lost the broker connection; reconnecting')
+      })
+      connection.on('connect', () => log.info('connected to the broker'))
+      connection.on(
+        'reconnect-scheduled',
+        ({ attempt, delay }: { attempt: number; delay: number }) =>
+          log.info({ attempt, delayMs: delay }, 'reconnecting to the broker'),
+      )
+      connection.on('error', (err: Error) =>
+        log.warn({ err: err.message }, 'broker connection error'),
+      )
+      return connection
+    },
+    (err: unknown) => {
+      first = false
+      failed = new Error(
+        `AMQP_URL: cannot connect to RabbitMQ at ${redact(options.url)}: ${err instanceof Error ? err.message : String(err)}`,
+      )
+      signal()
+      return undefined
+    },
   )
-  connection.on('error', (err: Error) => log.warn({ err: err.message }, 'broker connection error'))
 
   const waitFor = async <T>(
     get: () => T | undefined,
@@ -129,11 +151,14 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     for (;;) {
       const value = get()
       if (value) return value
+      if (failed) throw failed
       const left = deadline - Date.now()
       if (left <= 0)
         throw new DomainError(
           'UNAVAILABLE',
-          `the message broker is unreachable (waited for ${what})`,
+          first
+            ? `the message broker is unreachable: no connection yet to ${redact(options.url)} (AMQP_URL), still trying`
+            : `the message broker is unreachable (waited for ${what})`,
         )
       await Promise.race([
         woken,
@@ -151,9 +176,17 @@ export async function openLink(options: LinkOptions): Promise<Link> {
     },
     model: (deadline) => waitFor(() => current, deadline, 'a connection'),
     publisher: (deadline) => waitFor(() => publisher, deadline, 'a publisher channel'),
+    get failed() {
+      return failed
+    },
+    get connecting() {
+      return first
+    },
     async close() {
       closing = true
-      await connection.close()
+      // Still being made: it is closed once made (see above); nothing to wait for.
+      if (first) return
+      await (await connecting)?.close()
     },
   }
 }
