@@ -66,12 +66,17 @@ function nameTrace(c: HonoContext, traceId: string): void {
 }
 
 export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
-  const opened = new WeakSet<Request>()
+  // Marks a request whose span this app opened: a property, not a WeakSet — a weak table keyed
+  // by every request costs the collector its short-lived keys (in isolation on Node 24, 2M
+  // objects: 1.6–3.5 µs each with a WeakSet add and lookup, 0.2–0.3 µs with a property).
+  const OPENED = Symbol('oms.span-opened')
+  type Marked = Request & { [OPENED]?: true }
   const withSpan =
     (handler: Handler): Handler =>
     (c, next) => {
-      if (tracingDisabled() || opened.has(c.req.raw)) return handler(c, next)
-      opened.add(c.req.raw)
+      const request = c.req.raw as Marked
+      if (tracingDisabled() || request[OPENED]) return handler(c, next)
+      request[OPENED] = true
       const parent = parentOf(c)
       // In a trace that is not sampled, the handler runs in the caller's context.
       const unrecorded = unrecordedParent(parent)
