@@ -55,7 +55,7 @@ export async function startChild<Ready>(
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000)
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()))
   const pending = new Map<number, (answer: Answer) => void>()
   let nextId = 0
   const ready = await new Promise<Ready>((resolve, reject) => {

@@ -129,8 +129,10 @@ export async function startProcesses(
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString()
     })
+    // 'close', not 'exit': the process may exit before its last stderr is read, and a start
+    // failure should show what it said.
     const exited = new Promise<number | null>((resolve) =>
-      child.once('exit', (code) => resolve(code)),
+      child.once('close', (code) => resolve(code)),
     )
     const proc: DomainProcess = { domain, child, stderr: () => err, stdout: () => out, exited }
     await new Promise<void>((resolve, reject) => {
