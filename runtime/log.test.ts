@@ -4,10 +4,10 @@
  * id, then the other fields), or as LOG_FORMAT says.
  */
 import { Writable } from 'node:stream'
-import { context, ROOT_CONTEXT } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openScope, withScope } from './http/request-scope.ts'
 import { createLogger, logFormatFor, prettyStream } from './log.ts'
+import { Call } from './model/call.ts'
+import { inCall } from './model/call-scope.ts'
 import { installTraceContext } from './telemetry/recording-tracer.ts'
 
 function collecting() {
@@ -48,11 +48,17 @@ describe('JSON lines', () => {
   it('carry the id of the HTTP request being answered, and only then', () => {
     const { written, stream } = collecting()
     const log = createLogger('info', {}, stream)
-    const scope = openScope(new Request('http://localhost/'), 'req-42')
-    context.with(withScope(ROOT_CONTEXT, scope), () => log.info('inside'))
+    const call = new Call(Number.POSITIVE_INFINITY)
+    call.requestId = 'req-42'
+    inCall(call, () => log.info('inside'))
+    // Work on its behalf with a deadline of its own (a client's timeout) is still part of it.
+    inCall(call.within(Date.now() + 1000), () => log.info('within'))
+    inCall(new Call(Number.POSITIVE_INFINITY), () => log.info('another call'))
     log.info('outside')
-    const [inside, outside] = written.map((w) => JSON.parse(w))
+    const [inside, within, another, outside] = written.map((w) => JSON.parse(w))
     expect(inside).toMatchObject({ msg: 'inside', requestId: 'req-42' })
+    expect(within).toMatchObject({ msg: 'within', requestId: 'req-42' })
+    expect(another).not.toHaveProperty('requestId')
     expect(outside).not.toHaveProperty('requestId')
   })
 })

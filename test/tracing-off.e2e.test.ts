@@ -1,6 +1,6 @@
 /**
  * OTEL_SDK_DISABLED=true turns tracing off: functions answer as before, but no trace context
- * is kept (log lines carry no trace id) and none is sent back.
+ * is kept (log lines carry no trace id) and none is sent back; the request id still is.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTracedSystem, type TracedSystem } from './fixtures/trace-context.ts'
@@ -23,9 +23,13 @@ describe('tracing off', () => {
     expect(res.headers.get('traceresponse')).toBeNull()
     expect(res.headers.get('x-trace-id')).toBeNull()
     // The request id does not need tracing.
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{24,}$/)
+    const requestId = res.headers.get('x-request-id')
+    expect(requestId).toMatch(/^[0-9a-f]{24,}$/)
     const lines = system.lines.slice(from).filter((l) => l.msg.endsWith('the call'))
     expect(lines).toHaveLength(2)
-    for (const line of lines) expect(line.trace_id).toBeUndefined()
+    for (const line of lines) {
+      expect(line.trace_id).toBeUndefined()
+      expect(line.requestId).toBe(requestId)
+    }
   })
 })

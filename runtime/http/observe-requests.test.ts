@@ -11,6 +11,7 @@ import { createLogger } from '../log.ts'
 import { createMetrics } from '../metrics/metrics.ts'
 import { installTraceContext, recordingTracer } from '../telemetry/recording-tracer.ts'
 import { observeRequests } from './observe-requests.ts'
+import { callPerRequest } from './request-calls.ts'
 import { createRootApp } from './root-app.ts'
 import { tracedApp } from './traced-app.ts'
 
@@ -50,6 +51,8 @@ const app = createRootApp(
   ],
   log,
 )
+// As the HTTP binding composes them: each request a call, inside the observation.
+callPerRequest(app, { timeoutMs: 10_000, maxInFlight: 100 })
 observeRequests(app, { log, metrics })
 
 let uninstall: () => void

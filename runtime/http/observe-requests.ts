@@ -1,7 +1,8 @@
 /**
  * Every request the process's HTTP app answers, whatever the answer (4xx and 5xx too): its
  * request id (the caller's `x-request-id` when sane, else a new one) is returned in
- * `x-request-id` and carried by the log lines written while answering it; once answered, one
+ * `x-request-id` and carried by the log lines written while answering it (through the request's
+ * call, request-calls.ts: no context of its own to enter); once answered, one
  * access line (method, route, status, error code, ms, request id, trace id) and the HTTP
  * metrics. The app's `fetch` is wrapped, not given a middleware, so a route with one
  * synchronous handler keeps Hono's synchronous path; the route, the error code and the trace are
@@ -12,18 +13,15 @@
  * header through Node's slow path, 4 µs a request), through one shared `writeHead`.
  */
 import type { ServerResponse } from 'node:http'
-import { context } from '@opentelemetry/api'
 import type { Hono } from 'hono'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Logger } from '../ports/logger.ts'
-import { tracingDisabled } from '../telemetry/spans.ts'
 import {
   openScope,
   REQUEST_ID_HEADER,
   type RequestScope,
   requestIdFrom,
   TRACE_ID_HEADER,
-  withScope,
 } from './request-scope.ts'
 
 /** The route label of a request no route answered. */
@@ -198,16 +196,7 @@ export function observeRequests(app: Hono, { log, metrics }: ObserveOptions): vo
       started,
       node,
     }
-    const answer = tracingDisabled()
-      ? inner(request, env, executionCtx)
-      : context.with(
-          withScope(context.active(), scope),
-          inner,
-          undefined,
-          request,
-          env,
-          executionCtx,
-        )
+    const answer = inner(request, env, executionCtx)
     return answer instanceof Promise ? answer.then((res) => answered(x, res)) : answered(x, answer)
   }
 }

@@ -126,6 +126,7 @@ export function callPerRequest(app: Hono, { timeoutMs, maxInFlight }: RequestCal
     const call = calls.open(
       Date.now() + (sent === undefined ? timeoutMs : Math.min(sent, timeoutMs)),
     )
+    call.requestId = scopeOf(request)?.id
     if (node) {
       const { outgoing } = node
       outgoing.on('close', () => {

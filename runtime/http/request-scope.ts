@@ -2,11 +2,11 @@
  * What the runtime knows of one HTTP request while it is answered: its request id (the
  * caller's `x-request-id` when it is a sane one, else a new one), the route that matched, the
  * error code of an error answer and the trace it ran in — for its access line and its metrics.
- * The scope is found from the request (any handler, tracing on or off) and, with tracing on,
- * from the active context, so every log line written while handling it carries its id.
+ * The scope is found from the request (any handler); its id rides the request's call
+ * (request-calls.ts), so every log line written while handling it carries it.
  */
 import { randomBytes } from 'node:crypto'
-import { context, createContextKey, type Context as OtelContext } from '@opentelemetry/api'
+import { activeCall } from '../model/call-scope.ts'
 
 /** The request header carrying a request's id, in and out (and on forwards). */
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -52,7 +52,6 @@ export function requestIdFrom(given: string | undefined): string {
 
 /** Where a request keeps its scope (a property: cheaper than a WeakMap for the collector). */
 const ON_REQUEST = Symbol('oms.request-scope')
-const SCOPE = createContextKey('oms.request')
 
 type Scoped = Request & { [ON_REQUEST]?: RequestScope }
 
@@ -68,12 +67,7 @@ export function scopeOf(request: Request): RequestScope | undefined {
   return (request as Scoped)[ON_REQUEST]
 }
 
-/** `parent` carrying the request's scope (for the log lines written while answering it). */
-export function withScope(parent: OtelContext, scope: RequestScope): OtelContext {
-  return parent.setValue(SCOPE, scope)
-}
-
-/** The id of the request being answered in the active context, if any. */
+/** The id of the HTTP request whose call is running now, if any. */
 export function activeRequestId(): string | undefined {
-  return (context.active().getValue(SCOPE) as RequestScope | undefined)?.id
+  return activeCall()?.requestId
 }

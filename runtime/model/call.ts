@@ -56,6 +56,8 @@ export class Call {
   #hook: ((reason: DomainError) => void) | undefined = undefined
   #rare: Rare | undefined = undefined
   #ended = false
+  /** The id of the HTTP request it answers, for the log lines written meanwhile. */
+  requestId: string | undefined = undefined
   /** Its neighbours in its tracker's list of open calls (calls-in-flight.ts). */
   prev: Call | undefined = undefined
   next: Call | undefined = undefined
@@ -155,6 +157,7 @@ export class Call {
   within(deadline: number, forget?: (call: Call) => void): Call {
     if (deadline >= this.deadline) return this
     const child = new Call(deadline, forget)
+    child.requestId = this.requestId
     const propagate = () => child.abort(this.cause ?? 'cancelled')
     this.onAbort(propagate)
     child.#rare = { unlink: () => this.offAbort(propagate) }
