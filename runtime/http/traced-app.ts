@@ -16,7 +16,13 @@ import {
 } from '@opentelemetry/api'
 import { Hono, type Context as HonoContext, type MiddlewareHandler } from 'hono'
 import { toDomainError } from '../model/to-domain-error.ts'
-import { recordError, SpanKind, tracingDisabled, unrecordedParent } from '../telemetry/spans.ts'
+import {
+  recordError,
+  SpanKind,
+  startSpan,
+  tracingDisabled,
+  unrecordedParent,
+} from '../telemetry/spans.ts'
 import { requestHeader, setResponseHeader } from './node-headers.ts'
 import { scopeOf, TRACE_ID_HEADER } from './request-scope.ts'
 
@@ -85,7 +91,7 @@ export function tracedApp(app: Hono, tracer: Tracer, fn: string): Hono {
         return context.with(parent, handler, undefined, c, next)
       }
       // Named after the matched route when it ends.
-      const span = tracer.startSpan(c.req.method, { kind: SpanKind.SERVER }, parent)
+      const span = startSpan(tracer, c.req.method, { kind: SpanKind.SERVER }, parent)
       nameTrace(c, span.spanContext().traceId)
       // Attributes, and the `traceresponse` header (W3C Trace Context: a client can find this
       // request's trace), only for a span that is recorded; unrecorded spans cost little.

@@ -17,6 +17,7 @@ import {
   trace,
 } from '@opentelemetry/api'
 import { isDomainError } from '../../shared/errors.ts'
+import { unrecordedSpan } from './unrecorded-span.ts'
 
 export { SpanKind }
 
@@ -43,6 +44,7 @@ export function recordError(span: Span, err: unknown): void {
 
 let unsampledStaysUnrecorded = false
 let disabled = false
+let neverRecorded = false
 
 /** Tracing is off (OTEL_SDK_DISABLED): inSpan runs work without any span or context. */
 export function setTracingDisabled(value: boolean): void {
@@ -62,6 +64,24 @@ const NO_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT)
  */
 export function setUnsampledStaysUnrecorded(value: boolean): void {
   unsampledStaysUnrecorded = value
+}
+
+/**
+ * Tells the helpers that no span is ever recorded in this process (not exporting, no span
+ * ring): spans are then made without the tracer (unrecorded-span.ts). Set when telemetry starts.
+ */
+export function setNeverRecorded(value: boolean): void {
+  neverRecorded = value
+}
+
+/** A new span, child of `parent`: the tracer's, or only its ids where nothing is recorded. */
+export function startSpan(
+  tracer: Tracer,
+  name: string,
+  options: { kind?: SpanKind; attributes?: Attributes; links?: Link[] },
+  parent: Context,
+): Span {
+  return neverRecorded ? unrecordedSpan(parent) : tracer.startSpan(name, options, parent)
 }
 
 /**
@@ -97,6 +117,10 @@ export function inSpan<T>(
     return parent === context.active()
       ? work(unrecorded)
       : context.with(parent, work, undefined, unrecorded)
+  if (neverRecorded) {
+    const span = unrecordedSpan(parent)
+    return context.with(trace.setSpan(parent, span), work, undefined, span)
+  }
   return tracer.startActiveSpan(name, options, parent, async (span) => {
     try {
       return await work(span)
@@ -117,7 +141,7 @@ export function inSpan<T>(
 export function createSpan(tracer: Tracer, name: string, spec: SpanSpec): Record<string, string> {
   const parent = context.active()
   if (disabled || unrecordedParent(parent)) return inject({}, parent)
-  const span = tracer.startSpan(name, { kind: spec.kind, attributes: spec.attributes }, parent)
+  const span = startSpan(tracer, name, { kind: spec.kind, attributes: spec.attributes }, parent)
   span.end()
   return inject({}, trace.setSpan(parent, span))
 }

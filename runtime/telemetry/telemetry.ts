@@ -36,7 +36,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions'
 import type { TracesSampler } from '../config/runtime-settings.ts'
 import { SpanRing } from './span-ring.ts'
-import { setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
+import { setNeverRecorded, setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
 
 /** Instrumentation scope of every span the runtime makes. */
 export const SCOPE = 'oms-runtime'
@@ -114,6 +114,7 @@ async function start(options: TelemetryOptions): Promise<Telemetry> {
   const chosen = options.sampler ?? { name: 'parentbased_always_on', ratio: 1 }
   const sampler = recording ? samplerFor(chosen) : new AlwaysOffSampler()
   // Children of an unsampled span are never recorded unless a sampler ignores the parent.
+  setNeverRecorded(!recording)
   setUnsampledStaysUnrecorded(
     !recording || chosen.name.startsWith('parentbased_') || chosen.name === 'always_off',
   )
