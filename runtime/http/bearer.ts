@@ -3,16 +3,30 @@
  * digests, so neither the token's length nor its content leaks through timing). Used by the
  * operator routes and by any function's admin routes.
  */
-import { createHash, timingSafeEqual } from 'node:crypto'
+import { hash, timingSafeEqual } from 'node:crypto'
 import type { MiddlewareHandler } from 'hono'
 import { DomainError } from '../../shared/errors.ts'
 
-const digest = (value: string) => createHash('sha256').update(value).digest()
+/** SHA-256 in one call (no Hash object: 1.5 µs here against 2.3 for createHash). */
+const digest = (value: string): Buffer => hash('sha256', value, 'buffer')
+
+/** The digests of the tokens checked against (a process has one or two), made once each. */
+const tokenDigests = new Map<string, Buffer>()
+const MAX_TOKENS = 16
+
+function digestOfToken(token: string): Buffer {
+  let known = tokenDigests.get(token)
+  if (!known) {
+    known = digest(token)
+    if (tokenDigests.size < MAX_TOKENS) tokenDigests.set(token, known)
+  }
+  return known
+}
 
 /** Whether `given` is `token`, in constant time; never true without a token. */
 export function sameSecret(given: string | undefined, token: string | undefined): boolean {
   if (!token || given === undefined) return false
-  return timingSafeEqual(digest(given), digest(token))
+  return timingSafeEqual(digest(given), digestOfToken(token))
 }
 
 /** Whether the Authorization header carries `token`; never true without a token. */
