@@ -7,7 +7,12 @@ import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api'
 import { AlwaysOnSampler } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { installTraceContext, recordingTracer } from './recording-tracer.ts'
-import { inSpan, setTracingDisabled, setUnsampledStaysUnrecorded } from './spans.ts'
+import {
+  inSpan,
+  setTracingDisabled,
+  setUnsampledStaysUnrecorded,
+  unrecordedParent,
+} from './spans.ts'
 
 const { tracer, exporter } = recordingTracer()
 /** A sampler that ignores the parent (always_on): it records even inside an unsampled trace. */
@@ -78,5 +83,27 @@ describe('inSpan', () => {
       }),
     ).rejects.toThrow('boom')
     expect(exporter.getFinishedSpans()).toEqual([])
+  })
+})
+
+describe('the parent of a span that would record nothing', () => {
+  beforeEach(() => setUnsampledStaysUnrecorded(true))
+
+  it('is the parent of a valid trace not sampled, asked once or many times', () => {
+    const unsampled = parentWith(TraceFlags.NONE)
+    for (let i = 0; i < 3; i++)
+      expect(unrecordedParent(unsampled)?.spanContext().spanId).toBe('00f067aa0ba902b7')
+  })
+
+  it('is none for a sampled parent, an invalid one, or no parent, whatever was asked before', () => {
+    expect(unrecordedParent(parentWith(TraceFlags.NONE))).toBeDefined()
+    expect(unrecordedParent(parentWith(TraceFlags.SAMPLED))).toBeUndefined()
+    const invalid = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '0'.repeat(32),
+      spanId: '00f067aa0ba902b7',
+      traceFlags: TraceFlags.NONE,
+    })
+    expect(unrecordedParent(invalid)).toBeUndefined()
+    expect(unrecordedParent(ROOT_CONTEXT)).toBeUndefined()
   })
 })

@@ -10,6 +10,7 @@ import {
   type Link,
   propagation,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   TraceFlags,
@@ -93,11 +94,19 @@ export function unrecordedParent(parent: Context): Span | undefined {
   const span = trace.getSpan(parent)
   if (!span || span.isRecording()) return undefined
   const spanContext = span.spanContext()
-  return (spanContext.traceFlags & TraceFlags.SAMPLED) === 0 &&
-    trace.isSpanContextValid(spanContext)
-    ? span
-    : undefined
+  if (spanContext === lastUnsampled) return span
+  if ((spanContext.traceFlags & TraceFlags.SAMPLED) !== 0 || !trace.isSpanContextValid(spanContext))
+    return undefined
+  lastUnsampled = spanContext
+  return span
 }
+
+/**
+ * The span context last found valid and not sampled: the hops of one request ask of the same
+ * one again and again, and its ids' check is two regular expressions (a span's context does not
+ * change once made).
+ */
+let lastUnsampled: SpanContext | undefined
 
 /**
  * Runs `work` inside a new active span that ends when it settles. Inside a trace that is not
