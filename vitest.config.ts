@@ -13,6 +13,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits up to 10 s, not vitest's 1 s: on a loaded two-core machine a browser
+    // round trip (click, API call, re-render) can take longer than a second, and a poll that
+    // passes returns as soon as it does.
+    expect: { poll: { timeout: 10_000 } },
     env: { LOG_LEVEL: 'silent' },
     projects: [
       {
