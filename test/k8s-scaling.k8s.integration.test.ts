@@ -252,11 +252,25 @@ describe.skipIf(skip)('the rendered manifests scaling on KEDA, end to end', () =
     const so = renderedScaledObject(unit)
     expect(so.spec.initialCooldownPeriod).toBe(COOLDOWN_SECONDS)
     await untilReplicas(unit.name, (n) => n === 0, 'scaled to 0', 90_000)
-    // Not before the initial cooldown (counted from the ScaledObject's creation, in seconds).
-    const zeroAt = seen.get(unit.name)?.find((h) => h.replicas === 0)?.t ?? 0
-    expect(zeroAt - appliedAt).toBeGreaterThanOrEqual(
-      ((so.spec.initialCooldownPeriod ?? 0) - 1) * 1000,
+    // Not before the initial cooldown, which KEDA counts from the ScaledObject's creation as the
+    // API server stamped it (whole seconds, while the apply of every object was still going on;
+    // `appliedAt` is when the apply returned, which can be seconds later on a loaded machine).
+    const createdAt = Date.parse(
+      (
+        await k8s.kubectl([
+          '-n',
+          NAMESPACE,
+          'get',
+          'scaledobject',
+          so.metadata.name,
+          '-o',
+          'jsonpath={.metadata.creationTimestamp}',
+        ])
+      ).trim(),
     )
+    expect(createdAt).toBeLessThanOrEqual(appliedAt)
+    const zeroAt = seen.get(unit.name)?.find((h) => h.replicas === 0)?.t ?? 0
+    expect(zeroAt - createdAt).toBeGreaterThanOrEqual((so.spec.initialCooldownPeriod ?? 0) * 1000)
     expect(historyOf(unit.name)).toMatch(/^\d+\.\ds: 1/)
     for (const u of scaled) await untilReplicas(u.name, (n) => n === 0, 'scaled to 0', 60_000)
   }, 150_000)
